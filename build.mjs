@@ -1,0 +1,26 @@
+// Bundles each function under functions/<name>/index.ts into ONE minified CommonJS file,
+// dist/<name>/index.js, exporting `handler` (FC 3.0 nodejs20 loads `index.handler`).
+import { build } from 'esbuild';
+import { readdirSync, statSync } from 'node:fs';
+
+const functions = readdirSync('functions').filter((name) => statSync(`functions/${name}`).isDirectory());
+const results = await Promise.all(
+  functions.map((name) =>
+    build({
+      entryPoints: [`functions/${name}/index.ts`],
+      outfile: `dist/${name}/index.js`,
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      legalComments: 'none',
+      metafile: true,
+      logLevel: 'warning',
+    }).then((result) => [name, result]),
+  ),
+);
+for (const [name, result] of results) {
+  const bytes = Object.values(result.metafile.outputs).reduce((sum, out) => sum + out.bytes, 0);
+  console.log(`built dist/${name}/index.js (${(bytes / 1024).toFixed(1)} KB)`);
+}

@@ -1,0 +1,178 @@
+/**
+ * The one error table: every error the product can report, with its HTTP status, whether a retry can
+ * help, and the words a person reads. Upstream (Alibaba Cloud) codes are classified here too, so the
+ * CEN client, the pipeline and the HTTP source all agree.
+ */
+
+export interface ErrorRule {
+  /** HTTP status this error maps to when it ends an HTTP request. */
+  readonly status: number;
+  /** Whether trying again (same ClientToken) can succeed. */
+  readonly retryable: boolean;
+  readonly message: string;
+}
+
+/** Errors the product raises itself. */
+export const PRODUCT_ERRORS = {
+  InvalidParameter: { status: 400, retryable: false, message: 'The request is not valid.' },
+  InvalidJson: { status: 400, retryable: false, message: 'The body is not a JSON object.' },
+  UnknownEvent: { status: 400, retryable: false, message: 'The event is not one this function understands.' },
+  Unauthorized: { status: 401, retryable: false, message: 'The request is not signed correctly.' },
+  PolicyDenied: { status: 403, retryable: false, message: "The request is outside the owner's guardrails." },
+  NotFound: { status: 404, retryable: false, message: 'No such resource.' },
+  MethodNotAllowed: { status: 405, retryable: false, message: 'Method not allowed on this path.' },
+  PayloadTooLarge: { status: 413, retryable: false, message: 'The body is larger than 64 KB.' },
+  ConfigurationError: { status: 500, retryable: false, message: 'The function is misconfigured.' },
+  InternalError: { status: 500, retryable: false, message: 'Unexpected internal error.' },
+  DeadlineExceeded: { status: 504, retryable: true, message: 'The call did not finish before the deadline.' },
+  NetworkError: { status: 502, retryable: true, message: 'The upstream service could not be reached.' },
+  NotificationFailed: { status: 502, retryable: true, message: 'The outcome could not be published.' },
+} as const satisfies Record<string, ErrorRule>;
+
+export type ProductErrorCode = keyof typeof PRODUCT_ERRORS;
+
+/**
+ * Upstream codes with a known meaning. Codes not listed fall back on their HTTP status
+ * (see {@link classifyUpstream}).
+ */
+const UPSTREAM_ERRORS: Readonly<Record<string, ErrorRule>> = {
+  // Retryable: the service asked us to come back, or failed on its side. Same ClientToken on retry.
+  Throttling: { status: 429, retryable: true, message: 'Alibaba Cloud throttled the request.' },
+  'Throttling.User': { status: 429, retryable: true, message: 'Alibaba Cloud throttled the request.' },
+  'Throttling.Api': { status: 429, retryable: true, message: 'Alibaba Cloud throttled the request.' },
+  'Rejected.Throttling': { status: 429, retryable: true, message: 'Alibaba Cloud throttled the request.' },
+  ServiceUnavailable: { status: 502, retryable: true, message: 'CEN is temporarily unavailable.' },
+  InternalError: { status: 502, retryable: true, message: 'CEN reported an internal error.' },
+  'DB.Error': { status: 502, retryable: true, message: 'CEN reported an internal error.' },
+  // CEN serialises operations per account; Terraform retries exactly this code.
+  'Operation.Blocking': { status: 502, retryable: true, message: 'Another CEN operation is in progress.' },
+  // Non-retryable: the request or the account is wrong; repeating it cannot help.
+  'IdempotenceParam.NotMatch': {
+    status: 409,
+    retryable: false,
+    message: 'This ClientToken was already used with different parameters.',
+  },
+  InvalidParameter: { status: 400, retryable: false, message: 'CEN rejected a parameter.' },
+  MissingParameter: { status: 400, retryable: false, message: 'CEN reported a missing parameter.' },
+  'UnSupported.ChargeType': { status: 400, retryable: false, message: 'This charge type is not supported.' },
+  'ParameterIllegal.BandwidthPackage': { status: 400, retryable: false, message: 'CEN rejected the plan parameters.' },
+  'OperationInvalid.UserCanNotBuyCrossBorderBwp': {
+    status: 403,
+    retryable: false,
+    message: 'This account may not buy cross-border bandwidth plans.',
+  },
+  'OperationInvalid.UserCanNotBuyBwp': { status: 403, retryable: false, message: 'This account may not buy bandwidth plans.' },
+  'Order.AccountStatusIllegal': { status: 403, retryable: false, message: 'Pay-as-you-go is not enabled for this account.' },
+  InventoryExceeded: { status: 400, retryable: false, message: 'CEN has no bandwidth inventory for this request.' },
+  // A business condition despite its 5xx status.
+  'PayFor.AccountMoneyValidateError': { status: 403, retryable: false, message: 'The account balance or quota is insufficient.' },
+  Forbidden: { status: 403, retryable: false, message: 'The function role is not allowed to do this.' },
+  'Forbidden.RAM': { status: 403, retryable: false, message: 'The function role is not allowed to do this.' },
+  'Forbidden.RiskControl': { status: 403, retryable: false, message: 'Alibaba Cloud risk control blocked the request.' },
+  Unauthorized: { status: 403, retryable: false, message: 'The function credentials are not authorized.' },
+  SignatureDoesNotMatch: { status: 403, retryable: false, message: 'Alibaba Cloud rejected the request signature.' },
+  IncompleteSignature: { status: 403, retryable: false, message: 'Alibaba Cloud rejected the request signature.' },
+  'InvalidAccessKeyId.NotFound': { status: 403, retryable: false, message: 'The function credentials are not valid.' },
+  'InvalidAccessKeyId.Inactive': { status: 403, retryable: false, message: 'The function credentials are inactive.' },
+  'InvalidTimeStamp.Expired': { status: 403, retryable: false, message: 'The function clock is off by more than 15 minutes.' },
+};
+
+/**
+ * How an upstream error code behaves. Throttling and 5xx are retryable unless listed otherwise;
+ * every other 4xx is final.
+ */
+export function classifyUpstream(code: string, httpStatus: number): ErrorRule {
+  const known = UPSTREAM_ERRORS[code];
+  if (known) return known;
+  if (code.startsWith('Throttling')) return UPSTREAM_ERRORS.Throttling!;
+  if (code.startsWith('Forbidden')) return UPSTREAM_ERRORS.Forbidden!;
+  if (httpStatus >= 500) return { status: 502, retryable: true, message: 'CEN failed on its side.' };
+  if (httpStatus === 403 || httpStatus === 401) return { status: 403, retryable: false, message: 'Alibaba Cloud refused the request.' };
+  return { status: 400, retryable: false, message: 'Alibaba Cloud rejected the request.' };
+}
+
+export interface Issue {
+  /** Dotted field path, e.g. `Tag.1.Key`; empty for the request as a whole. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface BandwidthPlanErrorOptions {
+  readonly cause?: unknown;
+  readonly requestId?: string;
+  readonly issues?: readonly Issue[];
+  readonly status?: number;
+  readonly retryable?: boolean;
+}
+
+/** Base of every error the product reports: a stable code, a human message, a cause. */
+export class BandwidthPlanError extends Error {
+  override readonly name: string = 'BandwidthPlanError';
+  readonly code: string;
+  readonly status: number;
+  readonly retryable: boolean;
+  /** Upstream request id, for support. */
+  readonly requestId?: string;
+  readonly issues?: readonly Issue[];
+
+  constructor(code: string, message: string, rule: ErrorRule, options: BandwidthPlanErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status ?? rule.status;
+    this.retryable = options.retryable ?? rule.retryable;
+    if (options.requestId !== undefined) this.requestId = options.requestId;
+    if (options.issues !== undefined) this.issues = options.issues;
+  }
+}
+
+/** An error the product raises itself, with a code from {@link PRODUCT_ERRORS}. */
+export class ProductError extends BandwidthPlanError {
+  override readonly name = 'ProductError';
+  constructor(code: ProductErrorCode, message: string = PRODUCT_ERRORS[code].message, options: BandwidthPlanErrorOptions = {}) {
+    super(code, message, PRODUCT_ERRORS[code], options);
+  }
+}
+
+/** The request failed validation; `issues` names every field and rule broken. */
+export class ValidationError extends BandwidthPlanError {
+  override readonly name = 'ValidationError';
+  constructor(issues: readonly Issue[], message = describeIssues(issues)) {
+    super('InvalidParameter', message, PRODUCT_ERRORS.InvalidParameter, { issues });
+  }
+}
+
+/** An Alibaba Cloud service answered with an error body. */
+export class UpstreamError extends BandwidthPlanError {
+  override readonly name = 'UpstreamError';
+  /** HTTP status the upstream service answered with. */
+  readonly upstreamStatus: number;
+  constructor(code: string, message: string, upstreamStatus: number, requestId: string | undefined, rule = classifyUpstream(code, upstreamStatus)) {
+    super(code, message, rule, requestId === undefined ? {} : { requestId });
+    this.upstreamStatus = upstreamStatus;
+  }
+}
+
+/** The connection failed or timed out before an answer: always retryable with the same ClientToken. */
+export class NetworkError extends BandwidthPlanError {
+  override readonly name = 'NetworkError';
+  constructor(message: string, cause?: unknown) {
+    super('NetworkError', message, PRODUCT_ERRORS.NetworkError, { cause });
+  }
+}
+
+export class DeadlineExceededError extends BandwidthPlanError {
+  override readonly name = 'DeadlineExceededError';
+  constructor(message: string = PRODUCT_ERRORS.DeadlineExceeded.message, cause?: unknown) {
+    super('DeadlineExceeded', message, PRODUCT_ERRORS.DeadlineExceeded, { cause });
+  }
+}
+
+export function describeIssues(issues: readonly Issue[]): string {
+  return issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
+}
+
+/** Anything thrown, as a product error (unknown errors become `InternalError`, keeping the cause). */
+export function asBandwidthPlanError(error: unknown): BandwidthPlanError {
+  if (error instanceof BandwidthPlanError) return error;
+  return new ProductError('InternalError', PRODUCT_ERRORS.InternalError.message, { cause: error });
+}

@@ -1,0 +1,40 @@
+/**
+ * The FC 3.0 nodejs20 contract, typed once: the handler receives the event as a Buffer and a
+ * context; HTTP triggers expect `{statusCode, headers, body}` back (function-compute.md §1–§3).
+ */
+import type { ContextCredentials } from './credentials';
+
+export interface FcContext {
+  readonly requestId: string;
+  readonly credentials?: ContextCredentials;
+  readonly function?: { readonly name?: string; readonly handler?: string; readonly memory?: number; readonly timeout?: number };
+  readonly region?: string;
+  readonly accountId?: string;
+  readonly retryCount?: number;
+}
+
+export interface FcHttpEvent {
+  readonly version: string;
+  readonly rawPath: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly queryParameters?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly isBase64Encoded?: boolean;
+  readonly requestContext?: {
+    readonly accountId?: string;
+    readonly domainName?: string;
+    readonly http?: { readonly method?: string; readonly path?: string; readonly sourceIp?: string; readonly userAgent?: string };
+    readonly requestId?: string;
+    readonly time?: string;
+    readonly timeEpoch?: string;
+  };
+}
+
+export interface FcHttpResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly isBase64Encoded: boolean;
+  readonly body: string;
+}
+
+export type FcHandler = (event: Buffer | string | unknown, context: FcContext) => Promise<unknown>;

@@ -1,0 +1,211 @@
+/**
+ * The CreateCenBandwidthPackage request: one zod schema, the API's own parameter names, and the
+ * TypeScript types derived from it. Every rule is defined once, here, with the words a person reads
+ * when it is broken. See ../shared/reference/alibaba-openapi.md §11.
+ */
+import * as z from 'zod/mini';
+import type { Issue } from './errors';
+
+export const AREAS = ['China', 'North-America', 'Asia-Pacific', 'Europe', 'Australia'] as const;
+export const CHARGE_TYPES = ['POSTPAY', 'PREPAY'] as const;
+export const PRICING_CYCLES = ['Month', 'Year'] as const;
+/** Periods the API accepts for each pricing cycle. */
+export const PERIODS = { Month: [1, 2, 3, 6], Year: [1, 2, 3] } as const satisfies Record<PricingCycle, readonly number[]>;
+export const MIN_BANDWIDTH = 2;
+export const MAX_BANDWIDTH = 10_000;
+export const MAX_TAGS = 20;
+
+export type Area = (typeof AREAS)[number];
+export type ChargeType = (typeof CHARGE_TYPES)[number];
+export type PricingCycle = (typeof PRICING_CYCLES)[number];
+
+const URL_PREFIX = /^https?:\/\//i;
+const oneOf = (values: readonly string[]): string =>
+  values.length === 2 ? `${values[0]} or ${values[1]}` : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
+
+const area = z.enum(AREAS, { error: `must be one of ${oneOf(AREAS)}` });
+
+const noUrlPrefix = z.refine<string>((value) => !URL_PREFIX.test(value), {
+  error: 'must not start with http:// or https://',
+});
+
+// Chinese characters count as letters for the API; `\p{Script=Han}` covers them.
+const NAME_PATTERN = /^[A-Za-z\p{Script=Han}][A-Za-z0-9\p{Script=Han}_-]*$/u;
+
+// Tag rules (reference §11): keys non-empty ≤ 64, values ≤ 128, neither starting with `aliyun`
+// or `acs:` (reserved for Alibaba's own tags) nor containing a URL scheme.
+const tagText = (max: number, min: number) =>
+  z.string({ error: 'must be a string' }).check(
+    z.minLength(min, { error: min === 1 ? 'must not be empty' : `must be at least ${min} characters` }),
+    z.maxLength(max, { error: `must be at most ${max} characters` }),
+    z.refine((value) => !/^(aliyun|acs:)/i.test(value), { error: 'must not start with "aliyun" or "acs:"' }),
+    z.refine((value) => !/https?:\/\//i.test(value), { error: 'must not contain http:// or https://' }),
+  );
+
+const tag = z.strictObject({ Key: tagText(64, 1), Value: z.optional(tagText(128, 0)) }, { error: 'must be an object with Key and Value' });
+
+const bool = (what: string) => z.boolean({ error: `must be true or false${what}` });
+
+export const BandwidthPlanRequestSchema = z.strictObject(
+  {
+    Bandwidth: z
+      .int({ error: `must be a whole number of Mbit/s from ${MIN_BANDWIDTH} to ${MAX_BANDWIDTH}` })
+      .check(
+        z.minimum(MIN_BANDWIDTH, { error: `must be at least ${MIN_BANDWIDTH} Mbit/s` }),
+        z.maximum(MAX_BANDWIDTH, { error: `must be at most ${MAX_BANDWIDTH} Mbit/s` }),
+      ),
+    GeographicRegionAId: area,
+    GeographicRegionBId: area,
+    ClientToken: z.optional(
+      z.string({ error: 'must be a string' }).check(
+        z.minLength(1, { error: 'must not be empty' }),
+        z.maxLength(64, { error: 'must be at most 64 characters' }),
+        z.regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' }),
+      ),
+    ),
+    Name: z.optional(
+      z.string({ error: 'must be a string' }).check(
+        z.minLength(2, { error: 'must be 2 to 128 characters' }),
+        z.maxLength(128, { error: 'must be 2 to 128 characters' }),
+        noUrlPrefix,
+        z.regex(NAME_PATTERN, {
+          error: 'must start with a letter and contain only letters, digits, _ and -',
+        }),
+      ),
+    ),
+    Description: z.optional(
+      z.string({ error: 'must be a string' }).check(
+        z.minLength(2, { error: 'must be 2 to 256 characters' }),
+        z.maxLength(256, { error: 'must be 2 to 256 characters' }),
+        noUrlPrefix,
+      ),
+    ),
+    BandwidthPackageChargeType: z._default(z.enum(CHARGE_TYPES, { error: `must be ${oneOf(CHARGE_TYPES)}` }), 'POSTPAY'),
+    PricingCycle: z._default(z.enum(PRICING_CYCLES, { error: `must be ${oneOf(PRICING_CYCLES)}` }), 'Month'),
+    Period: z.optional(z.int({ error: 'must be a whole number' })),
+    // The API's default is false, though older docs said true: always send it explicitly.
+    AutoPay: z._default(bool(''), false),
+    AutoRenew: z.optional(bool('')),
+    AutoRenewDuration: z.optional(
+      z.int({ error: 'must be a whole number of months' }).check(z.minimum(1, { error: 'must be at least 1 month' })),
+    ),
+    Tag: z.optional(
+      z.array(tag, { error: 'must be a list of {Key, Value} objects' }).check(
+        z.maxLength(MAX_TAGS, { error: `must have at most ${MAX_TAGS} tags` }),
+      ),
+    ),
+  },
+  { error: 'must be a JSON object' },
+);
+
+/** What a caller may send (defaults not yet applied). */
+export type BandwidthPlanInput = z.input<typeof BandwidthPlanRequestSchema>;
+
+/** A validated request, defaults applied, exactly as it is sent to CreateCenBandwidthPackage. */
+export type BandwidthPlanRequest = Omit<z.output<typeof BandwidthPlanRequestSchema>, 'Period'> & { Period: number };
+
+/**
+ * Rules that tie fields together. They read the raw input defensively so they can be reported in the
+ * same pass as per-field errors (zod skips object-level checks once a field has failed).
+ */
+function crossFieldIssues(input: Record<string, unknown>): Issue[] {
+  const issues: Issue[] = [];
+  const chargeType = input.BandwidthPackageChargeType ?? 'POSTPAY';
+  const cycle = input.PricingCycle ?? 'Month';
+  const period = input.Period;
+  if (typeof period === 'number' && Number.isInteger(period) && (cycle === 'Month' || cycle === 'Year')) {
+    const allowed: readonly number[] = PERIODS[cycle];
+    if (!allowed.includes(period)) {
+      issues.push({ path: 'Period', message: `with PricingCycle=${cycle} it must be ${oneOf(allowed.map(String))}` });
+    }
+  }
+  if (chargeType === 'PREPAY' && period === undefined) {
+    issues.push({ path: 'Period', message: 'is required when BandwidthPackageChargeType is PREPAY' });
+  }
+  if (input.AutoRenewDuration !== undefined && input.AutoRenew !== true) {
+    issues.push({ path: 'AutoRenewDuration', message: 'is only allowed with AutoRenew=true' });
+  }
+  if (Array.isArray(input.Tag)) {
+    const seen = new Set<unknown>();
+    input.Tag.forEach((entry: unknown, index) => {
+      const key = typeof entry === 'object' && entry !== null ? (entry as { Key?: unknown }).Key : undefined;
+      if (key !== undefined && seen.has(key)) issues.push({ path: `Tag.${index + 1}.Key`, message: 'must not repeat another tag key' });
+      seen.add(key);
+    });
+  }
+  return issues;
+}
+
+/** A zod issue path as the API names the parameter: Tag entries are 1-based (`Tag.1.Key`). */
+function apiPath(path: readonly PropertyKey[]): string {
+  return path.map((part, index) => (typeof part === 'number' && path[index - 1] === 'Tag' ? part + 1 : String(part))).join('.');
+}
+
+function fromZodIssue(issue: z.core.$ZodIssue): Issue[] {
+  if (issue.code === 'unrecognized_keys') {
+    const prefix = issue.path.length > 0 ? `${apiPath(issue.path)}.` : '';
+    return issue.keys.map((key) => ({ path: prefix + key, message: unknownFieldMessage(key) }));
+  }
+  const path = apiPath(issue.path);
+  if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path, message: 'is required' }];
+  return [{ path, message: issue.message }];
+}
+
+function unknownFieldMessage(key: string): string {
+  const known = Object.keys(BandwidthPlanRequestSchema.def.shape);
+  const near = known.find((name) => name.toLowerCase() === key.toLowerCase() || editDistance(name.toLowerCase(), key.toLowerCase()) <= 2);
+  return near ? `is not a known parameter (did you mean ${near}?)` : 'is not a known parameter';
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+export type Validation = { ok: true; request: BandwidthPlanRequest } | { ok: false; issues: Issue[] };
+
+/** Validates a request and applies defaults; on failure, returns every broken rule, not just the first. */
+export function validateBandwidthPlan(input: unknown): Validation {
+  const parsed = BandwidthPlanRequestSchema.safeParse(input);
+  const cross = typeof input === 'object' && input !== null && !Array.isArray(input) ? crossFieldIssues(input as Record<string, unknown>) : [];
+  const issues = [...(parsed.success ? [] : parsed.error.issues.flatMap(fromZodIssue)), ...cross];
+  if (issues.length > 0 || !parsed.success) return { ok: false, issues: dedupe(issues) };
+  return { ok: true, request: { ...parsed.data, Period: parsed.data.Period ?? 1 } };
+}
+
+function dedupe(issues: Issue[]): Issue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * The request as RPC query parameters, in the API's wire form: booleans and numbers as strings,
+ * tags flattened to 1-based `Tag.N.Key` / `Tag.N.Value`.
+ */
+export function toQueryParameters(request: BandwidthPlanRequest): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request)) {
+    if (value === undefined) continue;
+    if (name === 'Tag') {
+      (value as NonNullable<BandwidthPlanRequest['Tag']>).forEach((entry, index) => {
+        query[`Tag.${index + 1}.Key`] = entry.Key;
+        if (entry.Value !== undefined) query[`Tag.${index + 1}.Value`] = entry.Value;
+      });
+    } else {
+      query[name] = String(value);
+    }
+  }
+  return query;
+}
