@@ -1,8 +1,7 @@
 /**
- * FC 3.0 entry point for `create-bandwidth-plan`. Wires the event sources to the pipeline.
+ * FC 3.0 entry point (`index.handler`). The handler is created at module load: configuration is read
+ * and validated once per instance, at cold start.
  */
-import type { FcContext, FcHttpResponse } from '../../shared/fc';
+import { createHandler } from './handler';
 
-export async function handler(_event: unknown, _context: FcContext): Promise<FcHttpResponse> {
-  return { statusCode: 200, headers: { 'content-type': 'application/json' }, isBase64Encoded: false, body: '{"status":"ok"}' };
-}
+export const handler = createHandler();

@@ -1,0 +1,247 @@
+/**
+ * The handler: decodes the FC event, recognises its source by shape, and runs it through the one
+ * pipeline. Everything environment-dependent is created once per instance (cold start); credentials
+ * are read per invocation because FC rotates them.
+ */
+import { CenClient } from '../../shared/cen/client';
+import { configSecrets, loadConfig, type Config } from '../../shared/config';
+import { resolveCredentials } from '../../shared/credentials';
+import { asBandwidthPlanError, ProductError, ValidationError, type BandwidthPlanError } from '../../shared/errors';
+import type { FcContext, FcHttpResponse } from '../../shared/fc';
+import type { HttpTransport } from '../../shared/http';
+import { createLogger, SecretRegistry, type LineWriter, type Logger } from '../../shared/log';
+import type { Outcome } from '../../shared/outcome';
+import {
+  createBandwidthPlan,
+  describeBandwidthPlan,
+  type Completed,
+  type CreateCommand,
+  type Invocation,
+  type NotificationReport,
+  type Notifier,
+  type PipelineDeps,
+  type Preview,
+} from '../../shared/pipeline';
+import { systemClock, type Clock } from '../../shared/retry';
+import { createCommandFromCloudEvent, isCloudEvent, isCloudEventBatch, type CloudEventLike } from '../../shared/sources/eventbridge';
+import {
+  authenticateApiRequest,
+  createCommandFromHttp,
+  errorResponse,
+  isHttpEvent,
+  jsonResponse,
+  PLAN_ID_PATTERN,
+  readHttpEvent,
+  routeHttpRequest,
+  type HttpRequestView,
+} from '../../shared/sources/http';
+import { parseUntrustedJson } from '../../shared/sources/json';
+import { createCommandFromTimer, isTimerEvent } from '../../shared/sources/timer';
+import { notifierFor } from './notifications';
+
+/** Kept back from FC's timeout so the handler can still answer. */
+const RETURN_MARGIN_MS = 1_000;
+const DEFAULT_TIMEOUT_SECONDS = 60;
+
+export interface HandlerOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly transport?: HttpTransport;
+  readonly clock?: Clock;
+  readonly writeLog?: LineWriter;
+  readonly nonce?: () => string;
+  readonly newId?: () => string;
+}
+
+export type Handler = (event: unknown, context: FcContext) => Promise<unknown>;
+
+/** What an async source (EventBridge, timer) returns for each event. */
+export interface AsyncResult {
+  readonly outcome: Outcome['kind'] | 'preview';
+  readonly clientToken?: string | undefined;
+  readonly CenBandwidthPackageId?: string | undefined;
+  readonly Status?: string | undefined;
+  readonly error?: { readonly code: string; readonly message: string } | undefined;
+  readonly notification?: NotificationReport | undefined;
+}
+
+export function createHandler(options: HandlerOptions = {}): Handler {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const secrets = new SecretRegistry();
+  const log = createLogger({ secrets, ...(options.writeLog ? { write: options.writeLog } : {}) });
+
+  let config: Config | undefined;
+  let configError: BandwidthPlanError | undefined;
+  try {
+    config = loadConfig(env);
+    secrets.add(...configSecrets(config));
+    if (!config.notifyTopic) log.info('notifications are off: NOTIFY_TOPIC is not set');
+    if (config.webhookSecrets.length === 0) log.warn('the HTTP API refuses every request: WEBHOOK_SECRET is not set');
+  } catch (error) {
+    configError = asBandwidthPlanError(error);
+    log.error('configuration error', { error: configError });
+  }
+  const cen = config
+    ? new CenClient({ endpoint: config.cenEndpoint, log, clock, ...(options.transport ? { transport: options.transport } : {}), ...(options.nonce ? { nonce: options.nonce } : {}) })
+    : undefined;
+
+  return async function handler(event, context) {
+    const started = clock.now();
+    const timeoutMs = (context.function?.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+    const invocation: Invocation = {
+      fcRequestId: context.requestId,
+      deadline: started + timeoutMs - RETURN_MARGIN_MS,
+      credentials: () => {
+        const credentials = resolveCredentials(context.credentials, env);
+        secrets.add(credentials.accessKeySecret, credentials.securityToken);
+        return credentials;
+      },
+    };
+    const requestLog = log.child({ fcRequestId: context.requestId });
+    const decoded = decodeEvent(event);
+    if (isHttpEvent(decoded)) {
+      return serveHttp(decoded, () => {
+        if (!config || !cen) throw configError!;
+        return { config, deps: pipelineDeps(config, cen, context, requestLog) };
+      });
+    }
+    if (!config || !cen) throw configError!;
+    const deps = pipelineDeps(config, cen, context, requestLog);
+    if (isCloudEventBatch(decoded)) return runAsyncBatch(decoded, deps, invocation);
+    if (isCloudEvent(decoded)) return (await runAsyncBatch([decoded], deps, invocation))[0];
+    if (isTimerEvent(decoded)) return runAsync(() => createCommandFromTimer(decoded), deps, invocation);
+    // Retrying an event nobody understands cannot help: report it, do not throw.
+    const error = new ProductError('UnknownEvent', 'Expected an HTTP trigger request, a CloudEvent (or a batch of them) or a timer event.');
+    requestLog.warn('unrecognised event', { error });
+    return { outcome: 'rejected', error: { code: error.code, message: error.message } } satisfies AsyncResult;
+
+    async function serveHttp(raw: Parameters<typeof readHttpEvent>[0], ready: () => { config: Config; deps: PipelineDeps }): Promise<FcHttpResponse> {
+      try {
+        const request = readHttpEvent(raw);
+        const route = routeHttpRequest(request);
+        const { config, deps } = ready();
+        if (route.name === 'chatops') throw new ProductError('NotFound', 'Chat-ops is not enabled in this build.');
+        authenticateApiRequest(request, config.webhookSecrets, Math.floor(clock.now() / 1000));
+        if (route.name === 'status') return await status(route.id, deps);
+        return await create(request, deps);
+      } catch (error) {
+        const failure = asBandwidthPlanError(error);
+        if (failure.code === 'InternalError' || failure.code === 'ConfigurationError') requestLog.error('request failed', { error: failure });
+        return errorResponse(failure);
+      }
+    }
+
+    async function create(request: HttpRequestView, deps: PipelineDeps): Promise<FcHttpResponse> {
+      const command = createCommandFromHttp(request, context.requestId);
+      const result = await createBandwidthPlan(command, deps, invocation);
+      return httpAnswer(result);
+    }
+
+    async function status(id: string, deps: PipelineDeps): Promise<FcHttpResponse> {
+      if (!PLAN_ID_PATTERN.test(id)) {
+        throw new ValidationError([{ path: 'id', message: 'must be a plan id: cenbwp- followed by lower-case letters and digits' }]);
+      }
+      const plan = await describeBandwidthPlan(id, deps, invocation);
+      if (!plan) throw new ProductError('NotFound', `No bandwidth plan ${id}`);
+      return jsonResponse(200, plan);
+    }
+  };
+
+  function pipelineDeps(config: Config, cenClient: CenClient, context: FcContext, requestLog: Logger): PipelineDeps {
+    return {
+      cen: cenClient,
+      notifier: notifierFor(config, context, { log: requestLog, clock, ...(options.transport ? { transport: options.transport } : {}), ...(options.newId ? { newId: options.newId } : {}) }),
+      guardrails: config.guardrails,
+      waitSeconds: config.waitSeconds,
+      clock,
+      log: requestLog,
+    };
+  }
+}
+
+/** FC passes the event as a Buffer; tests and local runs may pass a string or an object. */
+function decodeEvent(event: unknown): unknown {
+  const text = Buffer.isBuffer(event) ? event.toString('utf8') : typeof event === 'string' ? event : undefined;
+  if (text === undefined) return event;
+  try {
+    return parseUntrustedJson(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function httpAnswer(result: Preview | Completed): FcHttpResponse {
+  if (result.kind === 'preview') {
+    return jsonResponse(200, {
+      dryRun: true,
+      request: result.request,
+      guardrails: { allowed: result.verdict.allowed, reasons: result.verdict.reasons, notes: result.verdict.notes },
+    });
+  }
+  const { outcome, notification, error } = result;
+  const notificationBody = { notification: publicNotification(notification) };
+  if (error) return errorResponse(error, { ClientToken: outcome.clientToken, ...notificationBody });
+  return jsonResponse(201, {
+    CenBandwidthPackageId: outcome.result?.CenBandwidthPackageId,
+    CenBandwidthPackageOrderId: outcome.result?.CenBandwidthPackageOrderId,
+    RequestId: outcome.result?.RequestId,
+    ClientToken: outcome.clientToken,
+    Status: outcome.result?.Status,
+    ...(outcome.notes ? { notes: outcome.notes } : {}),
+    ...notificationBody,
+  });
+}
+
+function publicNotification(report: NotificationReport): Record<string, unknown> {
+  if (report.delivered) return { delivered: true, messageId: report.messageId };
+  if ('disabled' in report) return { delivered: false, disabled: true };
+  return { delivered: false, error: { code: report.error.code, message: report.error.message } };
+}
+
+/**
+ * Runs an async event. A retryable failure (or an outcome that could not be published) is thrown,
+ * so FC re-invokes with the same event — safe, because the ClientToken derives from it. A final
+ * failure is returned, not thrown: retrying cannot help.
+ */
+async function runAsync(toCommand: () => CreateCommand, deps: PipelineDeps, invocation: Invocation): Promise<AsyncResult> {
+  const [result, rethrow] = await runAsyncOne(toCommand, deps, invocation);
+  if (rethrow) throw rethrow;
+  return result;
+}
+
+async function runAsyncBatch(events: CloudEventLike[], deps: PipelineDeps, invocation: Invocation): Promise<AsyncResult[]> {
+  const results: AsyncResult[] = [];
+  let rethrow: Error | undefined;
+  // One after another: CEN serialises operations per account (Operation.Blocking) anyway.
+  for (const event of events) {
+    const [result, error] = await runAsyncOne(() => createCommandFromCloudEvent(event), deps, invocation);
+    results.push(result);
+    rethrow ??= error;
+  }
+  if (rethrow) throw rethrow;
+  return results;
+}
+
+async function runAsyncOne(
+  toCommand: () => CreateCommand,
+  deps: PipelineDeps,
+  invocation: Invocation,
+): Promise<[AsyncResult, Error | undefined]> {
+  const command = toCommand();
+  const result = await createBandwidthPlan(command, deps, invocation);
+  if (result.kind === 'preview') return [{ outcome: 'preview', clientToken: command.clientToken }, undefined];
+  const { outcome, notification, error } = result;
+  const summary: AsyncResult = {
+    outcome: outcome.kind,
+    clientToken: outcome.clientToken,
+    CenBandwidthPackageId: outcome.result?.CenBandwidthPackageId,
+    Status: outcome.result?.Status,
+    error: error ? { code: error.code, message: error.message } : undefined,
+    notification,
+  };
+  if (error?.retryable) return [summary, error];
+  if (!notification.delivered && !('disabled' in notification)) {
+    return [summary, new ProductError('NotificationFailed', `The outcome was not published: ${notification.error.message}`)];
+  }
+  return [summary, undefined];
+}

@@ -1,0 +1,40 @@
+/**
+ * The timer trigger as a source: `{triggerTime, triggerName, payload}` where `payload` is a JSON string
+ * of the parameters. Each firing is one intent: the ClientToken derives from the trigger name and
+ * the firing time, so FC's re-invocation of the same firing buys nothing new.
+ */
+import type { Issue } from '../errors';
+import { derivedClientToken } from '../idempotency';
+import type { CreateCommand } from '../pipeline';
+import { isPlainObject, parseUntrustedJson } from './json';
+
+export interface TimerEvent {
+  readonly triggerTime: string;
+  readonly triggerName: string;
+  readonly payload?: unknown;
+}
+
+export function isTimerEvent(event: unknown): event is TimerEvent {
+  return isPlainObject(event) && typeof event.triggerTime === 'string' && typeof event.triggerName === 'string';
+}
+
+/** A bad payload still yields a command: the pipeline reports it as a rejected outcome (published, not retried). */
+export function createCommandFromTimer(event: TimerEvent): CreateCommand {
+  const parsed = parsePayload(event.payload);
+  const own = isPlainObject(parsed.input) && typeof parsed.input.ClientToken === 'string' ? parsed.input.ClientToken : undefined;
+  return {
+    trigger: { kind: 'timer', id: `${event.triggerName}@${event.triggerTime}` },
+    input: parsed.input,
+    clientToken: own ?? derivedClientToken('timer', event.triggerName, event.triggerTime),
+    ...(parsed.issue ? { inputIssues: [parsed.issue] } : {}),
+  };
+}
+
+function parsePayload(payload: unknown): { input: unknown; issue?: Issue } {
+  if (typeof payload !== 'string') return { input: undefined, issue: { path: 'payload', message: 'must be a JSON string of CreateCenBandwidthPackage parameters' } };
+  try {
+    return { input: parseUntrustedJson(payload) };
+  } catch (error) {
+    return { input: undefined, issue: { path: 'payload', message: `is not valid JSON (${error instanceof Error ? error.message : 'parse error'})` } };
+  }
+}
