@@ -1,0 +1,178 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { derivedClientToken, freshClientToken } from '../../shared/idempotency';
+import { createCommandFromCloudEvent, isCloudEvent, isCloudEventBatch } from '../../shared/sources/eventbridge';
+import {
+  createCommandFromHttp,
+  isHttpEvent,
+  MAX_BODY_BYTES,
+  readHttpEvent,
+  routeHttpRequest,
+  type HttpRequestView,
+} from '../../shared/sources/http';
+import { parseUntrustedJson } from '../../shared/sources/json';
+import { createCommandFromTimer, isTimerEvent } from '../../shared/sources/timer';
+import { verifyWebhook, webhookSignature } from '../../shared/sources/webhook-auth';
+
+const view = (overrides: Partial<HttpRequestView> = {}): HttpRequestView => ({
+  method: 'POST',
+  path: '/bandwidth-plans',
+  headers: {},
+  query: {},
+  rawBody: Buffer.from('{}'),
+  ...overrides,
+});
+
+describe('webhook signature', () => {
+  const secret = 'whsec-test-0123456789';
+  const body = '{"Bandwidth":2}';
+  const now = 1_735_787_045;
+
+  it('signs "<timestamp>.<raw body>" with HMAC-SHA256 as v1=<hex>', () => {
+    // Independent computation of the documented formula.
+    const expected = `v1=${createHmac('sha256', secret).update(`${now}.${body}`).digest('hex')}`;
+    expect(webhookSignature(secret, String(now), body)).toBe(expected);
+  });
+
+  it.each([
+    ['a valid signature', [secret], String(now), webhookSignature(secret, String(now), body), { ok: true }],
+    ['the old secret during rotation', ['new-secret-abcdef', secret], String(now), webhookSignature(secret, String(now), body), { ok: true }],
+    ['no secret configured (fail closed)', [], String(now), webhookSignature(secret, String(now), body), { ok: false, reason: 'not-configured' }],
+    ['a missing timestamp', [secret], undefined, webhookSignature(secret, String(now), body), { ok: false, reason: 'missing-signature' }],
+    ['a missing signature', [secret], String(now), undefined, { ok: false, reason: 'missing-signature' }],
+    ['a timestamp 301 s old', [secret], String(now - 301), webhookSignature(secret, String(now - 301), body), { ok: false, reason: 'stale' }],
+    ['a timestamp 301 s ahead', [secret], String(now + 301), webhookSignature(secret, String(now + 301), body), { ok: false, reason: 'stale' }],
+    ['a timestamp 300 s old', [secret], String(now - 300), webhookSignature(secret, String(now - 300), body), { ok: true }],
+    ['a non-numeric timestamp', [secret], 'yesterday', webhookSignature(secret, 'yesterday', body), { ok: false, reason: 'stale' }],
+    ['another secret', [secret], String(now), webhookSignature('other-secret-123', String(now), body), { ok: false, reason: 'bad-signature' }],
+    ['a signature over another body', [secret], String(now), webhookSignature(secret, String(now), '{"Bandwidth":3}'), { ok: false, reason: 'bad-signature' }],
+    ['a truncated signature', [secret], String(now), webhookSignature(secret, String(now), body).slice(0, 20), { ok: false, reason: 'bad-signature' }],
+  ])('verifies %s', (_name, secrets, timestamp, signature, expected) => {
+    expect(verifyWebhook({ timestamp, signature }, body, secrets, now)).toEqual(expected);
+  });
+});
+
+describe('untrusted JSON', () => {
+  it.each(['{"__proto__":{"admin":true}}', '{"a":{"constructor":{"prototype":{}}}}', '[{"prototype":1}]'])('refuses prototype keys in %s', (text) => {
+    expect(() => parseUntrustedJson(text)).toThrow(/is not allowed/);
+  });
+
+  it('parses ordinary JSON', () => {
+    expect(parseUntrustedJson('{"Bandwidth":2,"Tag":[{"Key":"a"}]}')).toEqual({ Bandwidth: 2, Tag: [{ Key: 'a' }] });
+  });
+});
+
+describe('HTTP trigger events', () => {
+  const event = (overrides: Record<string, unknown> = {}) => ({
+    version: 'v1',
+    rawPath: '/bandwidth-plans',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k-1' },
+    queryParameters: {},
+    body: '{"Bandwidth":2}',
+    isBase64Encoded: false,
+    requestContext: { requestId: 'req-1', http: { method: 'POST', path: '/bandwidth-plans', sourceIp: '203.0.113.10' } },
+    ...overrides,
+  });
+
+  it('recognises the FC 3.0 HTTP event shape and nothing else', () => {
+    expect(isHttpEvent(event())).toBe(true);
+    expect(isHttpEvent({ triggerTime: 'x', triggerName: 'y' })).toBe(false);
+    expect(isHttpEvent({ specversion: '1.0', id: 'a', source: 'b' })).toBe(false);
+  });
+
+  it('lower-cases header names and decodes Base64 bodies', () => {
+    const request = readHttpEvent(event({ body: Buffer.from('{"Bandwidth":5}').toString('base64'), isBase64Encoded: true }));
+    expect(request.headers['idempotency-key']).toBe('k-1');
+    expect(request.rawBody.toString()).toBe('{"Bandwidth":5}');
+    expect(request.sourceIp).toBe('203.0.113.10');
+  });
+
+  it.each([
+    ['plain', false, 'x'.repeat(MAX_BODY_BYTES + 1)],
+    ['Base64', true, Buffer.alloc(MAX_BODY_BYTES + 1).toString('base64')],
+  ])('refuses a %s body over 64 KB with 413', (_name, isBase64Encoded, body) => {
+    expect(() => readHttpEvent(event({ body, isBase64Encoded }))).toThrow(expect.objectContaining({ code: 'PayloadTooLarge', status: 413 }));
+  });
+
+  it.each([
+    ['POST', '/bandwidth-plans', { name: 'create' }],
+    ['POST', '/bandwidth-plans/', { name: 'create' }],
+    ['GET', '/bandwidth-plans/cenbwp-abc123', { name: 'status', id: 'cenbwp-abc123' }],
+    ['POST', '/chatops/slack', { name: 'chatops', platform: 'slack' }],
+    ['POST', '/chatops/lark', { name: 'chatops', platform: 'lark' }],
+    ['POST', '/chatops/dingtalk', { name: 'chatops', platform: 'dingtalk' }],
+  ])('routes %s %s', (method, path, expected) => {
+    expect(routeHttpRequest(view({ method, path: path.length > 1 ? path.replace(/\/$/, '') : path }))).toEqual(expected);
+  });
+
+  it.each([
+    ['GET', '/bandwidth-plans', 405],
+    ['PUT', '/bandwidth-plans', 405],
+    ['POST', '/bandwidth-plans/cenbwp-1', 405],
+    ['POST', '/plans', 404],
+    ['POST', '/chatops/teams', 404],
+    ['GET', '/', 404],
+  ])('answers %s %s with %i', (method, path, status) => {
+    expect(() => routeHttpRequest(view({ method, path }))).toThrow(expect.objectContaining({ status }));
+  });
+});
+
+describe('ClientToken precedence', () => {
+  it('takes the caller’s ClientToken first', () => {
+    const command = createCommandFromHttp(view({ rawBody: Buffer.from('{"ClientToken":"mine-1"}'), headers: { 'idempotency-key': 'k' } }), 'fc-1');
+    expect(command.clientToken).toBe('mine-1');
+  });
+
+  it('then a hash of the Idempotency-Key header, stable across deliveries', () => {
+    const first = createCommandFromHttp(view({ headers: { 'idempotency-key': 'order-42' } }), 'fc-1');
+    const again = createCommandFromHttp(view({ headers: { 'idempotency-key': 'order-42' } }), 'fc-2');
+    expect(first.clientToken).toBe(derivedClientToken('http', 'order-42'));
+    expect(again.clientToken).toBe(first.clientToken);
+    expect(first.clientToken).toMatch(/^http-[0-9a-f]{48}$/);
+  });
+
+  it('else a fresh token per call', () => {
+    const a = createCommandFromHttp(view(), 'fc-1').clientToken;
+    const b = createCommandFromHttp(view(), 'fc-1').clientToken;
+    expect(a).toMatch(/^http-[0-9a-f-]{36}$/);
+    expect(a).not.toBe(b);
+    expect(freshClientToken()).not.toBe(a);
+  });
+
+  it('derives EventBridge tokens from source + id', () => {
+    const event = { specversion: '1.0', id: 'e-1', source: 'ops.bandwidth-planner', data: { Bandwidth: 2 } };
+    const command = createCommandFromCloudEvent(event);
+    expect(command.clientToken).toBe(derivedClientToken('eventbridge', 'ops.bandwidth-planner', 'e-1'));
+    expect(createCommandFromCloudEvent({ ...event, id: 'e-2' }).clientToken).not.toBe(command.clientToken);
+    expect(createCommandFromCloudEvent({ ...event, data: { ClientToken: 'eb-own' } }).clientToken).toBe('eb-own');
+    expect(command.trigger).toEqual({ kind: 'eventbridge', id: 'ops.bandwidth-planner/e-1' });
+  });
+
+  it('derives timer tokens from trigger name + time', () => {
+    const event = { triggerName: 'monthly', triggerTime: '2025-02-01T01:00:00Z', payload: '{"Bandwidth":2}' };
+    expect(createCommandFromTimer(event).clientToken).toBe(derivedClientToken('timer', 'monthly', '2025-02-01T01:00:00Z'));
+    expect(createCommandFromTimer({ ...event, triggerTime: '2025-03-01T01:00:00Z' }).clientToken).not.toBe(createCommandFromTimer(event).clientToken);
+  });
+
+  it('keeps identity parts apart (no concatenation collisions)', () => {
+    expect(derivedClientToken('eventbridge', 'a:b', 'c')).not.toBe(derivedClientToken('eventbridge', 'a', 'b:c'));
+    expect(derivedClientToken('timer', 'x', 'y').length).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('async event shapes', () => {
+  it.each([
+    [{ specversion: '1.0', id: 'a', source: 's' }, 'cloudevent'],
+    [[{ specversion: '1.0', id: 'a', source: 's' }, { specversion: '1.0', id: 'b', source: 's' }], 'batch'],
+    [{ triggerTime: 't', triggerName: 'n', payload: '{}' }, 'timer'],
+    [[], 'none'],
+    [{ id: 'a' }, 'none'],
+  ])('recognises %j as %s', (event, kind) => {
+    expect(isCloudEvent(event) ? 'cloudevent' : isCloudEventBatch(event) ? 'batch' : isTimerEvent(event) ? 'timer' : 'none').toBe(kind);
+  });
+
+  it('turns an unparseable timer payload into a reported issue, not a throw', () => {
+    expect(createCommandFromTimer({ triggerName: 'n', triggerTime: 't', payload: '{oops' }).inputIssues?.[0]?.path).toBe('payload');
+    expect(createCommandFromTimer({ triggerName: 'n', triggerTime: 't' }).inputIssues?.[0]?.message).toMatch(/must be a JSON string/);
+  });
+});
