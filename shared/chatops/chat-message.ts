@@ -1,0 +1,69 @@
+/**
+ * The one shape a verified chat command takes, whichever platform sent it (chatops.md §1.2, §2.1,
+ * §3.2), and the identity rules every parser applies.
+ */
+import type { Issue } from '../errors';
+
+export const PLATFORMS = ['slack', 'dingtalk', 'lark'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** Where and how the reply goes. */
+export type ReplyTarget =
+  /** POST the reply JSON to `responseUrl` (up to 5 times within 30 minutes). */
+  | { readonly platform: 'slack'; readonly responseUrl: string }
+  /** POST the reply JSON to `sessionWebhook` before `expiresAt` (ms since the epoch). */
+  | { readonly platform: 'dingtalk'; readonly sessionWebhook: string; readonly expiresAt: number }
+  /** Reply to `messageId` through the Lark IM API. */
+  | { readonly platform: 'lark'; readonly messageId: string };
+
+export interface ChatMessage {
+  readonly platform: Platform;
+  /** The platform's id for this delivery, for dedupe: Slack `trigger_id`, DingTalk `msgId`, Lark `header.event_id`. */
+  readonly messageId: string;
+  /** Immutable user id: Slack `user_id`, DingTalk `senderStaffId`, Lark `open_id`. */
+  readonly userId: string;
+  /** The workspace, corporation or tenant the user id belongs to: Slack `team_id`, DingTalk `senderCorpId`, Lark `tenant_key`. */
+  readonly tenantId: string;
+  /**
+   * What the allow-list matches and the confirmation code binds: `<platform>:<tenantId>/<userId>`,
+   * e.g. `slack:T012AB3C4/U012AB3CD`. The tenant is part of it because user ids are only unique
+   * within one (DingTalk staff ids are chosen by each corporation's admin).
+   */
+  readonly userKey: string;
+  /** For replies only; never for authorization (names can be changed or spoofed). */
+  readonly displayName?: string | undefined;
+  /** The command text, mentions removed and trimmed. */
+  readonly text: string;
+  /** Slack `channel_id`, DingTalk `conversationId`, Lark `chat_id`. */
+  readonly channelId: string;
+  readonly replyTo: ReplyTarget;
+}
+
+export type ChatParse = { readonly ok: true; readonly message: ChatMessage } | { readonly ok: false; readonly issue: Issue };
+
+// Ids are joined with `/` and `:` into the user key, so neither may appear inside one.
+const ID_PATTERN = /^[^\s/:]{1,128}$/;
+
+/** An issue when `value` (read from `path`) cannot be used as an id in a user key. */
+export function idIssue(path: string, value: string): Issue | undefined {
+  return ID_PATTERN.test(value) ? undefined : { path, message: 'must be an id without spaces, "/" or ":"' };
+}
+
+export function userKeyFor(platform: Platform, tenantId: string, userId: string): string {
+  return `${platform}:${tenantId}/${userId}`;
+}
+
+/**
+ * An issue unless `url` is HTTPS on one of `hosts`. Reply URLs come from the body; DingTalk does
+ * not sign the body, so a replayed signature could otherwise send replies anywhere.
+ */
+export function replyUrlIssue(path: string, url: string, hosts: readonly string[]): Issue | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { path, message: 'must be a URL' };
+  }
+  const trusted = parsed.protocol === 'https:' && parsed.port === '' && parsed.username === '' && hosts.includes(parsed.hostname);
+  return trusted ? undefined : { path, message: `must be an https:// URL on ${hosts.join(' or ')}` };
+}

@@ -1,0 +1,44 @@
+/**
+ * Lark/Feishu event signature (chatops.md §3.3), present when an Encrypt Key is configured:
+ * `X-Lark-Signature = hex(SHA-256(timestamp + nonce + encryptKey + rawBody))` — a plain hash, not
+ * an HMAC. The raw bytes are hashed: Lark's node SDK hashes a re-serialised body, which only
+ * matches compact JSON.
+ */
+import { createHash } from 'node:crypto';
+import { headerValue } from '../headers';
+import { isFresh, parseTimestamp, refused, timingSafeEqualText, VERIFIED, type Verification } from '../verification';
+
+/**
+ * Lark documents no replay window, so without one a captured request stays valid forever. Five
+ * minutes, like Slack: Lark's first redelivery comes after 15 s; later ones (5 min, 1 h, 6 h) may be
+ * refused as stale, and a chat command that old is better typed again than acted on.
+ */
+export const LARK_WINDOW_MS = 300_000;
+
+export interface LarkSignedRequest {
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The body exactly as received (Base64-decoded when FC says `isBase64Encoded`). */
+  readonly rawBody: string | Uint8Array;
+  /** Current time, ms since the epoch. */
+  readonly now: number;
+  /** The app's Encrypt Key; absent or empty refuses every request. */
+  readonly encryptKey: string | undefined;
+}
+
+export function larkSignature(timestamp: string, nonce: string, encryptKey: string, rawBody: string | Uint8Array): string {
+  return createHash('sha256').update(timestamp + nonce + encryptKey).update(rawBody).digest('hex');
+}
+
+export function verifyLarkSignature(request: LarkSignedRequest): Verification {
+  const { encryptKey } = request;
+  if (encryptKey === undefined || encryptKey === '') return refused('not-configured');
+  const timestamp = headerValue(request.headers, 'X-Lark-Request-Timestamp');
+  const nonce = headerValue(request.headers, 'X-Lark-Request-Nonce');
+  const signature = headerValue(request.headers, 'X-Lark-Signature');
+  if (timestamp === undefined || nonce === undefined || signature === undefined) return refused('missing-signature');
+  const seconds = parseTimestamp(timestamp);
+  if (seconds === undefined) return refused('bad-timestamp');
+  if (!isFresh(seconds * 1000, request.now, LARK_WINDOW_MS)) return refused('stale');
+  const expected = larkSignature(timestamp, nonce, encryptKey, request.rawBody);
+  return timingSafeEqualText(signature, expected) ? VERIFIED : refused('bad-signature');
+}

@@ -1,0 +1,209 @@
+import { createCipheriv, createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { decryptLarkPayload } from '../../shared/chatops/lark/decrypt';
+import { openLarkRequest } from '../../shared/chatops/lark/open';
+import { parseLarkMessage, stripLarkMentions } from '../../shared/chatops/lark/parse';
+import { larkSignature, verifyLarkSignature } from '../../shared/chatops/lark/verify';
+
+// Vectors of chatops.md §3.3 (computed) and §3.4 (official example, recomputed).
+const KEY = 'test key';
+const TIMESTAMP = '1700000000';
+const NONCE = 'nonce-abc';
+const CIPHERTEXT = 'P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=';
+const BODY = `{"encrypt":"${CIPHERTEXT}"}`;
+const SIGNATURE = '651c41e37268e4e00e77ccde1b4b9d16e624029b82bafa51660c3a382d4f0588';
+const NOW = 1700000000_000;
+const signed = { 'X-Lark-Request-Timestamp': TIMESTAMP, 'X-Lark-Request-Nonce': NONCE, 'X-Lark-Signature': SIGNATURE };
+
+/** What Lark does to a body when an Encrypt Key is set; a fixed IV keeps fixtures stable. */
+function encryptForLark(plaintext: string, encryptKey = KEY): string {
+  const iv = Buffer.alloc(16, 7);
+  const cipher = createCipheriv('aes-256-cbc', createHash('sha256').update(encryptKey).digest(), iv);
+  return Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final()]).toString('base64');
+}
+
+/** A body as Lark sends it: encrypted and signed, at NOW. */
+function larkRequest(payload: unknown, encryptKey = KEY) {
+  const rawBody = JSON.stringify({ encrypt: encryptForLark(JSON.stringify(payload), encryptKey) });
+  const headers = {
+    'x-lark-request-timestamp': TIMESTAMP,
+    'x-lark-request-nonce': NONCE,
+    'x-lark-signature': larkSignature(TIMESTAMP, NONCE, encryptKey, rawBody),
+  };
+  return { headers, rawBody, now: NOW };
+}
+
+describe('larkSignature', () => {
+  it('reproduces the computed vector', () => {
+    expect(larkSignature(TIMESTAMP, NONCE, KEY, BODY)).toBe(SIGNATURE);
+  });
+});
+
+describe('verifyLarkSignature', () => {
+  it.each([
+    ['the computed vector', signed, BODY, NOW, KEY, { ok: true }],
+    ['the raw bytes', signed, Buffer.from(BODY), NOW, KEY, { ok: true }],
+    ['lower-case header names', { 'x-lark-request-timestamp': TIMESTAMP, 'x-lark-request-nonce': NONCE, 'x-lark-signature': SIGNATURE }, BODY, NOW, KEY, { ok: true }],
+    ['a clock 300 s behind', signed, BODY, NOW + 300_000, KEY, { ok: true }],
+    ['no encrypt key', signed, BODY, NOW, undefined, { ok: false, reason: 'not-configured' }],
+    ['an empty encrypt key', signed, BODY, NOW, '', { ok: false, reason: 'not-configured' }],
+    ['no signature header', { ...signed, 'X-Lark-Signature': undefined }, BODY, NOW, KEY, { ok: false, reason: 'missing-signature' }],
+    ['no nonce header', { ...signed, 'X-Lark-Request-Nonce': undefined }, BODY, NOW, KEY, { ok: false, reason: 'missing-signature' }],
+    ['no timestamp header', { ...signed, 'X-Lark-Request-Timestamp': undefined }, BODY, NOW, KEY, { ok: false, reason: 'missing-signature' }],
+    ['a timestamp that is not a number', { ...signed, 'X-Lark-Request-Timestamp': 'now' }, BODY, NOW, KEY, { ok: false, reason: 'bad-timestamp' }],
+    ['a request 301 s old', signed, BODY, NOW + 301_000, KEY, { ok: false, reason: 'stale' }],
+    ['another key', signed, BODY, NOW, 'test kez', { ok: false, reason: 'bad-signature' }],
+    ['a re-serialised body', signed, `{ "encrypt": "${CIPHERTEXT}" }`, NOW, KEY, { ok: false, reason: 'bad-signature' }],
+    ['another nonce', { ...signed, 'X-Lark-Request-Nonce': 'nonce-abd' }, BODY, NOW, KEY, { ok: false, reason: 'bad-signature' }],
+  ])('%s', (_name, headers, rawBody, now, encryptKey, expected) => {
+    expect(verifyLarkSignature({ headers, rawBody, now, encryptKey })).toEqual(expected);
+  });
+});
+
+describe('decryptLarkPayload', () => {
+  it.each([
+    ['the official example', CIPHERTEXT, KEY, 'hello world'],
+    ['another key', CIPHERTEXT, 'another key', undefined],
+    ['not Base64', 'P37w+VZ!mNgP', KEY, undefined],
+    ['only an IV', Buffer.alloc(16).toString('base64'), KEY, undefined],
+    ['a partial block', Buffer.alloc(20).toString('base64'), KEY, undefined],
+    ['an empty string', '', KEY, undefined],
+  ])('%s', (_name, encrypt, key, expected) => {
+    expect(decryptLarkPayload(encrypt, key)).toBe(expected);
+  });
+
+  it('round-trips with the test encryptor', () => {
+    expect(decryptLarkPayload(encryptForLark('{"text":"中文 ✓"}'), KEY)).toBe('{"text":"中文 ✓"}');
+  });
+});
+
+// The event example of chatops.md §3.2.
+const EVENT = {
+  schema: '2.0',
+  header: {
+    event_id: '5e3702a84e847582be8db7fb73283c02',
+    event_type: 'im.message.receive_v1',
+    create_time: '1735787045000',
+    token: 'verification-token',
+    app_id: 'cli_xxx',
+    tenant_key: 'tenant_xxx',
+  },
+  event: {
+    sender: { sender_id: { union_id: 'on_xxx', user_id: 'xxx', open_id: 'ou_xxx' }, sender_type: 'user', tenant_key: 'tenant_xxx' },
+    message: {
+      message_id: 'om_xxx',
+      root_id: '',
+      parent_id: '',
+      create_time: '1735787045000',
+      chat_id: 'oc_xxx',
+      chat_type: 'group',
+      message_type: 'text',
+      content: '{"text":"@_user_1 bwp create 2 China Europe"}',
+      mentions: [{ key: '@_user_1', id: { open_id: 'ou_bot' }, name: 'bwp-bot', tenant_key: 'tenant_xxx' }],
+    },
+  },
+};
+const CHALLENGE = { challenge: 'ajls384kdjx98XX', token: 'verification-token', type: 'url_verification' };
+
+describe('openLarkRequest', () => {
+  it('answers a signed, encrypted challenge with a matching token', () => {
+    expect(openLarkRequest({ ...larkRequest(CHALLENGE), encryptKey: KEY, verificationToken: 'verification-token' })).toEqual({
+      ok: true,
+      kind: 'challenge',
+      challenge: 'ajls384kdjx98XX',
+    });
+  });
+
+  it('opens a signed, encrypted event', () => {
+    expect(openLarkRequest({ ...larkRequest(EVENT), encryptKey: KEY, verificationToken: 'verification-token' })).toEqual({
+      ok: true,
+      kind: 'event',
+      event: EVENT,
+    });
+  });
+
+  it('accepts a signed body that is not encrypted', () => {
+    const rawBody = JSON.stringify(CHALLENGE);
+    const headers = { ...signed, 'X-Lark-Signature': larkSignature(TIMESTAMP, NONCE, KEY, rawBody) };
+    expect(openLarkRequest({ headers, rawBody, now: NOW, encryptKey: KEY })).toEqual({ ok: true, kind: 'challenge', challenge: 'ajls384kdjx98XX' });
+  });
+
+  it('skips the token check when no verification token is configured', () => {
+    const opened = openLarkRequest({ ...larkRequest({ ...CHALLENGE, token: 'anything' }), encryptKey: KEY });
+    expect(opened).toEqual({ ok: true, kind: 'challenge', challenge: 'ajls384kdjx98XX' });
+  });
+
+  it.each([
+    ['no encrypt key, even with a token', { ...larkRequest(CHALLENGE), encryptKey: undefined, verificationToken: 'verification-token' }, 'not-configured'],
+    ['a challenge without a signature', { ...larkRequest(CHALLENGE), headers: {}, encryptKey: KEY }, 'missing-signature'],
+    ['a challenge signed with another key', { ...larkRequest(CHALLENGE, 'other key'), encryptKey: KEY }, 'bad-signature'],
+    ['a stale event', { ...larkRequest(EVENT), now: NOW + 301_000, encryptKey: KEY }, 'stale'],
+    ['a challenge with the wrong token', { ...larkRequest({ ...CHALLENGE, token: 'guess' }), encryptKey: KEY, verificationToken: 'verification-token' }, 'bad-token'],
+    ['a challenge without a token', { ...larkRequest({ challenge: 'c', type: 'url_verification' }), encryptKey: KEY, verificationToken: 'verification-token' }, 'bad-token'],
+    ['an event with the wrong header token', { ...larkRequest({ ...EVENT, header: { ...EVENT.header, token: 'guess' } }), encryptKey: KEY, verificationToken: 'verification-token' }, 'bad-token'],
+    ['an event with the token at the top level only', { ...larkRequest({ ...EVENT, token: 'verification-token', header: { ...EVENT.header, token: undefined } }), encryptKey: KEY, verificationToken: 'verification-token' }, 'bad-token'],
+    ['a challenge without a challenge', { ...larkRequest({ type: 'url_verification', token: 't' }), encryptKey: KEY }, 'malformed'],
+    ['a decrypted body with a __proto__ key', { ...larkRequest(JSON.parse('{"__proto__":{"x":1},"type":"url_verification","challenge":"c"}')), encryptKey: KEY }, 'malformed'],
+  ])('refuses %s', (_name, request, reason) => {
+    expect(openLarkRequest(request)).toEqual({ ok: false, reason });
+  });
+
+  it.each([
+    ['body that is not JSON', 'not json', 'malformed'],
+    ['non-string encrypt field', '{"encrypt":42}', 'malformed'],
+    ['ciphertext for another key', JSON.stringify({ encrypt: encryptForLark('{}', 'other key') }), 'undecryptable'],
+    ['ciphertext of something that is not JSON', JSON.stringify({ encrypt: encryptForLark('hello world') }), 'malformed'],
+  ])('refuses a signed %s', (_name, rawBody, reason) => {
+    const headers = { ...signed, 'X-Lark-Signature': larkSignature(TIMESTAMP, NONCE, KEY, rawBody) };
+    expect(openLarkRequest({ headers, rawBody, now: NOW, encryptKey: KEY })).toEqual({ ok: false, reason });
+  });
+});
+
+describe('parseLarkMessage', () => {
+  it('parses the documented event', () => {
+    expect(parseLarkMessage(EVENT)).toEqual({
+      ok: true,
+      message: {
+        platform: 'lark',
+        messageId: '5e3702a84e847582be8db7fb73283c02',
+        userId: 'ou_xxx',
+        tenantId: 'tenant_xxx',
+        userKey: 'lark:tenant_xxx/ou_xxx',
+        text: 'bwp create 2 China Europe',
+        channelId: 'oc_xxx',
+        replyTo: { platform: 'lark', messageId: 'om_xxx' },
+      },
+    });
+  });
+
+  const withMessage = (change: object) => ({ ...EVENT, event: { ...EVENT.event, message: { ...EVENT.event.message, ...change } } });
+  const withHeader = (change: object) => ({ ...EVENT, header: { ...EVENT.header, ...change } });
+
+  it.each([
+    ['schema', { ...EVENT, schema: undefined }, 'is required'],
+    ['header.event_type', withHeader({ event_type: 'im.chat.member.bot.added_v1' }), 'must be "im.message.receive_v1"'],
+    ['event.sender.sender_type', { ...EVENT, event: { ...EVENT.event, sender: { ...EVENT.event.sender, sender_type: 'app' } } }, 'must be "user"'],
+    ['event.message.message_type', withMessage({ message_type: 'image' }), 'must be "text"'],
+    ['header.event_id', withHeader({ event_id: '' }), 'must be a non-empty string'],
+    ['header.tenant_key', withHeader({ tenant_key: undefined }), 'is required'],
+    ['event.sender.sender_id.open_id', { ...EVENT, event: { ...EVENT.event, sender: { ...EVENT.event.sender, sender_id: {} } } }, 'is required'],
+    ['event.message.message_id', withMessage({ message_id: undefined }), 'is required'],
+    ['event.message.chat_id', withMessage({ chat_id: undefined }), 'is required'],
+    ['event.message.content', withMessage({ content: 'plain text' }), 'must be valid JSON'],
+    ['event.message.content.text', withMessage({ content: '{"title":"x"}' }), 'is required'],
+  ])('names %s when it is wrong', (path, event, message) => {
+    expect(parseLarkMessage(event)).toEqual({ ok: false, issue: { path, message } });
+  });
+});
+
+describe('stripLarkMentions', () => {
+  it.each([
+    ['@_user_1 bwp help', 'bwp help'],
+    ['@_user_1 @_user_12 plan 100 China Europe', 'plan 100 China Europe'],
+    ['plan 100 @_all China Europe', 'plan 100   China Europe'],
+    ['name=@_user_x', 'name=@_user_x'],
+    ['@_user_1', ''],
+  ])('%j → %j', (text, expected) => {
+    expect(stripLarkMentions(text)).toBe(expected);
+  });
+});
