@@ -1,0 +1,119 @@
+/**
+ * A loopback double of the CEN API (Cbn 2017-09-12, RPC style): CreateCenBandwidthPackage and
+ * DescribeCenBandwidthPackages behind real ACS3 verification, with the API's ClientToken
+ * semantics, lazily computed plan status and a queue of injectable faults.
+ */
+import { DEFAULT_CREDENTIALS, type CloudCredential } from './credentials';
+import { FaultQueue, TRANSPORT_FAULTS, type ErrorFault, type InjectOptions } from './faults';
+import { OpenApiEndpoint, type OpenApiAnswer, type OpenApiRequestRecord, type VerifiedCall } from './openapi-endpoint';
+import { openApiError, type ApiError } from './openapi-errors';
+import { PlanBook, type PlanRecord } from './cen-plans';
+import { startLoopbackServer, type LoopbackServer } from './server';
+
+export const CEN_API_VERSION = '2017-09-12';
+export const CEN_HOST_ID = 'cbn.aliyuncs.com';
+export const CEN_ACTIONS = { create: 'CreateCenBandwidthPackage', describe: 'DescribeCenBandwidthPackages' } as const;
+
+export const CEN_FAULTS = ['throttling', 'unavailable', 'internal', 'blocking', ...TRANSPORT_FAULTS] as const;
+export type CenFaultName = (typeof CEN_FAULTS)[number];
+export type CenFault = CenFaultName | ErrorFault;
+
+export interface CenDoubleOptions {
+  /** Keys the double accepts; default {@link DEFAULT_CREDENTIALS}. */
+  readonly credentials?: readonly CloudCredential[];
+  /** Epoch ms; default `Date.now`. Drives the `x-acs-date` check and plan status. */
+  readonly now?: () => number;
+  /** How long a new plan stays `Creating` before it turns `Idle`; default 0 (at once). */
+  readonly readyAfterMs?: number;
+}
+
+export type CenRequestRecord = OpenApiRequestRecord;
+
+export class CenDouble {
+  readonly #server: LoopbackServer;
+  readonly #endpoint: OpenApiEndpoint<CenFaultName>;
+  readonly #faults: FaultQueue<CenFaultName>;
+  readonly #book: PlanBook;
+
+  private constructor(server: LoopbackServer, endpoint: OpenApiEndpoint<CenFaultName>, faults: FaultQueue<CenFaultName>, book: PlanBook) {
+    this.#server = server;
+    this.#endpoint = endpoint;
+    this.#faults = faults;
+    this.#book = book;
+  }
+
+  static async start(options: CenDoubleOptions = {}): Promise<CenDouble> {
+    const now = options.now ?? Date.now;
+    const book = new PlanBook({ now, readyAfterMs: options.readyAfterMs ?? 0 });
+    const faults = new FaultQueue(CEN_FAULTS);
+    const endpoint = new OpenApiEndpoint<CenFaultName>({
+      product: 'Cbn',
+      hostId: CEN_HOST_ID,
+      version: CEN_API_VERSION,
+      credentials: options.credentials ?? DEFAULT_CREDENTIALS,
+      now,
+      faults,
+      faultErrors: { throttling: 'Throttling.User', unavailable: 'ServiceUnavailable', internal: 'InternalError', blocking: 'Operation.Blocking' },
+      perform: async (call) => perform(book, call),
+    });
+    const server = await startLoopbackServer(endpoint.handle);
+    return new CenDouble(server, endpoint, faults, book);
+  }
+
+  /** `http://127.0.0.1:PORT`: the CEN endpoint to configure. */
+  get url(): string {
+    return this.#server.url;
+  }
+
+  /** Every request received, in order, including refused ones. */
+  get requests(): readonly CenRequestRecord[] {
+    return this.#endpoint.requests;
+  }
+
+  /** Every plan created, in order, with its status as of now. */
+  get plans(): readonly PlanRecord[] {
+    return this.#book.plans;
+  }
+
+  /** How many different ClientTokens created plans. */
+  distinctClientTokens(): number {
+    return this.#book.distinctClientTokens();
+  }
+
+  /** Queues a fault for the next matching authenticated request(s). */
+  inject(fault: CenFault, options?: InjectOptions): void {
+    this.#faults.inject(fault, options);
+  }
+
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
+  close(): Promise<void> {
+    return this.#server.close();
+  }
+}
+
+export const startCenDouble = (options?: CenDoubleOptions): Promise<CenDouble> => CenDouble.start(options);
+
+function perform(book: PlanBook, call: VerifiedCall): OpenApiAnswer | { error: ApiError } {
+  // RPC style: everything is addressed to `/`, the action travels in a header.
+  if (call.path !== '/') return { error: openApiError('InvalidAction.NotFound', `RPC calls are addressed to "/", not "${call.path}".`) };
+  switch (call.action) {
+    case CEN_ACTIONS.create: {
+      const created = book.create(call.query);
+      if (!created.ok) return { error: created.error };
+      return {
+        status: 200,
+        body: { CenBandwidthPackageId: created.plan.id, CenBandwidthPackageOrderId: created.plan.orderId, RequestId: call.requestId },
+      };
+    }
+    case CEN_ACTIONS.describe: {
+      const described = book.describe(call.query);
+      if (!described.ok) return { error: described.error };
+      return { status: 200, body: { ...described.body, RequestId: call.requestId } };
+    }
+    default:
+      return { error: openApiError('InvalidAction.NotFound', `Specified api "${call.action}" is not found, please check your url and method.`) };
+  }
+}

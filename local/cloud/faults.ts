@@ -1,0 +1,82 @@
+/**
+ * The fault queue every double shares: tests (and the local run) queue failures, and requests take
+ * them in order. A fault is consumed only by a request it matches (an optional action filter), and
+ * only once the request has been authenticated, so a badly signed request is reported as such
+ * instead of silently eating a fault meant for the retry after it.
+ */
+
+/** Failures at the connection level, the same for every double. */
+export const TRANSPORT_FAULTS = ['reset', 'hang', 'drop-after-success'] as const;
+export type TransportFault = (typeof TRANSPORT_FAULTS)[number];
+
+/** An arbitrary error answer: any code, any HTTP status. */
+export interface ErrorFault {
+  readonly code: string;
+  readonly status: number;
+  readonly message?: string;
+}
+
+export interface InjectOptions {
+  /** How many matching requests the fault hits; default 1, `Infinity` allowed. */
+  readonly times?: number;
+  /** Only requests for this action take the fault; default any. */
+  readonly action?: string;
+}
+
+interface QueuedFault<Fault> {
+  readonly fault: Fault;
+  readonly action: string | undefined;
+  remaining: number;
+}
+
+export function isTransportFault(fault: unknown): fault is TransportFault {
+  return typeof fault === 'string' && (TRANSPORT_FAULTS as readonly string[]).includes(fault);
+}
+
+export class FaultQueue<Name extends string> {
+  readonly #names: readonly Name[];
+  readonly #queue: QueuedFault<Name | ErrorFault>[] = [];
+
+  /** @param names the named faults this double understands; anything else is refused at inject time. */
+  constructor(names: readonly Name[]) {
+    this.#names = names;
+  }
+
+  inject(fault: Name | ErrorFault, options: InjectOptions = {}): void {
+    const times = options.times ?? 1;
+    if (!(times === Infinity || (Number.isInteger(times) && times >= 1))) {
+      throw new RangeError(`times must be a whole number of at least 1, or Infinity (got ${times})`);
+    }
+    if (typeof fault === 'string' && !this.#names.includes(fault)) {
+      throw new TypeError(`unknown fault "${fault}": expected one of ${this.#names.join(', ')} or { code, status }`);
+    }
+    if (typeof fault === 'object' && !(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) {
+      throw new RangeError(`an error fault needs an HTTP status from 400 to 599 (got ${fault.status})`);
+    }
+    this.#queue.push({ fault, action: options.action, remaining: times });
+  }
+
+  /** Takes the first queued fault that applies to a request for `action`, if any. */
+  take(action: string | undefined): Name | ErrorFault | undefined {
+    const index = this.#queue.findIndex((queued) => queued.action === undefined || queued.action === action);
+    const queued = this.#queue[index];
+    if (!queued) return undefined;
+    queued.remaining -= 1;
+    if (queued.remaining <= 0) this.#queue.splice(index, 1);
+    return queued.fault;
+  }
+
+  clear(): void {
+    this.#queue.length = 0;
+  }
+
+  /** Faults still queued (an `Infinity` fault stays queued). */
+  get size(): number {
+    return this.#queue.length;
+  }
+}
+
+/** A fault's name for request records: the name itself, or the code of an error fault. */
+export function faultLabel(fault: string | ErrorFault): string {
+  return typeof fault === 'string' ? fault : fault.code;
+}
