@@ -88,7 +88,7 @@ describe('signMns', () => {
 });
 
 describe('canonicalizedMnsHeaders', () => {
-  it.each([
+  it.each<{ name: string; headers: Record<string, string>; expected: string }>([
     { name: 'no x-mns-* headers', headers: { date: 'x', 'content-type': 'text/xml' }, expected: '' },
     {
       name: 'names lower-cased and sorted, other headers left out',
