@@ -22,7 +22,7 @@ export const systemClock: Clock = {
 export interface RetryPolicy {
   /** Attempts at most, the first included. Default 5. */
   readonly maxAttempts: number;
-  /** Backoff base in ms; attempt n waits up to base·2ⁿ. Default 200. */
+  /** Backoff base in ms; attempt n waits up to base·2ⁿ⁻¹. Default 200. */
   readonly baseDelayMs: number;
   /** Longest single wait in ms. Default 5000. */
   readonly maxDelayMs: number;

@@ -60,7 +60,7 @@ export const BandwidthPlanRequestSchema = z.strictObject(
       z.string({ error: 'must be a string' }).check(
         z.minLength(1, { error: 'must not be empty' }),
         z.maxLength(64, { error: 'must be at most 64 characters' }),
-        z.regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' }),
+        z.regex(/^[\x21-\x7e]*$/, { error: 'must be printable ASCII without spaces' }),
       ),
     ),
     Name: z.optional(
@@ -144,15 +144,18 @@ function apiPath(path: readonly PropertyKey[]): string {
 function fromZodIssue(issue: z.core.$ZodIssue): Issue[] {
   if (issue.code === 'unrecognized_keys') {
     const prefix = issue.path.length > 0 ? `${apiPath(issue.path)}.` : '';
-    return issue.keys.map((key) => ({ path: prefix + key, message: unknownFieldMessage(key) }));
+    const known = issue.path[0] === 'Tag' ? Object.keys(tag.def.shape) : Object.keys(BandwidthPlanRequestSchema.def.shape);
+    return issue.keys.map((key) => ({ path: prefix + key, message: unknownFieldMessage(key, known) }));
   }
   const path = apiPath(issue.path);
-  if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path, message: 'is required' }];
+  // `input` is reported (reportInput) so a missing field can be told from a wrong one.
+  if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined && path !== '') {
+    return [{ path, message: 'is required' }];
+  }
   return [{ path, message: issue.message }];
 }
 
-function unknownFieldMessage(key: string): string {
-  const known = Object.keys(BandwidthPlanRequestSchema.def.shape);
+function unknownFieldMessage(key: string, known: readonly string[]): string {
   const near = known.find((name) => name.toLowerCase() === key.toLowerCase() || editDistance(name.toLowerCase(), key.toLowerCase()) <= 2);
   return near ? `is not a known parameter (did you mean ${near}?)` : 'is not a known parameter';
 }
@@ -173,7 +176,7 @@ export type Validation = { ok: true; request: BandwidthPlanRequest } | { ok: fal
 
 /** Validates a request and applies defaults; on failure, returns every broken rule, not just the first. */
 export function validateBandwidthPlan(input: unknown): Validation {
-  const parsed = BandwidthPlanRequestSchema.safeParse(input);
+  const parsed = BandwidthPlanRequestSchema.safeParse(input, { reportInput: true });
   const cross = typeof input === 'object' && input !== null && !Array.isArray(input) ? crossFieldIssues(input as Record<string, unknown>) : [];
   const issues = [...(parsed.success ? [] : parsed.error.issues.flatMap(fromZodIssue)), ...cross];
   if (issues.length > 0 || !parsed.success) return { ok: false, issues: dedupe(issues) };
