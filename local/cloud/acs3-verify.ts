@@ -3,9 +3,10 @@
  * with the official `@alicloud/openapi-util` `getAuthorization`, never with the product's own
  * signer, so a bug shared by the product's signer and its tests cannot make both agree.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import OpenApiUtil from '@alicloud/openapi-util';
 import * as $tea from '@alicloud/tea-typescript';
+import { sameText } from './constant-time';
 import { findCredential, type CloudCredential } from './credentials';
 import { openApiError, type ApiError } from './openapi-errors';
 
@@ -142,10 +143,4 @@ function securityTokenProblem(request: SignedRequest, credential: CloudCredentia
   const token = request.headers['x-acs-security-token'];
   if (token === undefined) return openApiError('MissingSecurityToken');
   return sameText(token, credential.securityToken) ? undefined : openApiError('InvalidSecurityToken.MismatchWithAccessKey');
-}
-
-export function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
