@@ -25,6 +25,7 @@ export const OPENAPI_ERRORS = {
   'Operation.Blocking': { status: 500, message: 'Operation blocking, try again later.' },
   RequestEntityTooLarge: { status: 413, message: 'The request body is too large.' },
   FunctionNotFound: { status: 404, message: 'The function does not exist.' },
+  ResourceThrottled: { status: 429, message: 'Reserve resource exhausted, please try again later.' },
 } as const;
 
 export type OpenApiErrorCode = keyof typeof OPENAPI_ERRORS;

@@ -1,0 +1,221 @@
+/**
+ * A loopback double of Function Compute 3.0 InvokeFunction (API 2023-03-30, ROA style) behind
+ * real ACS3 verification. Synchronous calls await `onInvoke` and answer its result; asynchronous
+ * ones are accepted with 202 at once and run in the background with FC's retries on failure
+ * (function-compute.md §5, §7.2).
+ */
+import { DEFAULT_CREDENTIALS, type CloudCredential } from './credentials';
+import { FaultQueue, TRANSPORT_FAULTS, type ErrorFault, type InjectOptions } from './faults';
+import { OpenApiEndpoint, type OpenApiAnswer, type OpenApiRequestRecord, type VerifiedCall } from './openapi-endpoint';
+import { openApiError, type ApiError } from './openapi-errors';
+import { startLoopbackServer, type LoopbackServer } from './server';
+
+export const FC_API_VERSION = '2023-03-30';
+export const FC_HOST_ID = 'fc.aliyuncs.com';
+export const INVOKE_ACTION = 'InvokeFunction';
+/** FC's default `maxAsyncRetryAttempts`. */
+export const DEFAULT_MAX_ASYNC_RETRIES = 3;
+
+export const FC_FAULTS = ['throttling', 'unavailable', 'internal', ...TRANSPORT_FAULTS] as const;
+export type FcFaultName = (typeof FC_FAULTS)[number];
+export type FcFault = FcFaultName | ErrorFault;
+
+const INVOKE_PATH = /^\/2023-03-30\/functions\/([^/]+)\/invocations$/;
+// Bounds idle(): each round waits for every invocation running at its start.
+const MAX_IDLE_ROUNDS = 1000;
+
+export interface InvocationInfo {
+  readonly async: boolean;
+  readonly requestId: string;
+  /** 1 for the first run, 2… for FC's retries of an async invocation. */
+  readonly attempt: number;
+  readonly qualifier: string | undefined;
+}
+
+/** Runs the function: the local run passes the product's handler, tests a stub. */
+export type InvokeHandler = (functionName: string, body: Buffer, info: InvocationInfo) => unknown;
+
+export interface FcDoubleOptions {
+  /** Keys the double accepts; default {@link DEFAULT_CREDENTIALS}. */
+  readonly credentials?: readonly CloudCredential[];
+  /** Epoch ms; default `Date.now`. Drives the `x-acs-date` check. */
+  readonly now?: () => number;
+  /** Default: returns null. */
+  readonly onInvoke?: InvokeHandler;
+  /** Retries of a failed async invocation; default {@link DEFAULT_MAX_ASYNC_RETRIES}. */
+  readonly maxAsyncRetries?: number;
+  /** Functions that exist; default: any name. */
+  readonly functions?: readonly string[];
+}
+
+export interface InvocationRecord {
+  readonly functionName: string;
+  readonly qualifier: string | undefined;
+  readonly async: boolean;
+  readonly requestId: string;
+  readonly body: Buffer;
+  readonly receivedAt: number;
+  /** Runs so far (1 + retries). */
+  readonly attempts: number;
+  /** What each failed run threw, in order. */
+  readonly errors: readonly unknown[];
+  readonly state: 'running' | 'succeeded' | 'failed';
+  /** What the successful run returned. */
+  readonly result: unknown;
+}
+
+export type FcRequestRecord = OpenApiRequestRecord;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export class FcDouble {
+  readonly #now: () => number;
+  readonly #onInvoke: InvokeHandler;
+  readonly #maxAsyncRetries: number;
+  readonly #functions: ReadonlySet<string> | undefined;
+  readonly #faults = new FaultQueue(FC_FAULTS);
+  readonly #endpoint: OpenApiEndpoint<FcFaultName>;
+  readonly #invocations: Mutable<InvocationRecord>[] = [];
+  readonly #background = new Set<Promise<void>>();
+  #server: LoopbackServer | undefined;
+  #closed = false;
+
+  private constructor(options: FcDoubleOptions) {
+    this.#now = options.now ?? Date.now;
+    this.#onInvoke = options.onInvoke ?? (() => null);
+    this.#maxAsyncRetries = options.maxAsyncRetries ?? DEFAULT_MAX_ASYNC_RETRIES;
+    this.#functions = options.functions ? new Set(options.functions) : undefined;
+    this.#endpoint = new OpenApiEndpoint<FcFaultName>({
+      product: 'FC',
+      hostId: FC_HOST_ID,
+      version: FC_API_VERSION,
+      // The SDK signs the content type of the event bytes; an unsigned one could be swapped in transit.
+      alsoSigned: ['content-type'],
+      credentials: options.credentials ?? DEFAULT_CREDENTIALS,
+      now: this.#now,
+      faults: this.#faults,
+      // FC throttles with 429 ResourceThrottled, not the POP gateway's Throttling.User.
+      faultErrors: { throttling: 'ResourceThrottled', unavailable: 'ServiceUnavailable', internal: 'InternalError' },
+      requestIdHeader: 'x-fc-request-id',
+      perform: (call) => this.#invoke(call),
+    });
+  }
+
+  static async start(options: FcDoubleOptions = {}): Promise<FcDouble> {
+    const double = new FcDouble(options);
+    double.#server = await startLoopbackServer(double.#endpoint.handle);
+    return double;
+  }
+
+  /** `http://127.0.0.1:PORT`: the FC endpoint to configure. */
+  get url(): string {
+    return this.#server?.url ?? '';
+  }
+
+  /** Every request received, in order, including refused ones. */
+  get requests(): readonly FcRequestRecord[] {
+    return this.#endpoint.requests;
+  }
+
+  /** Every accepted invocation, in order. */
+  get invocations(): readonly InvocationRecord[] {
+    return this.#invocations;
+  }
+
+  inject(fault: FcFault, options?: InjectOptions): void {
+    this.#faults.inject(fault, options);
+  }
+
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
+  /** Resolves once every background invocation, retries included, has finished. */
+  async idle(): Promise<void> {
+    for (let round = 0; round < MAX_IDLE_ROUNDS && this.#background.size > 0; round++) {
+      await Promise.allSettled([...this.#background]);
+    }
+  }
+
+  /** Stops the server; background invocations already running finish, but are not retried. */
+  close(): Promise<void> {
+    this.#closed = true;
+    return this.#server?.close() ?? Promise.resolve();
+  }
+
+  async #invoke(call: VerifiedCall): Promise<OpenApiAnswer | { error: ApiError }> {
+    const route = INVOKE_PATH.exec(call.path);
+    if (!route || call.action !== INVOKE_ACTION || call.method !== 'POST') {
+      return { error: openApiError('InvalidAction.NotFound', `This double serves only POST /2023-03-30/functions/{name}/invocations with x-acs-action ${INVOKE_ACTION}.`) };
+    }
+    const functionName = decodeURIComponent(route[1] ?? '');
+    if (this.#functions && !this.#functions.has(functionName)) {
+      return { error: openApiError('FunctionNotFound', `Function "${functionName}" does not exist.`) };
+    }
+    const type = (call.headers['x-fc-invocation-type'] ?? 'Sync').toLowerCase();
+    if (type !== 'sync' && type !== 'async') {
+      return { error: openApiError('InvalidParameter', `x-fc-invocation-type must be Sync or Async (got "${call.headers['x-fc-invocation-type']}").`) };
+    }
+    const record: Mutable<InvocationRecord> = {
+      functionName,
+      qualifier: call.query.qualifier,
+      async: type === 'async',
+      requestId: call.requestId,
+      body: call.body,
+      receivedAt: this.#now(),
+      attempts: 0,
+      errors: [],
+      state: 'running',
+      result: undefined,
+    };
+    this.#invocations.push(record);
+    if (record.async) {
+      this.#runInBackground(record);
+      return { status: 202 };
+    }
+    record.attempts = 1;
+    try {
+      record.result = await this.#onInvoke(functionName, call.body, { async: false, requestId: call.requestId, attempt: 1, qualifier: record.qualifier });
+      record.state = 'succeeded';
+      return { status: 200, ...responseOf(record.result) };
+    } catch (error) {
+      record.errors = [error];
+      record.state = 'failed';
+      // A function error is still HTTP 200 for InvokeFunction; the header tells callers apart.
+      return {
+        status: 200,
+        headers: { 'x-fc-error-type': 'UnhandledInvocationError' },
+        body: { errorMessage: error instanceof Error ? error.message : String(error), errorType: error instanceof Error ? error.name : 'Error' },
+      };
+    }
+  }
+
+  #runInBackground(record: Mutable<InvocationRecord>): void {
+    const task = (async () => {
+      // Let the 202 go out first, as FC queues the event before running it.
+      await new Promise((resolve) => setImmediate(resolve));
+      const info = { async: true, requestId: record.requestId, qualifier: record.qualifier };
+      for (let attempt = 1; attempt <= 1 + this.#maxAsyncRetries && !this.#closed; attempt++) {
+        record.attempts = attempt;
+        try {
+          record.result = await this.#onInvoke(record.functionName, record.body, { ...info, attempt });
+          record.state = 'succeeded';
+          return;
+        } catch (error) {
+          record.errors = [...record.errors, error];
+        }
+      }
+      record.state = 'failed';
+    })();
+    this.#background.add(task);
+    void task.finally(() => this.#background.delete(task));
+  }
+}
+
+export const startFcDouble = (options?: FcDoubleOptions): Promise<FcDouble> => FcDouble.start(options);
+
+/** Buffers and strings go out as they are; anything else as JSON, as FC converts a handler's result. */
+function responseOf(result: unknown): Pick<OpenApiAnswer, 'headers' | 'body'> {
+  if (Buffer.isBuffer(result) || typeof result === 'string') return { body: result };
+  return { headers: { 'content-type': 'application/json;charset=utf-8' }, body: JSON.stringify(result ?? null) };
+}
