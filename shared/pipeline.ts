@@ -12,25 +12,9 @@ import type { Clock } from './retry';
 import { validateBandwidthPlan } from './schema';
 import type { Credentials } from './signer/acs3';
 import type { Guardrails } from './config';
+import type { NotificationReport, Notifier } from './notifier/notifier';
 
-/** What a notifier reports back; the MNS notifier implements it (shared/notifier). */
-export type NotificationReport =
-  | { readonly delivered: true; readonly messageId: string }
-  | { readonly delivered: false; readonly disabled: true }
-  | { readonly delivered: false; readonly error: { readonly code: string; readonly message: string; readonly retryable: boolean } };
-
-/** The seam for publishing outcomes. */
-export interface Notifier {
-  notify(outcome: Outcome, call: InvocationCall): Promise<NotificationReport>;
-}
-
-/** What an upstream call needs: whose credentials, and by when it must be done. */
-export interface InvocationCall {
-  readonly credentials: Credentials;
-  /** Epoch ms. */
-  readonly deadline: number;
-  readonly fcRequestId: string;
-}
+export type { NotificationReport, Notifier };
 
 /** The invocation being served. */
 export interface Invocation {

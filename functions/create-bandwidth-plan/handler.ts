@@ -37,7 +37,7 @@ import {
 } from '../../shared/sources/http';
 import { parseUntrustedJson } from '../../shared/sources/json';
 import { createCommandFromTimer, isTimerEvent } from '../../shared/sources/timer';
-import { notifierFor } from './notifications';
+import { notifierFactory } from './notifications';
 
 /** Kept back from FC's timeout so the handler can still answer. */
 const RETURN_MARGIN_MS = 1_000;
@@ -81,6 +81,9 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     configError = asBandwidthPlanError(error);
     log.error('configuration error', { error: configError });
   }
+  const notifierFor = config
+    ? notifierFactory(config, { log, clock, ...(options.transport ? { transport: options.transport } : {}), ...(options.newId ? { newId: options.newId } : {}) })
+    : undefined;
   const cen = config
     ? new CenClient({ endpoint: config.cenEndpoint, log, clock, ...(options.transport ? { transport: options.transport } : {}), ...(options.nonce ? { nonce: options.nonce } : {}) })
     : undefined;
@@ -150,7 +153,7 @@ export function createHandler(options: HandlerOptions = {}): Handler {
   function pipelineDeps(config: Config, cenClient: CenClient, context: FcContext, requestLog: Logger): PipelineDeps {
     return {
       cen: cenClient,
-      notifier: notifierFor(config, context, { log: requestLog, clock, ...(options.transport ? { transport: options.transport } : {}), ...(options.newId ? { newId: options.newId } : {}) }),
+      notifier: notifierFor!(context, requestLog),
       guardrails: config.guardrails,
       waitSeconds: config.waitSeconds,
       clock,

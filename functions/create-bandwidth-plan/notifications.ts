@@ -1,11 +1,15 @@
 /**
- * Chooses the notifier for an invocation: MNS when NOTIFY_TOPIC is set, otherwise none.
+ * Chooses the notifier for an invocation: MNS when NOTIFY_TOPIC is set, otherwise none. The MNS
+ * endpoint defaults to the function's own account and region, known only from the FC context, so
+ * publishers are made on first use and kept per endpoint for the life of the instance.
  */
 import type { Config } from '../../shared/config';
+import { ProductError } from '../../shared/errors';
 import type { FcContext } from '../../shared/fc';
 import type { HttpTransport } from '../../shared/http';
 import type { Logger } from '../../shared/log';
-import type { Notifier } from '../../shared/pipeline';
+import { defaultMnsEndpoint, MnsPublisher } from '../../shared/notifier/mns-publisher';
+import { createMnsNotifier, disabledNotifier, type Notifier } from '../../shared/notifier/notifier';
 import type { Clock } from '../../shared/retry';
 
 export interface NotifierOptions {
@@ -15,8 +19,36 @@ export interface NotifierOptions {
   readonly newId?: () => string;
 }
 
-const disabled: Notifier = { notify: async () => ({ delivered: false, disabled: true }) };
-
-export function notifierFor(_config: Config, _context: FcContext, _options: NotifierOptions): Notifier {
-  return disabled;
+/** Returns the notifier for an invocation, keeping one publisher per endpoint for the instance's life. */
+export function notifierFactory(config: Config, options: NotifierOptions): (context: FcContext, log: Logger) => Notifier {
+  const publishers = new Map<string, MnsPublisher>();
+  return (context, log) => {
+    const topic = config.notifyTopic;
+    if (!topic) return disabledNotifier;
+    const region = context.region ?? process.env.FC_REGION ?? '';
+    const accountId = context.accountId ?? process.env.FC_ACCOUNT_ID ?? '';
+    const endpoint = config.mnsEndpoint ?? (accountId && region ? defaultMnsEndpoint(accountId, region) : undefined);
+    if (!endpoint) {
+      throw new ProductError('ConfigurationError', 'MNS_ENDPOINT is not set and the FC context has no accountId/region to derive it from.');
+    }
+    let publisher = publishers.get(endpoint);
+    if (!publisher) {
+      publisher = new MnsPublisher({
+        endpoint,
+        topic,
+        clock: options.clock,
+        log: options.log,
+        ...(options.transport ? { transport: options.transport } : {}),
+      });
+      publishers.set(endpoint, publisher);
+    }
+    return createMnsNotifier({
+      publisher,
+      region,
+      accountId,
+      functionName: context.function?.name ?? process.env.FC_FUNCTION_NAME ?? 'create-bandwidth-plan',
+      log,
+      ...(options.newId ? { newId: options.newId } : {}),
+    });
+  };
 }

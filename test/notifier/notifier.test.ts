@@ -6,7 +6,6 @@ import { MnsPublisher, type MessagePublisher, type OutgoingMessage, type Publish
 import { createMnsNotifier, disabledNotifier, type Notifier } from '../../shared/notifier/notifier';
 import { escapeXmlText } from '../../shared/notifier/xml';
 import type { Outcome } from '../../shared/outcome';
-import type { Notifier as PipelineNotifier } from '../../shared/pipeline';
 import { CREATED, EVENT_CONTEXT, FAILED, PENDING, REJECTED, REQUEST } from './fixtures';
 import { mnsErrorReply, startMnsTestServer, type MnsTestServer } from './mns-test-server';
 
@@ -163,12 +162,6 @@ describe('createMnsNotifier', () => {
     expect(first!.id).not.toBe(second!.id);
     expect(Date.parse(first!.time)).toBeGreaterThanOrEqual(before);
     expect(Date.parse(first!.time)).toBeLessThanOrEqual(Date.now());
-  });
-
-  it('fits the pipeline seam', () => {
-    const { publisher } = fakePublisher(async () => ({ messageId: 'm' }));
-    const seam: PipelineNotifier = notifierWith(publisher).notifier satisfies Notifier;
-    expect(seam).toBeDefined();
   });
 });
 
