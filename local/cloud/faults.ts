@@ -50,8 +50,9 @@ export class FaultQueue<Name extends string> {
     if (typeof fault === 'string' && !this.#names.includes(fault)) {
       throw new TypeError(`unknown fault "${fault}": expected one of ${this.#names.join(', ')} or { code, status }`);
     }
-    if (typeof fault === 'object' && !(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)) {
-      throw new RangeError(`an error fault needs an HTTP status from 400 to 599 (got ${fault.status})`);
+    // 2xx is allowed: DingTalk, for one, reports errors in a 200 body.
+    if (typeof fault === 'object' && !(Number.isInteger(fault.status) && fault.status >= 200 && fault.status <= 599)) {
+      throw new RangeError(`an error fault needs an HTTP status from 200 to 599 (got ${fault.status})`);
     }
     this.#queue.push({ fault, action: options.action, remaining: times });
   }
