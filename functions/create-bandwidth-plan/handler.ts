@@ -22,7 +22,7 @@ import {
   type PipelineDeps,
   type Preview,
 } from '../../shared/pipeline';
-import { systemClock, type Clock } from '../../shared/retry';
+import { systemClock, type Clock, type RetryPolicy } from '../../shared/retry';
 import { createCommandFromCloudEvent, isCloudEvent, isCloudEventBatch, type CloudEventLike } from '../../shared/sources/eventbridge';
 import {
   authenticateApiRequest,
@@ -50,6 +50,8 @@ export interface HandlerOptions {
   readonly writeLog?: LineWriter;
   readonly nonce?: () => string;
   readonly newId?: () => string;
+  /** Retry tuning for every upstream client (tests shorten it). */
+  readonly retryPolicy?: Partial<RetryPolicy>;
 }
 
 export type Handler = (event: unknown, context: FcContext) => Promise<unknown>;
@@ -81,12 +83,14 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     configError = asBandwidthPlanError(error);
     log.error('configuration error', { error: configError });
   }
-  const notifierFor = config
-    ? notifierFactory(config, { log, clock, ...(options.transport ? { transport: options.transport } : {}), ...(options.newId ? { newId: options.newId } : {}) })
-    : undefined;
-  const cen = config
-    ? new CenClient({ endpoint: config.cenEndpoint, log, clock, ...(options.transport ? { transport: options.transport } : {}), ...(options.nonce ? { nonce: options.nonce } : {}) })
-    : undefined;
+  const shared = {
+    log,
+    clock,
+    ...(options.transport ? { transport: options.transport } : {}),
+    ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+  };
+  const notifierFor = config ? notifierFactory(config, { ...shared, ...(options.newId ? { newId: options.newId } : {}) }) : undefined;
+  const cen = config ? new CenClient({ endpoint: config.cenEndpoint, ...shared, ...(options.nonce ? { nonce: options.nonce } : {}) }) : undefined;
 
   return async function handler(event, context) {
     const started = clock.now();

@@ -10,13 +10,14 @@ import type { HttpTransport } from '../../shared/http';
 import type { Logger } from '../../shared/log';
 import { defaultMnsEndpoint, MnsPublisher } from '../../shared/notifier/mns-publisher';
 import { createMnsNotifier, disabledNotifier, type Notifier } from '../../shared/notifier/notifier';
-import type { Clock } from '../../shared/retry';
+import type { Clock, RetryPolicy } from '../../shared/retry';
 
 export interface NotifierOptions {
   readonly log: Logger;
   readonly clock: Clock;
   readonly transport?: HttpTransport;
   readonly newId?: () => string;
+  readonly retryPolicy?: Partial<RetryPolicy>;
 }
 
 /** Returns the notifier for an invocation, keeping one publisher per endpoint for the instance's life. */
@@ -39,6 +40,7 @@ export function notifierFactory(config: Config, options: NotifierOptions): (cont
         clock: options.clock,
         log: options.log,
         ...(options.transport ? { transport: options.transport } : {}),
+        ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
       });
       publishers.set(endpoint, publisher);
     }

@@ -1,0 +1,420 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { derivedClientToken } from '../../shared/idempotency';
+import { cloudEvent, findSecrets, startHarness, timerEvent, VALID_PLAN, type Harness } from '../support/harness';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+const createRequests = () => h.cen.requests.filter((request) => request.action === 'CreateCenBandwidthPackage');
+
+describe('HTTP API: POST /bandwidth-plans', () => {
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+
+  it('creates a plan, waits until Idle and answers 201 with ids, token and status', async () => {
+    const answer = await h.http({ path: '/bandwidth-plans', body: { ...VALID_PLAN, Name: 'ops-plan' }, headers: { 'Idempotency-Key': 'order-1' } });
+
+    expect(answer.status).toBe(201);
+    const plan = h.cen.plans[0]!;
+    expect(answer.body).toMatchObject({
+      CenBandwidthPackageId: plan.id,
+      CenBandwidthPackageOrderId: plan.orderId,
+      ClientToken: derivedClientToken('http', 'order-1'),
+      Status: 'Idle',
+      notification: { delivered: true },
+    });
+    expect(answer.body.RequestId).toMatch(/\S+/);
+    expect(h.cen.plans).toHaveLength(1);
+    expect(plan.params).toMatchObject({
+      Bandwidth: '10',
+      GeographicRegionAId: 'China',
+      GeographicRegionBId: 'Europe',
+      BandwidthPackageChargeType: 'POSTPAY',
+      PricingCycle: 'Month',
+      Period: '1',
+      AutoPay: 'false',
+      Name: 'ops-plan',
+      ClientToken: derivedClientToken('http', 'order-1'),
+    });
+    expect(h.cen.requests.every((request) => request.verified)).toBe(true);
+  });
+
+  it('returns a fresh ClientToken when the caller gave none, and retrying with it buys nothing new', async () => {
+    const first = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN });
+    const again = await h.http({ path: '/bandwidth-plans', body: { ...VALID_PLAN, ClientToken: first.body.ClientToken } });
+
+    expect(first.body.ClientToken).toMatch(/^http-/);
+    expect(again.status).toBe(201);
+    expect(again.body.CenBandwidthPackageId).toBe(first.body.CenBandwidthPackageId);
+    expect(h.cen.plans).toHaveLength(1);
+  });
+
+  it('answers 409 when the same token comes with other parameters', async () => {
+    await h.http({ path: '/bandwidth-plans', body: VALID_PLAN, headers: { 'Idempotency-Key': 'k' } });
+    const answer = await h.http({ path: '/bandwidth-plans', body: { ...VALID_PLAN, Bandwidth: 20 }, headers: { 'Idempotency-Key': 'k' } });
+
+    expect(answer.status).toBe(409);
+    expect(answer.body.error).toMatchObject({ code: 'IdempotenceParam.NotMatch' });
+    expect(answer.body.error.requestId).toMatch(/\S+/);
+    expect(h.cen.plans).toHaveLength(1);
+  });
+
+  it('reports pending with a note when a PREPAY order awaits payment, without waiting', async () => {
+    const answer = await h.http({
+      path: '/bandwidth-plans',
+      body: { ...VALID_PLAN, BandwidthPackageChargeType: 'PREPAY', Period: 1 },
+    });
+
+    expect(answer.status).toBe(201);
+    expect(answer.body.Status).toBe('pending');
+    expect(answer.body.notes[0]).toMatch(/awaits payment|paid in the Alibaba Cloud console/);
+    expect(h.cen.requests.filter((request) => request.action === 'DescribeCenBandwidthPackages')).toHaveLength(0);
+  });
+
+  it('dry run: answers 200 with the normalised request and the verdict, and calls nothing', async () => {
+    const answer = await h.http({ path: '/bandwidth-plans', query: { dryRun: 'true' }, body: { ...VALID_PLAN, ClientToken: 'dry-1' } });
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      dryRun: true,
+      request: {
+        Bandwidth: 10,
+        GeographicRegionAId: 'China',
+        GeographicRegionBId: 'Europe',
+        ClientToken: 'dry-1',
+        BandwidthPackageChargeType: 'POSTPAY',
+        PricingCycle: 'Month',
+        Period: 1,
+        AutoPay: false,
+      },
+      guardrails: { allowed: true, reasons: [], notes: [] },
+    });
+    expect(h.cen.requests).toHaveLength(0);
+    expect(h.mns.messages).toHaveLength(0);
+  });
+
+  it('dry run over the limit: 200 with allowed=false and the reason', async () => {
+    const answer = await h.http({ path: '/bandwidth-plans', query: { dryRun: 'true' }, body: { ...VALID_PLAN, Bandwidth: 5000 } });
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.guardrails).toEqual({
+      allowed: false,
+      reasons: ['Bandwidth 5000 Mbit/s is above the limit of 1000 Mbit/s (MAX_BANDWIDTH_MBPS)'],
+      notes: [],
+    });
+    expect(h.cen.requests).toHaveLength(0);
+  });
+});
+
+describe('HTTP API: GET /bandwidth-plans/{id}', () => {
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+
+  it('answers the plan status', async () => {
+    const created = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN });
+    const answer = await h.http({ method: 'GET', path: `/bandwidth-plans/${created.body.CenBandwidthPackageId}` });
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ CenBandwidthPackageId: created.body.CenBandwidthPackageId, Status: 'Idle', Bandwidth: 10 });
+  });
+
+  it.each([
+    ['an unknown plan', '/bandwidth-plans/cenbwp-doesnotexist0', 404, 'NotFound', 1],
+    ['a malformed id', '/bandwidth-plans/not-a-plan', 400, 'InvalidParameter', 0],
+  ])('answers %s with %i', async (_name, path, status, code, calls) => {
+    const answer = await h.http({ method: 'GET', path });
+
+    expect(answer.status).toBe(status);
+    expect(answer.body.error.code).toBe(code);
+    expect(h.cen.requests).toHaveLength(calls);
+  });
+});
+
+describe('HTTP API errors: the one error table', () => {
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+
+  it.each([
+    ['invalid parameters', { path: '/bandwidth-plans', body: { Bandwidth: 1, GeographicRegionAId: 'Mars', GeographicRegionBId: 'China' } }, 400, 'InvalidParameter'],
+    ['a missing signature', { path: '/bandwidth-plans', body: VALID_PLAN, sign: false as const }, 401, 'Unauthorized'],
+    ['a forged signature', { path: '/bandwidth-plans', body: VALID_PLAN, sign: 'not-the-secret' }, 401, 'Unauthorized'],
+    ['a stale signature', { path: '/bandwidth-plans', body: VALID_PLAN, timestamp: Math.floor(Date.now() / 1000) - 301 }, 401, 'Unauthorized'],
+    ['a guardrail', { path: '/bandwidth-plans', body: { ...VALID_PLAN, Bandwidth: 1001 } }, 403, 'PolicyDenied'],
+    ['an unknown path', { path: '/nope', body: VALID_PLAN }, 404, 'NotFound'],
+    ['a wrong method', { method: 'DELETE', path: '/bandwidth-plans', body: VALID_PLAN }, 405, 'MethodNotAllowed'],
+    ['an oversize body', { path: '/bandwidth-plans', body: 'x'.repeat(64 * 1024 + 1) }, 413, 'PayloadTooLarge'],
+    ['a body that is not JSON', { path: '/bandwidth-plans', body: '{"Bandwidth": 10,' }, 400, 'InvalidJson'],
+    ['a JSON array body', { path: '/bandwidth-plans', body: '[1,2]' }, 400, 'InvalidJson'],
+  ])('answers %s with %i and calls nothing', async (_name, call, status, code) => {
+    const answer = await h.http(call);
+
+    expect(answer.status).toBe(status);
+    expect(answer.body.error.code).toBe(code);
+    expect(typeof answer.body.error.message).toBe('string');
+    expect(h.cen.requests).toHaveLength(0);
+  });
+
+  it('names every broken rule in issues[]', async () => {
+    const answer = await h.http({ path: '/bandwidth-plans', body: { Bandwidth: 1, GeographicRegionAId: 'Mars', GeographicRegionBId: 'China', Bandwith: 5 } });
+
+    expect(answer.body.error.issues).toEqual([
+      { path: 'Bandwidth', message: 'must be at least 2 Mbit/s' },
+      { path: 'GeographicRegionAId', message: 'must be one of China, North-America, Asia-Pacific, Europe or Australia' },
+      { path: 'Bandwith', message: 'is not a known parameter (did you mean Bandwidth?)' },
+    ]);
+  });
+
+  it('sends an Allow header with 405', async () => {
+    const answer = await h.http({ method: 'GET', path: '/bandwidth-plans' });
+    expect(answer.status).toBe(405);
+    expect(answer.headers.allow).toBe('POST');
+  });
+
+  it.each([
+    ['a non-retryable upstream 4xx', { code: 'UnSupported.ChargeType', status: 400 }, 400, 'UnSupported.ChargeType', 1],
+    ['an upstream permission error', { code: 'Forbidden.RAM', status: 403 }, 403, 'Forbidden.RAM', 1],
+  ])('maps %s to %i without retrying', async (_name, fault, status, code, attempts) => {
+    h.cen.inject(fault, { action: 'CreateCenBandwidthPackage' });
+
+    const answer = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN });
+
+    expect(answer.status).toBe(status);
+    expect(answer.body.error.code).toBe(code);
+    expect(createRequests()).toHaveLength(attempts);
+  });
+
+  it.each([
+    ['throttled after every retry', 'throttling' as const, 429, 'Throttling.User'],
+    ['upstream 5xx after every retry', 'unavailable' as const, 502, 'ServiceUnavailable'],
+  ])('answers %s with %i, having retried with the same token', async (_name, fault, status, code) => {
+    h.cen.inject(fault, { times: Infinity, action: 'CreateCenBandwidthPackage' });
+
+    const answer = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN, headers: { 'Idempotency-Key': 'retry-me' } });
+
+    expect(answer.status).toBe(status);
+    expect(answer.body.error.code).toBe(code);
+    const attempts = createRequests();
+    expect(attempts).toHaveLength(4);
+    expect(new Set(attempts.map((request) => request.params.ClientToken))).toEqual(new Set([derivedClientToken('http', 'retry-me')]));
+    expect(h.cen.plans).toHaveLength(0);
+  });
+});
+
+describe('HTTP API: deadline', () => {
+  it('answers 504 when the upstream hangs past the function timeout', async () => {
+    h = await startHarness({ timeoutSeconds: 5, handler: { retryPolicy: { attemptTimeoutMs: 10_000, baseDelayMs: 5, maxDelayMs: 10, maxAttempts: 3 } } });
+    h.cen.inject('hang', { times: Infinity, action: 'CreateCenBandwidthPackage' });
+
+    const started = Date.now();
+    const answer = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN });
+
+    expect(answer.status).toBe(504);
+    expect(answer.body.error.code).toBe('DeadlineExceeded');
+    expect(Date.now() - started).toBeLessThan(5_000 + 1_000);
+  });
+});
+
+describe('EventBridge', () => {
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+
+  it('creates a plan from a CloudEvent with a token derived from source + id', async () => {
+    const result = await h.invoke(cloudEvent('evt-1', VALID_PLAN));
+
+    expect(result).toMatchObject({
+      outcome: 'created',
+      clientToken: derivedClientToken('eventbridge', 'ops.bandwidth-planner', 'evt-1'),
+      Status: 'Idle',
+      CenBandwidthPackageId: h.cen.plans[0]!.id,
+    });
+  });
+
+  it('gives each event in a batch its own outcome', async () => {
+    const results = await h.invoke([
+      cloudEvent('b-1', VALID_PLAN),
+      cloudEvent('b-2', { ...VALID_PLAN, Bandwidth: 'lots' }),
+      cloudEvent('b-3', { ...VALID_PLAN, GeographicRegionBId: 'Asia-Pacific' }),
+      cloudEvent('b-4', '{not json'),
+    ]);
+
+    expect((results as Array<{ outcome: string }>).map((result) => result.outcome)).toEqual(['created', 'rejected', 'created', 'rejected']);
+    expect(h.cen.plans).toHaveLength(2);
+  });
+
+  it('buys once when the same event is delivered again, one after another', async () => {
+    const event = cloudEvent('dup-1', VALID_PLAN);
+    const first = (await h.invoke(event)) as { CenBandwidthPackageId: string };
+    const second = (await h.invoke(event)) as { CenBandwidthPackageId: string };
+    const third = (await h.invoke(event)) as { CenBandwidthPackageId: string };
+
+    expect(h.cen.plans).toHaveLength(1);
+    expect(new Set([first, second, third].map((result) => result.CenBandwidthPackageId)).size).toBe(1);
+  });
+
+  it('buys once when the same event is delivered concurrently', async () => {
+    const event = cloudEvent('dup-2', VALID_PLAN);
+    const results = (await Promise.all(Array.from({ length: 8 }, () => h.invoke(event)))) as Array<{ CenBandwidthPackageId: string }>;
+
+    expect(h.cen.plans).toHaveLength(1);
+    expect(h.cen.distinctClientTokens()).toBe(1);
+    expect(new Set(results.map((result) => result.CenBandwidthPackageId))).toEqual(new Set([h.cen.plans[0]!.id]));
+  });
+
+  it('throws a retryable failure so FC re-invokes, and the re-invocation buys once', async () => {
+    h.cen.inject('unavailable', { times: 4, action: 'CreateCenBandwidthPackage' });
+    const event = cloudEvent('retry-1', VALID_PLAN);
+
+    await expect(h.invoke(event)).rejects.toMatchObject({ code: 'ServiceUnavailable', retryable: true });
+    const again = await h.invoke(event);
+
+    expect(again).toMatchObject({ outcome: 'created' });
+    expect(h.cen.plans).toHaveLength(1);
+  });
+
+  it('returns (does not throw) a final failure', async () => {
+    h.cen.inject({ code: 'OperationInvalid.UserCanNotBuyBwp', status: 400 }, { action: 'CreateCenBandwidthPackage' });
+
+    const result = await h.invoke(cloudEvent('final-1', VALID_PLAN));
+
+    expect(result).toMatchObject({ outcome: 'failed', error: { code: 'OperationInvalid.UserCanNotBuyBwp' } });
+    expect(createRequests()).toHaveLength(1);
+  });
+
+  it('survives "created, then the connection dropped": the retry finds the same plan', async () => {
+    h.cen.inject('drop-after-success', { action: 'CreateCenBandwidthPackage' });
+
+    const result = await h.invoke(cloudEvent('drop-1', VALID_PLAN));
+
+    expect(result).toMatchObject({ outcome: 'created', CenBandwidthPackageId: h.cen.plans[0]!.id });
+    expect(createRequests()).toHaveLength(2);
+    expect(h.cen.plans).toHaveLength(1);
+  });
+});
+
+describe('Timer', () => {
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+
+  it('creates a plan per firing, once per firing', async () => {
+    const firing = timerEvent(VALID_PLAN, '2025-02-01T01:00:00Z');
+    await h.invoke(firing);
+    await h.invoke(firing);
+    await h.invoke(timerEvent(VALID_PLAN, '2025-03-01T01:00:00Z'));
+
+    expect(h.cen.plans).toHaveLength(2);
+    expect(h.cen.plans[0]!.clientToken).toBe(derivedClientToken('timer', 'monthly', '2025-02-01T01:00:00Z'));
+  });
+});
+
+describe('bad input from every source costs nothing', () => {
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+
+  const badPlans: Array<[string, unknown]> = [
+    ['a string bandwidth', { ...VALID_PLAN, Bandwidth: '10' }],
+    ['a bandwidth out of range', { ...VALID_PLAN, Bandwidth: 10_001 }],
+    ['a fractional bandwidth', { ...VALID_PLAN, Bandwidth: 2.5 }],
+    ['an unknown area', { ...VALID_PLAN, GeographicRegionAId: 'Mars' }],
+    ['an unknown field', { ...VALID_PLAN, Bandwith: 10 }],
+    ['a bad period', { ...VALID_PLAN, PricingCycle: 'Year', Period: 6 }],
+    ['PREPAY without a period', { ...VALID_PLAN, BandwidthPackageChargeType: 'PREPAY' }],
+    ['null', null],
+    ['an array', [VALID_PLAN]],
+  ];
+
+  it.each(badPlans)('HTTP: %s → 400', async (_name, body) => {
+    const answer = await h.http({ path: '/bandwidth-plans', body: JSON.stringify(body) });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toMatch(/InvalidParameter|InvalidJson/);
+    expect(h.cen.requests).toHaveLength(0);
+  });
+
+  it.each(badPlans)('EventBridge: %s → rejected, not thrown', async (_name, data) => {
+    await expect(h.invoke(cloudEvent('bad', data))).resolves.toMatchObject({ outcome: 'rejected' });
+    expect(h.cen.requests).toHaveLength(0);
+  });
+
+  it.each(badPlans)('Timer: %s → rejected, not thrown', async (_name, payload) => {
+    await expect(h.invoke(timerEvent(payload))).resolves.toMatchObject({ outcome: 'rejected' });
+    expect(h.cen.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['a __proto__ key', '{"__proto__":{"Bandwidth":10},"GeographicRegionAId":"China"}'],
+    ['a nested constructor key', '{"Bandwidth":10,"Tag":[{"Key":"a","constructor":{"prototype":{}}}]}'],
+  ])('HTTP: %s → 400', async (_name, body) => {
+    const answer = await h.http({ path: '/bandwidth-plans', body });
+    expect(answer.status).toBe(400);
+    expect(h.cen.requests).toHaveLength(0);
+  });
+
+  it('HTTP: a Base64 body is decoded before the signature check and validation', async () => {
+    const answer = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN, base64: true });
+    expect(answer.status).toBe(201);
+  });
+
+  it('HTTP: Base64 text not flagged isBase64Encoded is refused as not JSON', async () => {
+    const body = Buffer.from(JSON.stringify(VALID_PLAN)).toString('base64');
+    const answer = await h.http({ path: '/bandwidth-plans', body, headers: {}, base64: false, query: {} });
+    expect(answer.status).toBe(400);
+    expect(h.cen.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['a number', 42],
+    ['an empty object', {}],
+    ['a CloudEvent-like object without source', { specversion: '1.0', id: 'x' }],
+    ['not JSON at all', 'garbage{'],
+  ])('an unrecognised event (%s) → a clear error, no call', async (_name, event) => {
+    await expect(h.invoke(event)).resolves.toMatchObject({ outcome: 'rejected', error: { code: 'UnknownEvent' } });
+    expect(h.cen.requests).toHaveLength(0);
+  });
+});
+
+describe('configuration and logs', () => {
+  it('refuses every API request when no WEBHOOK_SECRET is configured (fail closed)', async () => {
+    h = await startHarness({ env: { WEBHOOK_SECRET: undefined } });
+    const answer = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN });
+    expect(answer.status).toBe(401);
+    expect(answer.body.error.message).toMatch(/no WEBHOOK_SECRET/);
+    expect(h.cen.requests).toHaveLength(0);
+  });
+
+  it('names the misconfigured variable in one clear message', async () => {
+    h = await startHarness({ env: { MAX_BANDWIDTH_MBPS: 'lots', WAIT_SECONDS: '-1' } });
+    const answer = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN });
+    expect(answer.status).toBe(500);
+    expect(answer.body.error).toEqual({
+      code: 'ConfigurationError',
+      message: 'Invalid configuration: MAX_BANDWIDTH_MBPS must be a whole number from 2 to 10000; WAIT_SECONDS must be a whole number from 0 to 600',
+    });
+  });
+
+  it('logs one structured line per outcome with ids and no secrets', async () => {
+    h = await startHarness();
+    await h.http({ path: '/bandwidth-plans', body: VALID_PLAN, headers: { 'Idempotency-Key': 'log-1' } });
+
+    const outcomes = h.logs.map((line) => JSON.parse(line)).filter((record) => record.message === 'bandwidth plan outcome');
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({
+      level: 'info',
+      source: 'http',
+      requester: '203.0.113.10',
+      clientToken: derivedClientToken('http', 'log-1'),
+      outcome: 'created',
+      CenBandwidthPackageId: h.cen.plans[0]!.id,
+    });
+    expect(outcomes[0].fcRequestId).toMatch(/^fc-req-/);
+    expect(outcomes[0].cenRequestId).toMatch(/\S+/);
+    expect(typeof outcomes[0].durationMs).toBe('number');
+    expect(findSecrets(h.logs)).toEqual([]);
+  });
+});

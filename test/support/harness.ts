@@ -1,0 +1,165 @@
+/**
+ * End-to-end harness: the real handler wired to the loopback CEN and MNS doubles, with captured logs
+ * and helpers that build FC events the way FC delivers them (a Buffer).
+ */
+import { createHmac } from 'node:crypto';
+import { createHandler, type Handler, type HandlerOptions } from '../../functions/create-bandwidth-plan/handler';
+import { startCenDouble, type CenDouble, type CenDoubleOptions } from '../../local/cloud/cen';
+import { DEV_CREDENTIALS } from '../../local/cloud/credentials';
+import { startMnsDouble, type MnsDouble } from '../../local/cloud/mns';
+import type { FcContext, FcHttpResponse } from '../../shared/fc';
+
+export const WEBHOOK_SECRET = 'test-webhook-secret-7f3a9c';
+export const TOPIC = 'bandwidth-plan-events';
+export const ACCOUNT_ID = '1234567890123456';
+export const REGION = 'cn-hangzhou';
+
+/** Every secret a test environment holds: none may ever appear in a log, response or message. */
+export const SECRETS = [WEBHOOK_SECRET, DEV_CREDENTIALS.accessKeySecret, DEV_CREDENTIALS.securityToken!];
+
+export interface HarnessOptions {
+  readonly env?: Record<string, string | undefined>;
+  readonly cen?: CenDoubleOptions;
+  readonly handler?: Partial<HandlerOptions>;
+  /** FC function timeout in seconds (default 30). */
+  readonly timeoutSeconds?: number;
+}
+
+export interface Harness {
+  readonly cen: CenDouble;
+  readonly mns: MnsDouble;
+  readonly handler: Handler;
+  readonly logs: string[];
+  invoke(event: unknown, context?: Partial<FcContext>): Promise<unknown>;
+  http(request: HttpCall): Promise<HttpAnswer>;
+  close(): Promise<void>;
+}
+
+export interface HttpCall {
+  readonly method?: string;
+  readonly path: string;
+  /** A string is sent as is; anything else as JSON. */
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+  readonly query?: Record<string, string>;
+  /** Sign with this secret (default the test secret); `false` sends no signature. */
+  readonly sign?: string | false;
+  /** Unix seconds used in the signature (default now). */
+  readonly timestamp?: number;
+  readonly base64?: boolean;
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: any;
+}
+
+/** Fast retries so fault tests finish in well under a second each. */
+export const FAST_RETRIES = { baseDelayMs: 5, maxDelayMs: 20, attemptTimeoutMs: 500, maxAttempts: 4 };
+
+let invocationCounter = 0;
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const cen = await startCenDouble(options.cen);
+  const mns = await startMnsDouble();
+  const logs: string[] = [];
+  const env = {
+    CEN_ENDPOINT: cen.url,
+    MNS_ENDPOINT: mns.url,
+    NOTIFY_TOPIC: TOPIC,
+    WEBHOOK_SECRET,
+    WAIT_SECONDS: '5',
+    ...options.env,
+  };
+  const handler = createHandler({ env, writeLog: (line) => logs.push(line), retryPolicy: FAST_RETRIES, ...options.handler });
+  const context = (overrides: Partial<FcContext> = {}): FcContext => ({
+    requestId: `fc-req-${++invocationCounter}`,
+    credentials: { ...DEV_CREDENTIALS },
+    function: { name: 'create-bandwidth-plan', handler: 'index.handler', memory: 512, timeout: options.timeoutSeconds ?? 30 },
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    ...overrides,
+  });
+  const invoke = (event: unknown, overrides?: Partial<FcContext>) =>
+    handler(Buffer.from(typeof event === 'string' ? event : JSON.stringify(event)), context(overrides));
+  return {
+    cen,
+    mns,
+    handler,
+    logs,
+    invoke,
+    async http(call) {
+      const response = (await invoke(httpEvent(call))) as FcHttpResponse;
+      let body: unknown;
+      try {
+        body = JSON.parse(response.body);
+      } catch {
+        body = response.body;
+      }
+      return { status: response.statusCode, headers: response.headers, body };
+    },
+    async close() {
+      await Promise.all([cen.close(), mns.close()]);
+    },
+  };
+}
+
+export function signWebhook(secret: string, timestamp: number, body: string): string {
+  return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/** An FC 3.0 HTTP trigger event, as documented in function-compute.md §3.1. */
+export function httpEvent(call: HttpCall): Record<string, unknown> {
+  const method = call.method ?? 'POST';
+  const body = call.body === undefined ? '' : typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
+  const timestamp = call.timestamp ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'vitest', ...call.headers };
+  if (call.sign !== false) {
+    headers['X-Webhook-Timestamp'] = String(timestamp);
+    headers['X-Webhook-Signature'] = signWebhook(call.sign ?? WEBHOOK_SECRET, timestamp, body);
+  }
+  return {
+    version: 'v1',
+    rawPath: call.path,
+    headers,
+    queryParameters: call.query ?? {},
+    body: call.base64 ? Buffer.from(body).toString('base64') : body,
+    isBase64Encoded: call.base64 ?? false,
+    requestContext: {
+      accountId: ACCOUNT_ID,
+      domainName: 'create-bandwidth-plan-abcdefghij.cn-hangzhou.fcapp.run',
+      http: { method, path: call.path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.10', userAgent: 'vitest' },
+      requestId: `http-req-${++invocationCounter}`,
+      time: new Date().toISOString(),
+      timeEpoch: String(Date.now()),
+    },
+  };
+}
+
+export function cloudEvent(id: string, data: unknown, source = 'ops.bandwidth-planner'): Record<string, unknown> {
+  return {
+    specversion: '1.0',
+    id,
+    source,
+    type: 'ops:BandwidthPlan:CreateRequested',
+    time: '2025-01-02T11:04:05+08:00',
+    datacontenttype: 'application/json; charset=utf-8',
+    aliyunaccountid: ACCOUNT_ID,
+    aliyunpublishtime: '2025-01-02T11:04:05.179PRC',
+    aliyuneventbusname: 'default',
+    aliyunregionid: REGION,
+    data,
+  };
+}
+
+export function timerEvent(payload: unknown, triggerTime = '2025-02-01T01:00:00Z', triggerName = 'monthly'): Record<string, unknown> {
+  return { triggerTime, triggerName, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) };
+}
+
+export const VALID_PLAN = { Bandwidth: 10, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' } as const;
+
+/** Finds any secret in the given texts; returns the offending snippets. */
+export function findSecrets(texts: readonly string[], secrets: readonly string[] = SECRETS): string[] {
+  return texts.filter((text) => secrets.some((secret) => text.includes(secret)));
+}
