@@ -50,9 +50,8 @@ export class FaultQueue<Name extends string> {
     if (typeof fault === 'string' && !this.#names.includes(fault)) {
       throw new TypeError(`unknown fault "${fault}": expected one of ${this.#names.join(', ')} or { code, status }`);
     }
-    // 2xx is allowed: DingTalk, for one, reports errors in a 200 body.
-    if (typeof fault === 'object' && !(Number.isInteger(fault.status) && fault.status >= 200 && fault.status <= 599)) {
-      throw new RangeError(`an error fault needs an HTTP status from 200 to 599 (got ${fault.status})`);
+    if (typeof fault === 'object' && !isErrorStatus(fault.status)) {
+      throw new RangeError(`an error fault needs a 2xx, 4xx or 5xx HTTP status (got ${fault.status})`);
     }
     this.#queue.push({ fault, action: options.action, remaining: times });
   }
@@ -75,6 +74,11 @@ export class FaultQueue<Name extends string> {
   get size(): number {
     return this.#queue.length;
   }
+}
+
+/** 4xx and 5xx, and 2xx too: DingTalk, for one, reports errors in a 200 body. A 3xx would be a redirect. */
+function isErrorStatus(status: number): boolean {
+  return Number.isInteger(status) && ((status >= 200 && status <= 299) || (status >= 400 && status <= 599));
 }
 
 /** A fault's name for request records: the name itself, or the code of an error fault. */

@@ -113,7 +113,8 @@ describe('CEN double: injected faults', () => {
   it.each([
     ['an unknown fault name', 'meteor', {}],
     ['times 0', 'internal', { times: 0 }],
-    ['a status outside 200–599', { code: 'Odd', status: 302 }, {}],
+    ['a redirect status', { code: 'Odd', status: 302 }, {}],
+    ['a status beyond 599', { code: 'Odd', status: 600 }, {}],
   ])('refuses to queue %s', (_name, fault, options) => {
     expect(() => cen.inject(fault as never, options)).toThrow();
   });
