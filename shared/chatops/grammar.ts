@@ -115,8 +115,8 @@ function parsePlan(kind: 'plan' | 'create', args: readonly string[]): Command {
 
 type PlanOptions = Partial<Pick<BandwidthPlanInput, 'Name' | 'Description' | 'BandwidthPackageChargeType' | 'Period' | 'PricingCycle' | 'AutoRenew' | 'AutoPay'>>;
 
-/** Option words (any case) → the option they mean. A Map, so `__proto__` is just an unknown word. */
 type OptionName = 'name' | 'desc' | 'prepay' | 'autorenew' | 'autopay';
+/** Option words (any case) → the option they mean. A Map, so `__proto__` is just an unknown word. */
 const OPTIONS = new Map<string, OptionName>([
   ['name', 'name'],
   ['desc', 'desc'],

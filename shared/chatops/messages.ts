@@ -72,9 +72,9 @@ export function helpReply(): Reply {
   };
 }
 
-/** For a command the grammar did not understand. */
+/** For a command the grammar did not understand (`usage` may hold several lines). */
 export function invalidCommandReply(invalid: { readonly message: string; readonly usage: string }): Reply {
-  return { title: 'Command not understood', lines: [invalid.message, `Usage: ${invalid.usage}`, 'Send help for examples.'] };
+  return { title: 'Command not understood', lines: [invalid.message, 'Usage:', ...invalid.usage.split('\n'), 'Send help for examples.'] };
 }
 
 /** For a command that parsed but does not make a valid plan (`validateBandwidthPlan` issues). */

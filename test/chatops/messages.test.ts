@@ -205,7 +205,8 @@ describe('other replies', () => {
   });
 
   it.each([
-    [invalidCommandReply({ message: "unknown area 'Mars'", usage: 'confirm <code>' }), 'Command not understood', ["unknown area 'Mars'", 'Usage: confirm <code>', 'Send help for examples.']],
+    [invalidCommandReply({ message: 'missing the code', usage: 'confirm <code>' }), 'Command not understood', ['missing the code', 'Usage:', 'confirm <code>', 'Send help for examples.']],
+    [invalidCommandReply({ message: "unknown command 'buy'", usage: 'help\nstatus <cenbwp-id>' }), 'Command not understood', ["unknown command 'buy'", 'Usage:', 'help', 'status <cenbwp-id>', 'Send help for examples.']],
     [invalidRequestReply([{ path: 'Bandwidth', message: 'must be at least 2 Mbit/s' }]), 'Not a valid bandwidth plan', ['Bandwidth: must be at least 2 Mbit/s']],
     [confirmationRefusedReply('expired'), 'Not confirmed', ['That confirmation code has expired. Send the create command again for a new one.', 'Nothing was bought.']],
     [confirmationRefusedReply('other-user'), 'Not confirmed', ['That confirmation code was issued to someone else: only the person who asked can confirm it.', 'Nothing was bought.']],
