@@ -53,17 +53,27 @@ export function userKeyFor(platform: Platform, tenantId: string, userId: string)
   return `${platform}:${tenantId}/${userId}`;
 }
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
 /**
- * An issue unless `url` is HTTPS on one of `hosts`. Reply URLs come from the body; DingTalk does
- * not sign the body, so a replayed signature could otherwise send replies anywhere.
+ * Whether a reply may be sent to `url`: HTTPS on the default port of one of `hosts`, or — for local
+ * runs and tests only — a loopback host that is itself listed in `hosts` (any port, http allowed).
+ * Reply URLs come from the body; DingTalk does not sign the body, so a replayed signature could
+ * otherwise send replies (and confirmation codes) anywhere.
  */
-export function replyUrlIssue(path: string, url: string, hosts: readonly string[]): Issue | undefined {
+export function isAllowedReplyUrl(url: string, hosts: readonly string[]): boolean {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return { path, message: 'must be a URL' };
+    return false;
   }
-  const trusted = parsed.protocol === 'https:' && parsed.port === '' && parsed.username === '' && hosts.includes(parsed.hostname);
-  return trusted ? undefined : { path, message: `must be an https:// URL on ${hosts.join(' or ')}` };
+  if (parsed.username !== '' || parsed.password !== '' || !hosts.includes(parsed.hostname)) return false;
+  if (LOOPBACK_HOSTS.has(parsed.hostname)) return parsed.protocol === 'http:' || parsed.protocol === 'https:';
+  return parsed.protocol === 'https:' && parsed.port === '';
+}
+
+/** An issue unless {@link isAllowedReplyUrl}. */
+export function replyUrlIssue(path: string, url: string, hosts: readonly string[]): Issue | undefined {
+  return isAllowedReplyUrl(url, hosts) ? undefined : { path, message: `must be an https:// URL on ${hosts.join(' or ')}` };
 }

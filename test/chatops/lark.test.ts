@@ -135,7 +135,8 @@ describe('openLarkRequest', () => {
 
   it.each([
     ['no encrypt key, even with a token', { ...larkRequest(CHALLENGE), encryptKey: undefined, verificationToken: 'verification-token' }, 'not-configured'],
-    ['a challenge without a signature', { ...larkRequest(CHALLENGE), headers: {}, encryptKey: KEY }, 'missing-signature'],
+    ['a plain (unencrypted) challenge without a signature', { headers: {}, rawBody: JSON.stringify(CHALLENGE), now: NOW, encryptKey: KEY }, 'missing-signature'],
+    ['an event without a signature', { ...larkRequest(EVENT), headers: {}, encryptKey: KEY }, 'missing-signature'],
     ['a challenge signed with another key', { ...larkRequest(CHALLENGE, 'other key'), encryptKey: KEY }, 'bad-signature'],
     ['a stale event', { ...larkRequest(EVENT), now: NOW + 301_000, encryptKey: KEY }, 'stale'],
     ['a challenge with the wrong token', { ...larkRequest({ ...CHALLENGE, token: 'guess' }), encryptKey: KEY, verificationToken: 'verification-token' }, 'bad-token'],
@@ -146,6 +147,14 @@ describe('openLarkRequest', () => {
     ['a decrypted body with a __proto__ key', { ...larkRequest(JSON.parse('{"__proto__":{"x":1},"type":"url_verification","challenge":"c"}')), encryptKey: KEY }, 'malformed'],
   ])('refuses %s', (_name, request, reason) => {
     expect(openLarkRequest(request)).toEqual({ ok: false, reason });
+  });
+
+  it('answers an encrypted challenge that Lark did not sign (decrypting it proves the key)', () => {
+    expect(openLarkRequest({ ...larkRequest(CHALLENGE), headers: {}, encryptKey: KEY })).toEqual({
+      ok: true,
+      kind: 'challenge',
+      challenge: CHALLENGE.challenge,
+    });
   });
 
   it.each([

@@ -101,7 +101,7 @@ describe('parseSlackCommand', () => {
     ['team_id', { team_id: 'T 1' }, 'must be an id without spaces, "/" or ":"'],
     ['response_url', { response_url: 'https://evil.example/commands/1' }, 'must be an https:// URL on hooks.slack.com'],
     ['response_url', { response_url: 'http://hooks.slack.com/commands/1' }, 'must be an https:// URL on hooks.slack.com'],
-    ['response_url', { response_url: 'not a url' }, 'must be a URL'],
+    ['response_url', { response_url: 'not a url' }, 'must be an https:// URL on hooks.slack.com'],
   ])('names %s when it is wrong', (path, change, message) => {
     expect(parseSlackCommand(form({ ...COMMAND, ...change }))).toEqual({ ok: false, issue: { path, message } });
   });

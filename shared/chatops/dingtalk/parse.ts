@@ -9,7 +9,8 @@ export const DINGTALK_REPLY_HOSTS = ['oapi.dingtalk.com'] as const;
 
 const REQUIRED = ['msgId', 'senderStaffId', 'senderCorpId', 'conversationId', 'sessionWebhook', 'text.content'] as const;
 
-export function parseDingTalkMessage(rawBody: string): ChatParse {
+/** @param replyHosts hosts the reply URL may point at (CHATOPS_REPLY_HOSTS); default the platform's own. */
+export function parseDingTalkMessage(rawBody: string, replyHosts: readonly string[] = DINGTALK_REPLY_HOSTS): ChatParse {
   const body = parseJsonObject(rawBody);
   if (!body.ok) return body;
   const msgtype = readConstant(body.value, 'msgtype', 'text');
@@ -22,7 +23,7 @@ export function parseDingTalkMessage(rawBody: string): ChatParse {
   const issue =
     idIssue('senderCorpId', fields.senderCorpId) ??
     idIssue('senderStaffId', fields.senderStaffId) ??
-    replyUrlIssue('sessionWebhook', fields.sessionWebhook, DINGTALK_REPLY_HOSTS);
+    replyUrlIssue('sessionWebhook', fields.sessionWebhook, replyHosts);
   if (issue) return { ok: false, issue };
   const nick = body.value.senderNick;
   return {

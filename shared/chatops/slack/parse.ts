@@ -27,7 +27,8 @@ function formFields(rawBody: string): { fields: JsonObject } | { repeated: strin
   return { fields };
 }
 
-export function parseSlackCommand(rawBody: string): ChatParse {
+/** @param replyHosts hosts the reply URL may point at (CHATOPS_REPLY_HOSTS); default the platform's own. */
+export function parseSlackCommand(rawBody: string, replyHosts: readonly string[] = SLACK_REPLY_HOSTS): ChatParse {
   const form = formFields(rawBody);
   if ('repeated' in form) return { ok: false, issue: { path: form.repeated, message: 'must appear only once' } };
   const read = readStrings(form.fields, REQUIRED);
@@ -38,7 +39,7 @@ export function parseSlackCommand(rawBody: string): ChatParse {
   const issue =
     idIssue('team_id', fields.team_id) ??
     idIssue('user_id', fields.user_id) ??
-    replyUrlIssue('response_url', fields.response_url, SLACK_REPLY_HOSTS);
+    replyUrlIssue('response_url', fields.response_url, replyHosts);
   if (issue) return { ok: false, issue };
   const userName = form.fields.user_name;
   return {
