@@ -19,6 +19,7 @@ export const PRODUCT_ERRORS = {
   UnknownEvent: { status: 400, retryable: false, message: 'The event is not one this function understands.' },
   Unauthorized: { status: 401, retryable: false, message: 'The request is not signed correctly.' },
   PolicyDenied: { status: 403, retryable: false, message: "The request is outside the owner's guardrails." },
+  NotAllowed: { status: 403, retryable: false, message: 'This user is not on the chat-ops allow-list.' },
   NotFound: { status: 404, retryable: false, message: 'No such resource.' },
   MethodNotAllowed: { status: 405, retryable: false, message: 'Method not allowed on this path.' },
   PayloadTooLarge: { status: 413, retryable: false, message: 'The body is larger than 64 KB.' },
@@ -27,6 +28,7 @@ export const PRODUCT_ERRORS = {
   DeadlineExceeded: { status: 504, retryable: true, message: 'The call did not finish before the deadline.' },
   NetworkError: { status: 502, retryable: true, message: 'The upstream service could not be reached.' },
   NotificationFailed: { status: 502, retryable: true, message: 'The outcome could not be published.' },
+  ReplyFailed: { status: 502, retryable: true, message: 'The chat reply could not be sent.' },
 } as const satisfies Record<string, ErrorRule>;
 
 export type ProductErrorCode = keyof typeof PRODUCT_ERRORS;

@@ -12,10 +12,6 @@ import { randomNonce } from './cen/client';
 
 export const FC_API_VERSION = '2023-03-30';
 
-export function defaultFcEndpoint(accountId: string, region: string): string {
-  return `https://${accountId}.${region}.fc.aliyuncs.com`;
-}
-
 export interface FcInvokerOptions {
   readonly endpoint: string;
   readonly transport?: HttpTransport;

@@ -3,6 +3,7 @@
  * context; HTTP triggers expect `{statusCode, headers, body}` back (function-compute.md §1–§3).
  */
 import type { ContextCredentials } from './credentials';
+import { ProductError } from './errors';
 
 export interface FcContext {
   readonly requestId: string;
@@ -38,3 +39,14 @@ export interface FcHttpResponse {
 }
 
 export type FcHandler = (event: Buffer | string | unknown, context: FcContext) => Promise<unknown>;
+
+/** The FC API endpoint: configured, else the function's own account and region. */
+export function resolveFcEndpoint(configured: string | undefined, context: FcContext): string {
+  if (configured) return configured;
+  const accountId = context.accountId ?? process.env.FC_ACCOUNT_ID;
+  const region = context.region ?? process.env.FC_REGION;
+  if (!accountId || !region) {
+    throw new ProductError('ConfigurationError', 'FC_ENDPOINT is not set and the FC context has no accountId/region to derive it from.');
+  }
+  return `https://${accountId}.${region}.fc.aliyuncs.com`;
+}

@@ -124,6 +124,34 @@ export async function createBandwidthPlan(
       },
     });
   }
+  return finish(outcome, error, deps, invocation, started);
+}
+
+/**
+ * A request refused before the pipeline could run it (e.g. a chat user the allow-list does not name):
+ * still an outcome, published and logged like any other.
+ */
+export async function reportRejection(
+  trigger: Trigger,
+  error: BandwidthPlanError,
+  deps: PipelineDeps,
+  invocation: Invocation,
+  request?: CreatePlanRequest,
+): Promise<Completed> {
+  const outcome = outcomeOf('rejected', { trigger, clientToken: request?.ClientToken, fcRequestId: invocation.fcRequestId }, {
+    request,
+    error: { code: error.code, message: error.message, retryable: false },
+  });
+  return finish(outcome, error, deps, invocation, deps.clock.now());
+}
+
+async function finish(
+  outcome: Outcome,
+  error: BandwidthPlanError | undefined,
+  deps: PipelineDeps,
+  invocation: Invocation,
+  started: number,
+): Promise<Completed> {
   const notification = await publish(outcome, deps, invocation);
   logOutcome(deps.log, outcome, notification, deps.clock.now() - started, error);
   return { kind: 'completed', outcome, notification, ...(error ? { error } : {}) };
@@ -136,7 +164,7 @@ export async function describeBandwidthPlan(id: string, deps: PipelineDeps, invo
 
 function outcomeOf(
   kind: OutcomeKind,
-  base: { trigger: Trigger; clientToken: string; fcRequestId: string },
+  base: { trigger: Trigger; clientToken: string | undefined; fcRequestId: string },
   rest: Pick<Outcome, 'request' | 'result' | 'error' | 'notes'>,
 ): Outcome {
   return { kind, ...base, ...rest };

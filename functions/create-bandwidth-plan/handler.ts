@@ -38,6 +38,9 @@ import {
 import { parseUntrustedJson } from '../../shared/sources/json';
 import { createCommandFromTimer, isTimerEvent } from '../../shared/sources/timer';
 import { notifierFactory } from './notifications';
+import { chatopsFactory } from './chatops';
+import { isChatJobEvent } from '../../shared/chatops/jobs';
+import { handleChatRequest, runChatJob } from '../../shared/chatops/service';
 
 /** Kept back from FC's timeout so the handler can still answer. */
 const RETURN_MARGIN_MS = 1_000;
@@ -90,6 +93,7 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
   };
   const notifierFor = config ? notifierFactory(config, { ...shared, ...(options.newId ? { newId: options.newId } : {}) }) : undefined;
+  const chatopsFor = config ? chatopsFactory(config, shared) : undefined;
   const cen = config ? new CenClient({ endpoint: config.cenEndpoint, ...shared, ...(options.nonce ? { nonce: options.nonce } : {}) }) : undefined;
 
   return async function handler(event, context) {
@@ -114,6 +118,7 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     }
     if (!config || !cen) throw configError!;
     const deps = pipelineDeps(config, cen, context, requestLog);
+    if (isChatJobEvent(decoded)) return runChatJob(decoded, chatopsFor!(deps, context, invocation), invocation);
     if (isCloudEventBatch(decoded)) return runAsyncBatch(decoded, deps, invocation);
     if (isCloudEvent(decoded)) return (await runAsyncBatch([decoded], deps, invocation))[0];
     if (isTimerEvent(decoded)) return runAsync(() => createCommandFromTimer(decoded), deps, invocation);
@@ -127,7 +132,7 @@ export function createHandler(options: HandlerOptions = {}): Handler {
         const request = readHttpEvent(raw);
         const route = routeHttpRequest(request);
         const { config, deps } = ready();
-        if (route.name === 'chatops') throw new ProductError('NotFound', 'Chat-ops is not enabled in this build.');
+        if (route.name === 'chatops') return await handleChatRequest(route.platform, request, chatopsFor!(deps, context, invocation), invocation);
         authenticateApiRequest(request, config.webhookSecrets, Math.floor(clock.now() / 1000));
         if (route.name === 'status') return await status(route.id, deps);
         return await create(request, deps);

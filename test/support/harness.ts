@@ -7,6 +7,8 @@ import { createHandler, type Handler, type HandlerOptions } from '../../function
 import { startCenDouble, type CenDouble, type CenDoubleOptions } from '../../local/cloud/cen';
 import { DEV_CREDENTIALS } from '../../local/cloud/credentials';
 import { startMnsDouble, type MnsDouble } from '../../local/cloud/mns';
+import { DEV_LARK_APP, startChatDouble, type ChatDouble } from '../../local/cloud/chat';
+import { startFcDouble, type FcDouble } from '../../local/cloud/fc';
 import type { FcContext, FcHttpResponse } from '../../shared/fc';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret-7f3a9c';
@@ -14,8 +16,26 @@ export const TOPIC = 'bandwidth-plan-events';
 export const ACCOUNT_ID = '1234567890123456';
 export const REGION = 'cn-hangzhou';
 
-/** Every secret a test environment holds: none may ever appear in a log, response or message. */
-export const SECRETS = [WEBHOOK_SECRET, DEV_CREDENTIALS.accessKeySecret, DEV_CREDENTIALS.securityToken!];
+export const SLACK_SIGNING_SECRET = 'test-slack-signing-secret-0042';
+export const DINGTALK_APP_SECRET = 'test-dingtalk-app-secret-0042';
+export const LARK_ENCRYPT_KEY = 'test-lark-encrypt-key-0042';
+export const LARK_VERIFICATION_TOKEN = 'test-lark-verification-token-0042';
+export const CHATOPS_CONFIRM_SECRET = 'test-chatops-confirm-secret-0123456789abcdef';
+/** Allowed chat users, tenant-qualified as the parsers build them. */
+export const CHAT_USERS = { slack: 'slack:T0001/U0001', dingtalk: 'dingtalk:ding-corp/staff-1', lark: 'lark:tenant-1/ou_alice' } as const;
+
+/** Every secret a test environment holds: none may ever appear in a log, response, reply or message. */
+export const SECRETS = [
+  WEBHOOK_SECRET,
+  DEV_CREDENTIALS.accessKeySecret,
+  DEV_CREDENTIALS.securityToken!,
+  SLACK_SIGNING_SECRET,
+  DINGTALK_APP_SECRET,
+  LARK_ENCRYPT_KEY,
+  LARK_VERIFICATION_TOKEN,
+  CHATOPS_CONFIRM_SECRET,
+  DEV_LARK_APP.appSecret,
+];
 
 export interface HarnessOptions {
   readonly env?: Record<string, string | undefined>;
@@ -28,6 +48,8 @@ export interface HarnessOptions {
 export interface Harness {
   readonly cen: CenDouble;
   readonly mns: MnsDouble;
+  readonly fc: FcDouble;
+  readonly chat: ChatDouble;
   readonly handler: Handler;
   readonly logs: string[];
   invoke(event: unknown, context?: Partial<FcContext>): Promise<unknown>;
@@ -63,16 +85,31 @@ let invocationCounter = 0;
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const cen = await startCenDouble(options.cen);
   const mns = await startMnsDouble();
+  const chat = await startChatDouble();
+  // The FC double runs async self-invocations through this same handler, as FC would.
+  let handler: Handler | undefined;
+  const fc = await startFcDouble({ onInvoke: (_name, body) => handler!(body, context()) });
   const logs: string[] = [];
   const env = {
     CEN_ENDPOINT: cen.url,
     MNS_ENDPOINT: mns.url,
+    FC_ENDPOINT: fc.url,
     NOTIFY_TOPIC: TOPIC,
     WEBHOOK_SECRET,
     WAIT_SECONDS: '5',
+    SLACK_SIGNING_SECRET,
+    DINGTALK_APP_SECRET,
+    LARK_ENCRYPT_KEY,
+    LARK_VERIFICATION_TOKEN,
+    LARK_APP_ID: DEV_LARK_APP.appId,
+    LARK_APP_SECRET: DEV_LARK_APP.appSecret,
+    LARK_API_BASE: chat.url,
+    CHATOPS_ALLOWED_USERS: Object.values(CHAT_USERS).join(','),
+    CHATOPS_REPLY_HOSTS: '127.0.0.1',
+    CHATOPS_CONFIRM_SECRET,
     ...options.env,
   };
-  const handler = createHandler({ env, writeLog: (line) => logs.push(line), retryPolicy: FAST_RETRIES, ...options.handler });
+  handler = createHandler({ env, writeLog: (line) => logs.push(line), retryPolicy: FAST_RETRIES, ...options.handler });
   const context = (overrides: Partial<FcContext> = {}): FcContext => ({
     requestId: `fc-req-${++invocationCounter}`,
     credentials: { ...DEV_CREDENTIALS },
@@ -86,6 +123,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     cen,
     mns,
+    fc,
+    chat,
     handler,
     logs,
     invoke,
@@ -100,7 +139,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return { status: response.statusCode, headers: response.headers, body };
     },
     async close() {
-      await Promise.all([cen.close(), mns.close()]);
+      await fc.idle();
+      await Promise.all([cen.close(), mns.close(), fc.close(), chat.close()]);
     },
   };
 }

@@ -1,0 +1,268 @@
+/**
+ * Chat-ops, end to end: verify the platform's signature → parse → check the allow-list → run the
+ * command. Validation, previews and refusals answer at once; `confirm` and `status` acknowledge at
+ * once and continue in an asynchronous invocation of this function ({@link runChatJob}), which posts
+ * the final reply. Purchases go through the same pipeline, guardrails and notifications as every
+ * other source, with a ClientToken derived from the confirmation code (a double confirm buys once).
+ */
+import type { ChatopsConfig } from '../config';
+import { asBandwidthPlanError, ProductError, type BandwidthPlanError } from '../errors';
+import type { FcHttpResponse } from '../fc';
+import type { Logger } from '../log';
+import type { Trigger } from '../outcome';
+import { createBandwidthPlan, describeBandwidthPlan, reportRejection, type Invocation, type PipelineDeps } from '../pipeline';
+import type { PlanStatus } from '../cen/client';
+import { evaluateGuardrails } from '../policy';
+import { validateBandwidthPlan } from '../schema';
+import { errorBody, jsonResponse, PLAN_ID_PATTERN, type ChatPlatform, type HttpRequestView } from '../sources/http';
+import type { ChatMessage, ChatParse } from './chat-message';
+import { clientTokenForConfirmation, issueConfirmationCode, verifyConfirmationCode } from './confirmation';
+import { parseDingTalkMessage } from './dingtalk/parse';
+import { verifyDingTalkRequest } from './dingtalk/verify';
+import { parseCommand } from './grammar';
+import { openChatJob, sealChatJob, type ChatJob, type ChatJobEvent } from './jobs';
+import { openLarkRequest } from './lark/open';
+import { parseLarkMessage } from './lark/parse';
+import {
+  confirmationRefusedReply,
+  confirmedReply,
+  helpReply,
+  invalidCommandReply,
+  invalidRequestReply,
+  notAllowedReply,
+  outcomeReply,
+  previewReply,
+  type Reply,
+} from './messages';
+import type { ChatReplier } from './replier';
+import { renderSlack } from './render';
+import { parseSlackCommand } from './slack/parse';
+import { verifySlackRequest } from './slack/verify';
+import type { Verification } from './verification';
+
+export interface ChatopsDeps {
+  readonly config: ChatopsConfig;
+  readonly pipeline: PipelineDeps;
+  readonly replier: ChatReplier;
+  /** Starts an asynchronous invocation of this function with the job (FC InvokeFunction, Async). */
+  readonly invokeSelf: (event: ChatJobEvent) => Promise<void>;
+  readonly log: Logger;
+}
+
+/** What an async job returns to FC. */
+export interface ChatJobResult {
+  readonly job: ChatJob['kind'] | 'invalid';
+  readonly outcome?: string;
+  readonly CenBandwidthPackageId?: string | undefined;
+  readonly replied: boolean;
+}
+
+/** The chat platforms want a fast answer: the hand-off to the async run gets at most this long. */
+const HANDOFF_BUDGET_MS = 2_000;
+
+const NO_CONFIRM_SECRET = new ProductError(
+  'ConfigurationError',
+  'Buying from chat is switched off: the owner has not set CHATOPS_CONFIRM_SECRET.',
+);
+
+/** Serves `POST /chatops/{platform}`. Unverified requests get 401 and nothing else happens. */
+export async function handleChatRequest(
+  platform: ChatPlatform,
+  request: HttpRequestView,
+  deps: ChatopsDeps,
+  invocation: Invocation,
+): Promise<FcHttpResponse> {
+  const now = deps.pipeline.clock.now();
+  const opened = openChatRequest(platform, request, deps.config, now);
+  if ('refused' in opened) {
+    deps.log.warn('chat request refused', { platform, reason: opened.refused });
+    return jsonResponse(401, errorBody(new ProductError('Unauthorized', `The ${platform} request could not be verified (${opened.refused}).`)));
+  }
+  if ('challenge' in opened) return jsonResponse(200, { challenge: opened.challenge });
+  if (!opened.parsed.ok) {
+    const { issue } = opened.parsed;
+    // Lark delivers every subscribed event (images, bot messages, …) and redelivers what is not
+    // acknowledged: a verified event that is not a text command is acknowledged and ignored.
+    if (platform === 'lark') {
+      deps.log.info('lark event ignored', { reason: `${issue.path}: ${issue.message}` });
+      return jsonResponse(200, {});
+    }
+    return jsonResponse(400, errorBody(new ProductError('InvalidParameter', `${issue.path}: ${issue.message}`, { issues: [issue] })));
+  }
+  const message = opened.parsed.message;
+  const reply = await commandReply(message, deps, invocation, now);
+  return respond(message, reply, deps, invocation);
+}
+
+type OpenedChat = { refused: string } | { challenge: string } | { parsed: ChatParse };
+
+function openChatRequest(platform: ChatPlatform, request: HttpRequestView, config: ChatopsConfig, now: number): OpenedChat {
+  const { headers, rawBody } = request;
+  const refusedBy = (verification: Verification) => (verification.ok ? undefined : { refused: verification.reason });
+  switch (platform) {
+    case 'slack': {
+      const refused = refusedBy(verifySlackRequest({ headers, rawBody, now, signingSecrets: config.slackSigningSecrets }));
+      return refused ?? { parsed: parseSlackCommand(rawBody.toString('utf8'), config.replyHosts) };
+    }
+    case 'dingtalk': {
+      const refused = refusedBy(verifyDingTalkRequest({ headers, now, appSecret: config.dingtalkAppSecret }));
+      return refused ?? { parsed: parseDingTalkMessage(rawBody.toString('utf8'), config.replyHosts) };
+    }
+    case 'lark': {
+      const lark = openLarkRequest({
+        headers,
+        rawBody,
+        now,
+        encryptKey: config.larkEncryptKey,
+        verificationToken: config.larkVerificationToken,
+      });
+      if (!lark.ok) return { refused: lark.reason };
+      return lark.kind === 'challenge' ? { challenge: lark.challenge } : { parsed: parseLarkMessage(lark.event) };
+    }
+  }
+}
+
+/** Allow-list entries name immutable ids: `slack:T…/U…` (tenant-qualified) or `slack:U…`. */
+export function isAllowedUser(message: ChatMessage, allowedUsers: readonly string[]): boolean {
+  return allowedUsers.includes(message.userKey) || allowedUsers.includes(`${message.platform}:${message.userId}`);
+}
+
+function triggerOf(message: ChatMessage): Trigger {
+  return { kind: message.platform, id: message.messageId, requester: message.userKey };
+}
+
+async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation: Invocation, now: number): Promise<Reply> {
+  const command = parseCommand(message.text);
+  if (command.kind === 'help') return helpReply();
+  if (command.kind === 'invalid') return invalidCommandReply(command);
+  const { config } = deps;
+  if (!isAllowedUser(message, config.allowedUsers)) {
+    deps.log.warn('chat user not allowed', { platform: message.platform, requester: message.userKey, command: command.kind });
+    if (command.kind === 'create' || command.kind === 'confirm') {
+      const refusal = new ProductError('NotAllowed', `${message.userKey} is not on the chat-ops allow-list (CHATOPS_ALLOWED_USERS).`);
+      await reportRejection(triggerOf(message), refusal, deps.pipeline, invocation);
+    }
+    return notAllowedReply();
+  }
+  switch (command.kind) {
+    case 'plan':
+    case 'create': {
+      const validation = validateBandwidthPlan(command.input);
+      if (!validation.ok) return invalidRequestReply(validation.issues);
+      const { request } = validation;
+      const verdict = evaluateGuardrails(request, deps.pipeline.guardrails);
+      const shownVerdict = { allowed: verdict.allowed, reasons: [...verdict.reasons, ...verdict.notes] };
+      if (command.kind === 'plan' || !verdict.allowed) return previewReply({ kind: command.kind, request, verdict: shownVerdict });
+      if (!config.confirmSecret) return errorReply(NO_CONFIRM_SECRET);
+      const code = issueConfirmationCode({ request, requester: message.userKey, now, key: config.confirmSecret });
+      return previewReply({ kind: 'create', request, verdict: shownVerdict, code });
+    }
+    case 'confirm': {
+      if (!config.confirmSecret) return errorReply(NO_CONFIRM_SECRET);
+      const check = verifyConfirmationCode(command.code, { requester: message.userKey, now, key: config.confirmSecret });
+      if (!check.ok) return confirmationRefusedReply(check.reason);
+      const started = await handOff({ ...jobBase(message), kind: 'confirm', code: command.code, acceptedAt: now }, deps);
+      return started ?? confirmedReply(check.request);
+    }
+    case 'status': {
+      if (!PLAN_ID_PATTERN.test(command.id)) return invalidRequestReply([{ path: 'id', message: 'must be a plan id like cenbwp-…' }]);
+      if (!config.confirmSecret) return errorReply(NO_CONFIRM_SECRET);
+      const started = await handOff({ ...jobBase(message), kind: 'status', id: command.id }, deps);
+      return started ?? { title: 'Looking it up', lines: [`Reading the status of ${command.id}; the answer follows here.`] };
+    }
+  }
+}
+
+function jobBase(message: ChatMessage) {
+  return { platform: message.platform, messageId: message.messageId, userKey: message.userKey, replyTo: message.replyTo };
+}
+
+/** Starts the async run; returns an error reply if it could not be started, else undefined. */
+async function handOff(job: ChatJob, deps: ChatopsDeps): Promise<Reply | undefined> {
+  try {
+    await deps.invokeSelf(sealChatJob(job, deps.config.confirmSecret!));
+    return undefined;
+  } catch (error) {
+    const failure = asBandwidthPlanError(error);
+    deps.log.error('could not start the async chat job', { job: job.kind, messageId: job.messageId, error: failure });
+    return {
+      title: 'Could not start',
+      lines: ['Nothing was bought. Please send the same command again in a moment.', `Error code: ${failure.code}`],
+    };
+  }
+}
+
+function errorReply(error: BandwidthPlanError): Reply {
+  return { title: 'Cannot do that here', lines: [error.message] };
+}
+
+/** Slack takes the reply as the HTTP answer; DingTalk and Lark get a bare 200 and the reply is posted. */
+async function respond(message: ChatMessage, reply: Reply, deps: ChatopsDeps, invocation: Invocation): Promise<FcHttpResponse> {
+  if (message.platform === 'slack') return jsonResponse(200, renderSlack(reply));
+  await sendReply(message.replyTo, reply, deps, Math.min(invocation.deadline, deps.pipeline.clock.now() + HANDOFF_BUDGET_MS));
+  return jsonResponse(200, {});
+}
+
+async function sendReply(target: ChatMessage['replyTo'], reply: Reply, deps: ChatopsDeps, deadline: number): Promise<boolean> {
+  try {
+    await deps.replier.send(target, reply, deadline);
+    return true;
+  } catch (error) {
+    deps.log.error('chat reply not delivered', { platform: target.platform, title: reply.title, error: asBandwidthPlanError(error) });
+    return false;
+  }
+}
+
+/**
+ * Runs a job in the async invocation. A retryable purchase failure (or an outcome that could not be
+ * published) is thrown, so FC runs the job again: the ClientToken derives from the confirmation
+ * code, so nothing is bought twice.
+ */
+export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocation: Invocation): Promise<ChatJobResult> {
+  const job = openChatJob(event, deps.config.confirmSecret);
+  if (!job) {
+    deps.log.warn('chat job refused: bad MAC or no CHATOPS_CONFIRM_SECRET');
+    return { job: 'invalid', replied: false };
+  }
+  if (job.kind === 'status') {
+    const reply = await statusReply(job.id, deps, invocation);
+    return { job: 'status', replied: await sendReply(job.replyTo, reply, deps, invocation.deadline) };
+  }
+  // The code was valid when accepted; it must not expire while the job waits in FC's queue.
+  const check = verifyConfirmationCode(job.code, { requester: job.userKey, now: job.acceptedAt, key: deps.config.confirmSecret! });
+  if (!check.ok) {
+    return { job: 'confirm', replied: await sendReply(job.replyTo, confirmationRefusedReply(check.reason), deps, invocation.deadline) };
+  }
+  const result = await createBandwidthPlan(
+    {
+      trigger: { kind: job.platform, id: job.messageId, requester: job.userKey },
+      input: check.request,
+      clientToken: clientTokenForConfirmation(job.code),
+    },
+    deps.pipeline,
+    invocation,
+  );
+  if (result.kind === 'preview') return { job: 'confirm', replied: false };
+  const replied = await sendReply(job.replyTo, outcomeReply(result.outcome), deps, invocation.deadline);
+  if (result.error?.retryable) throw result.error;
+  if (!result.notification.delivered && !('disabled' in result.notification)) {
+    throw new ProductError('NotificationFailed', `The outcome was not published: ${result.notification.error.message}`);
+  }
+  return { job: 'confirm', outcome: result.outcome.kind, CenBandwidthPackageId: result.outcome.result?.CenBandwidthPackageId, replied };
+}
+
+async function statusReply(id: string, deps: ChatopsDeps, invocation: Invocation): Promise<Reply> {
+  let plan: PlanStatus | undefined;
+  try {
+    plan = await describeBandwidthPlan(id, deps.pipeline, invocation);
+  } catch (error) {
+    const failure = asBandwidthPlanError(error);
+    return { title: 'Could not read the status', lines: [failure.message, `Error code: ${failure.code}${failure.requestId ? ` (request id ${failure.requestId})` : ''}`] };
+  }
+  if (!plan) return { title: 'No such plan', lines: [`No bandwidth plan ${id} in this account.`] };
+  const lines = [`Plan: ${plan.CenBandwidthPackageId} (status ${plan.Status}${plan.BusinessStatus ? `, ${plan.BusinessStatus}` : ''})`];
+  if (plan.Bandwidth !== undefined) lines.push(`${plan.Bandwidth} Mbit/s between ${plan.GeographicRegionAId ?? '?'} and ${plan.GeographicRegionBId ?? '?'}`);
+  if (plan.BandwidthPackageChargeType) lines.push(`Billing: ${plan.BandwidthPackageChargeType === 'PREPAY' ? 'prepaid' : 'pay-as-you-go'}`);
+  if (plan.ExpiredTime) lines.push(`Expires: ${plan.ExpiredTime}`);
+  return { title: 'Bandwidth plan status', lines };
+}

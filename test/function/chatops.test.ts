@@ -1,0 +1,306 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clientTokenForConfirmation, issueConfirmationCode } from '../../shared/chatops/confirmation';
+import { sealChatJob } from '../../shared/chatops/jobs';
+import { validateBandwidthPlan } from '../../shared/schema';
+import { dingtalkMessage, larkMessage, larkSigned, slackCommand } from '../support/chat';
+import { CHAT_USERS, CHATOPS_CONFIRM_SECRET, findSecrets, LARK_VERIFICATION_TOKEN, startHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+const replyTexts = () => h.chat.replies.map((reply) => JSON.stringify(reply.body));
+const codeIn = (text: string) => /confirm ([A-Za-z0-9]+)/.exec(text)?.[1];
+
+describe('Slack', () => {
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+
+  it('plan: answers a preview at once, buys nothing', async () => {
+    const answer = await h.http(slackCommand('plan 100M china EUROPE', h.chat.slackResponseUrl()));
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.response_type).toBe('ephemeral');
+    expect(answer.body.text).toContain('100 Mbit/s between China and Europe, pay-as-you-go');
+    expect(answer.body.text).toContain('Dry run: nothing was bought');
+    expect(h.cen.requests).toHaveLength(0);
+    expect(h.fc.invocations).toHaveLength(0);
+  });
+
+  it('create → confirm: buys once through the async invocation, replies to response_url and publishes', async () => {
+    const created = await h.http(slackCommand('create 100 China Europe', h.chat.slackResponseUrl()));
+    const code = codeIn(created.body.text);
+    expect(code).toBeDefined();
+    expect(h.cen.requests).toHaveLength(0);
+
+    const responseUrl = h.chat.slackResponseUrl();
+    const confirmed = await h.http(slackCommand(`confirm ${code}`, responseUrl));
+    await h.fc.idle();
+
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.text).toContain('Confirmed: buying');
+    expect(h.fc.invocations).toHaveLength(1);
+    expect(h.cen.plans).toHaveLength(1);
+    expect(h.cen.plans[0]!.clientToken).toBe(clientTokenForConfirmation(code!));
+    const finalReply = h.chat.replies.find((reply) => reply.platform === 'slack');
+    expect(JSON.stringify(finalReply!.body)).toContain(`Plan: ${h.cen.plans[0]!.id} (status Idle)`);
+    const event = JSON.parse(h.mns.messages[0]!.body);
+    expect(event.type).toBe('cen.bandwidthplan.created');
+    expect(event.data.trigger.kind).toBe('slack');
+    expect(event.data.requester).toBe(CHAT_USERS.slack);
+  });
+
+  it('a double confirm buys once', async () => {
+    const created = await h.http(slackCommand('create 50 China Asia-Pacific', h.chat.slackResponseUrl()));
+    const code = codeIn(created.body.text)!;
+
+    await h.http(slackCommand(`confirm ${code}`, h.chat.slackResponseUrl()));
+    await h.http(slackCommand(`confirm ${code}`, h.chat.slackResponseUrl()));
+    await h.fc.idle();
+
+    expect(h.fc.invocations).toHaveLength(2);
+    expect(h.cen.plans).toHaveLength(1);
+    expect(h.mns.messages.map((message) => JSON.parse(message.body).subject)).toEqual([h.cen.plans[0]!.id, h.cen.plans[0]!.id]);
+  });
+
+  it.each([
+    ['tampered', (code: string) => code.slice(0, -3) + (code.endsWith('AAA') ? 'BBB' : 'AAA'), 'not valid'],
+    ['not a code at all', () => 'hello', 'not a confirmation code'],
+  ])('refuses a %s code and buys nothing', async (_name, mangle, words) => {
+    const created = await h.http(slackCommand('create 100 China Europe', h.chat.slackResponseUrl()));
+    const answer = await h.http(slackCommand(`confirm ${mangle(codeIn(created.body.text)!)}`, h.chat.slackResponseUrl()));
+
+    expect(answer.body.text).toContain(words);
+    expect(h.fc.invocations).toHaveLength(0);
+    expect(h.cen.requests).toHaveLength(0);
+  });
+
+  it('refuses an expired code', async () => {
+    const validation = validateBandwidthPlan({ Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' });
+    if (!validation.ok) throw new Error('fixture');
+    const code = issueConfirmationCode({ request: validation.request, requester: CHAT_USERS.slack, now: Date.now() - 11 * 60_000, key: CHATOPS_CONFIRM_SECRET });
+
+    const answer = await h.http(slackCommand(`confirm ${code}`, h.chat.slackResponseUrl()));
+
+    expect(answer.body.text).toContain('expired');
+    expect(h.cen.requests).toHaveLength(0);
+  });
+
+  it('refuses a code issued to another user', async () => {
+    h = await reopen({ CHATOPS_ALLOWED_USERS: `${CHAT_USERS.slack},slack:T0001/U0002` });
+    const created = await h.http(slackCommand('create 100 China Europe', h.chat.slackResponseUrl()));
+
+    const answer = await h.http(slackCommand(`confirm ${codeIn(created.body.text)}`, h.chat.slackResponseUrl(), 'U0002'));
+
+    expect(answer.body.text).toContain('issued to someone else');
+    expect(h.cen.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['a forged signature', { secret: 'not-the-signing-secret' }],
+    ['a stale timestamp', { skew: -301 }],
+    ['no signature', { unsigned: true }],
+  ])('answers 401 to %s, with no reply and no side effect', async (_name, options) => {
+    const answer = await h.http(slackCommand('create 100 China Europe', h.chat.slackResponseUrl(), 'U0001', 'T0001', options));
+
+    expect(answer.status).toBe(401);
+    expect(answer.body.error.code).toBe('Unauthorized');
+    expect(answer.body.text).toBeUndefined();
+    expect(h.chat.replies).toHaveLength(0);
+    expect(h.cen.requests).toHaveLength(0);
+    expect(h.mns.requests).toHaveLength(0);
+  });
+
+  it('refuses a response_url on a host that is not allowed', async () => {
+    const answer = await h.http(slackCommand('plan 100 China Europe', 'https://attacker.example/hook'));
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.issues[0].path).toBe('response_url');
+  });
+
+  it('politely refuses a user who is not on the allow-list, and publishes the rejected purchase', async () => {
+    const answer = await h.http(slackCommand('create 100 China Europe', h.chat.slackResponseUrl(), 'U9999'));
+
+    expect(answer.body.text).toContain('not allowed');
+    expect(answer.body.text).not.toContain('confirm ');
+    const event = JSON.parse(h.mns.messages[0]!.body);
+    expect(event).toMatchObject({ type: 'cen.bandwidthplan.rejected', data: { requester: 'slack:T0001/U9999', error: { code: 'NotAllowed' } } });
+    expect(h.cen.requests).toHaveLength(0);
+  });
+
+  it('answers help and explains a wrong argument', async () => {
+    const help = await h.http(slackCommand('help', h.chat.slackResponseUrl()));
+    const wrong = await h.http(slackCommand('plan 100 China Mars', h.chat.slackResponseUrl()));
+
+    expect(help.body.text).toContain('plan 100 China Europe');
+    expect(wrong.body.text).toContain("'Mars'");
+  });
+
+  it('status: acknowledges, then replies with the plan status from the async run', async () => {
+    const created = await h.http(slackCommand('create 100 China Europe', h.chat.slackResponseUrl()));
+    await h.http(slackCommand(`confirm ${codeIn(created.body.text)}`, h.chat.slackResponseUrl()));
+    await h.fc.idle();
+    const id = h.cen.plans[0]!.id;
+
+    const ack = await h.http(slackCommand(`status ${id}`, h.chat.slackResponseUrl()));
+    await h.fc.idle();
+
+    expect(ack.body.text).toContain('Looking it up');
+    expect(replyTexts().some((text) => text.includes(`Plan: ${id} (status Idle`))).toBe(true);
+  });
+
+  it('create is refused with a clear message when CHATOPS_CONFIRM_SECRET is not set', async () => {
+    h = await reopen({ CHATOPS_CONFIRM_SECRET: undefined });
+    const answer = await h.http(slackCommand('create 100 China Europe', h.chat.slackResponseUrl()));
+    expect(answer.body.text).toContain('CHATOPS_CONFIRM_SECRET');
+    expect(answer.body.text).not.toMatch(/confirm [A-Za-z0-9]{20,}/);
+  });
+
+  it('refuses every request when SLACK_SIGNING_SECRET is not set (fail closed)', async () => {
+    h = await reopen({ SLACK_SIGNING_SECRET: undefined });
+    const answer = await h.http(slackCommand('plan 100 China Europe', h.chat.slackResponseUrl()));
+    expect(answer.status).toBe(401);
+  });
+});
+
+describe('DingTalk', () => {
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+
+  it('plan: replies through the sessionWebhook and answers 200', async () => {
+    const answer = await h.http(dingtalkMessage('bwp plan 100 China Europe', h.chat.dingtalkSessionWebhook('s-1')));
+
+    expect(answer.status).toBe(200);
+    expect(h.chat.replies).toHaveLength(1);
+    expect(h.chat.replies[0]).toMatchObject({ platform: 'dingtalk', session: 's-1' });
+    expect(JSON.stringify(h.chat.replies[0]!.body)).toContain('100 Mbit/s between China and Europe');
+  });
+
+  it('a replayed signature with a rewritten sessionWebhook sends nothing anywhere', async () => {
+    const answer = await h.http(dingtalkMessage('create 100 China Europe', 'https://attacker.example/robot/sendBySession?session=x'));
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.issues[0].path).toBe('sessionWebhook');
+    expect(h.chat.requests).toHaveLength(0);
+  });
+
+  it('create → confirm buys once and the final reply reaches the session', async () => {
+    await h.http(dingtalkMessage('create 20 China Europe prepay 1 month autopay', h.chat.dingtalkSessionWebhook('s-2')));
+    const code = codeIn(JSON.stringify(h.chat.replies[0]!.body))!;
+
+    await h.http(dingtalkMessage(`confirm ${code}`, h.chat.dingtalkSessionWebhook('s-3')));
+    await h.fc.idle();
+
+    expect(h.cen.plans).toHaveLength(1);
+    expect(h.cen.plans[0]!.params).toMatchObject({ BandwidthPackageChargeType: 'PREPAY', Period: '1', AutoPay: 'true' });
+    expect(replyTexts().some((text) => text.includes('Bandwidth plan created'))).toBe(true);
+  });
+
+  it.each([
+    ['a forged sign', { secret: 'wrong-secret-1234' }],
+    ['a timestamp over an hour old', { skew: -3_600_001 }],
+    ['no sign', { unsigned: true }],
+  ])('answers 401 to %s and replies nothing', async (_name, options) => {
+    const answer = await h.http(dingtalkMessage('plan 100 China Europe', h.chat.dingtalkSessionWebhook(), 'staff-1', options));
+    expect(answer.status).toBe(401);
+    expect(h.chat.requests).toHaveLength(0);
+  });
+});
+
+describe('Lark', () => {
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+
+  it('answers the url_verification challenge', async () => {
+    const answer = await h.http(larkSigned({ challenge: 'ajls384kdjx98XX', token: LARK_VERIFICATION_TOKEN, type: 'url_verification' }));
+    expect(answer).toMatchObject({ status: 200, body: { challenge: 'ajls384kdjx98XX' } });
+  });
+
+  it('plan: replies through the Lark reply API with a tenant token', async () => {
+    const answer = await h.http(larkMessage('plan 100 China Europe'));
+
+    expect(answer.status).toBe(200);
+    const reply = h.chat.replies.find((entry) => entry.platform === 'lark');
+    expect(reply!.messageId).toMatch(/^om_/);
+    expect(JSON.stringify(reply!.body)).toContain('100 Mbit/s between China and Europe');
+  });
+
+  it('create → confirm buys once', async () => {
+    await h.http(larkMessage('create 30 Europe Asia-Pacific'));
+    const code = codeIn(JSON.stringify(h.chat.replies[0]!.body))!;
+
+    await h.http(larkMessage(`confirm ${code}`));
+    await h.fc.idle();
+
+    expect(h.cen.plans).toHaveLength(1);
+    expect(replyTexts().some((text) => text.includes('Bandwidth plan created'))).toBe(true);
+  });
+
+  it.each([
+    ['a payload encrypted and signed with another key', { secret: 'another-encrypt-key' }],
+    ['a stale request', { skew: -301 }],
+    ['no signature', { unsigned: true }],
+  ])('answers 401 to %s', async (_name, options) => {
+    const answer = await h.http(larkMessage('plan 100 China Europe', 'ou_alice', options));
+    expect(answer.status).toBe(401);
+    expect(h.chat.requests).toHaveLength(0);
+  });
+});
+
+describe('the async job', () => {
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+
+  it('an event that only looks like a job (bad MAC) buys nothing', async () => {
+    const validation = validateBandwidthPlan({ Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' });
+    if (!validation.ok) throw new Error('fixture');
+    const code = issueConfirmationCode({ request: validation.request, requester: CHAT_USERS.slack, now: Date.now(), key: CHATOPS_CONFIRM_SECRET });
+    const job = { kind: 'confirm', platform: 'slack', messageId: 'm', userKey: CHAT_USERS.slack, replyTo: { platform: 'slack', responseUrl: h.chat.slackResponseUrl() }, code, acceptedAt: Date.now() } as const;
+
+    const forged = await h.invoke(sealChatJob(job, 'guessed-key-guessed-key-guessed-key!'));
+    expect(forged).toEqual({ job: 'invalid', replied: false });
+    expect(h.cen.requests).toHaveLength(0);
+
+    const genuine = await h.invoke(sealChatJob(job, CHATOPS_CONFIRM_SECRET));
+    expect(genuine).toMatchObject({ job: 'confirm', outcome: 'created', replied: true });
+    expect(h.cen.plans).toHaveLength(1);
+  });
+
+  it('a retryable failure is thrown so FC runs the job again; the retry buys once and replies', async () => {
+    h.cen.inject('unavailable', { times: 4, action: 'CreateCenBandwidthPackage' });
+    const created = await h.http(slackCommand('create 100 China Europe', h.chat.slackResponseUrl()));
+
+    await h.http(slackCommand(`confirm ${codeIn(created.body.text)}`, h.chat.slackResponseUrl()));
+    await h.fc.idle();
+
+    expect(h.fc.invocations[0]!.attempts).toBe(2);
+    expect(h.cen.plans).toHaveLength(1);
+    expect(replyTexts().some((text) => text.includes('Bandwidth plan created'))).toBe(true);
+  });
+});
+
+describe('chat secrets', () => {
+  it('never appear in replies, answers, messages or logs', async () => {
+    h = await startHarness();
+    const answers = [
+      await h.http(slackCommand('create 100 China Europe', h.chat.slackResponseUrl())),
+      await h.http(slackCommand('plan 100 China Europe', h.chat.slackResponseUrl(), 'U0001', 'T0001', { secret: 'forged-secret' })),
+      await h.http(dingtalkMessage('plan 100 China Europe', h.chat.dingtalkSessionWebhook())),
+      await h.http(larkMessage('plan 100 China Europe')),
+    ];
+    await h.http(slackCommand(`confirm ${codeIn(answers[0]!.body.text)}`, h.chat.slackResponseUrl()));
+    await h.fc.idle();
+
+    const texts = [...h.logs, ...replyTexts(), ...h.mns.messages.map((message) => message.body), ...answers.map((answer) => JSON.stringify(answer))];
+    expect(findSecrets(texts)).toEqual([]);
+  });
+});
+
+async function reopen(env: Record<string, string | undefined>): Promise<Harness> {
+  await h.close();
+  return startHarness({ env });
+}

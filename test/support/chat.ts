@@ -1,0 +1,127 @@
+/**
+ * Builds chat platform requests signed exactly as each platform documents (chatops.md), computed here
+ * with node:crypto independently of the product's verifiers.
+ */
+import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { CHAT_USERS, DINGTALK_APP_SECRET, LARK_ENCRYPT_KEY, LARK_VERIFICATION_TOKEN, SLACK_SIGNING_SECRET, type HttpCall } from './harness';
+
+export interface ChatCallOptions {
+  /** Override the signing secret (forgery). */
+  readonly secret?: string;
+  /** Seconds (Slack, Lark) or ms (DingTalk) offset from now. */
+  readonly skew?: number;
+  readonly unsigned?: boolean;
+}
+
+let sequence = 0;
+
+export function slackCommand(text: string, responseUrl: string, user = 'U0001', team = 'T0001', options: ChatCallOptions = {}): HttpCall {
+  const body = new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: team,
+    team_domain: 'example',
+    channel_id: 'C0001',
+    channel_name: 'network-ops',
+    user_id: user,
+    user_name: 'alice',
+    command: '/bwp',
+    text,
+    response_url: responseUrl,
+    trigger_id: `trigger-${++sequence}`,
+    api_app_id: 'A0001',
+  }).toString();
+  const timestamp = String(Math.floor(Date.now() / 1000) + (options.skew ?? 0));
+  const signature = `v0=${createHmac('sha256', options.secret ?? SLACK_SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return {
+    path: '/chatops/slack',
+    body,
+    sign: false,
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      ...(options.unsigned ? {} : { 'X-Slack-Request-Timestamp': timestamp, 'X-Slack-Signature': signature }),
+    },
+  };
+}
+
+export function dingtalkMessage(text: string, sessionWebhook: string, staff = 'staff-1', options: ChatCallOptions = {}): HttpCall {
+  const now = Date.now();
+  const body = JSON.stringify({
+    msgtype: 'text',
+    text: { content: ` ${text}` },
+    msgId: `msg-${++sequence}`,
+    createAt: now,
+    conversationType: '2',
+    conversationId: 'cid-ops',
+    conversationTitle: 'network-ops',
+    senderId: '$:LWCP_v1:$sender',
+    senderNick: 'Alice',
+    senderCorpId: 'ding-corp',
+    senderStaffId: staff,
+    chatbotCorpId: 'ding-corp',
+    chatbotUserId: '$:LWCP_v1:$bot',
+    robotCode: 'dingbot',
+    isAdmin: true,
+    isInAtList: true,
+    sessionWebhook,
+    sessionWebhookExpiredTime: now + 5_400_000,
+  });
+  const timestamp = String(now + (options.skew ?? 0));
+  const secret = options.secret ?? DINGTALK_APP_SECRET;
+  const sign = createHmac('sha256', secret).update(`${timestamp}\n${secret}`).digest('base64');
+  return { path: '/chatops/dingtalk', body, sign: false, headers: options.unsigned ? {} : { timestamp, sign } };
+}
+
+export function larkEncrypt(plaintext: string, key = LARK_ENCRYPT_KEY): string {
+  const iv = randomBytes(16);
+  const cipher = createCipheriv('aes-256-cbc', createHash('sha256').update(key).digest(), iv);
+  return Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final()]).toString('base64');
+}
+
+export function larkSigned(payload: unknown, options: ChatCallOptions = {}): HttpCall {
+  const key = options.secret ?? LARK_ENCRYPT_KEY;
+  const body = JSON.stringify({ encrypt: larkEncrypt(JSON.stringify(payload), key) });
+  const timestamp = String(Math.floor(Date.now() / 1000) + (options.skew ?? 0));
+  const nonce = randomBytes(8).toString('hex');
+  const signature = createHash('sha256').update(timestamp + nonce + key).update(body).digest('hex');
+  return {
+    path: '/chatops/lark',
+    body,
+    sign: false,
+    headers: options.unsigned
+      ? {}
+      : { 'X-Lark-Request-Timestamp': timestamp, 'X-Lark-Request-Nonce': nonce, 'X-Lark-Signature': signature },
+  };
+}
+
+export function larkMessage(text: string, openId = 'ou_alice', options: ChatCallOptions = {}): HttpCall {
+  return larkSigned(
+    {
+      schema: '2.0',
+      header: {
+        event_id: `evt-${++sequence}`,
+        event_type: 'im.message.receive_v1',
+        create_time: String(Date.now()),
+        token: LARK_VERIFICATION_TOKEN,
+        app_id: 'cli_localdev0000000001',
+        tenant_key: 'tenant-1',
+      },
+      event: {
+        sender: { sender_id: { union_id: 'on_x', user_id: 'u_x', open_id: openId }, sender_type: 'user', tenant_key: 'tenant-1' },
+        message: {
+          message_id: `om_${sequence}`,
+          root_id: '',
+          parent_id: '',
+          create_time: String(Date.now()),
+          chat_id: 'oc_ops',
+          chat_type: 'group',
+          message_type: 'text',
+          content: JSON.stringify({ text: `@_user_1 ${text}` }),
+          mentions: [{ key: '@_user_1', id: { open_id: 'ou_bot' }, name: 'bwp-bot', tenant_key: 'tenant-1' }],
+        },
+      },
+    },
+    options,
+  );
+}
+
+export { CHAT_USERS };
