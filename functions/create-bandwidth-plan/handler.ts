@@ -7,7 +7,7 @@ import { CenClient } from '../../shared/cen/client';
 import { configSecrets, loadConfig, type Config } from '../../shared/config';
 import { resolveCredentials } from '../../shared/credentials';
 import { asBandwidthPlanError, ProductError, ValidationError, type BandwidthPlanError } from '../../shared/errors';
-import type { FcContext, FcHttpResponse } from '../../shared/fc';
+import type { FcContext, FcHttpEvent, FcHttpResponse } from '../../shared/fc';
 import type { HttpTransport } from '../../shared/http';
 import { createLogger, SecretRegistry, type LineWriter, type Logger } from '../../shared/log';
 import type { Outcome } from '../../shared/outcome';
@@ -18,7 +18,6 @@ import {
   type CreateCommand,
   type Invocation,
   type NotificationReport,
-  type Notifier,
   type PipelineDeps,
   type Preview,
 } from '../../shared/pipeline';
@@ -33,14 +32,13 @@ import {
   PLAN_ID_PATTERN,
   readHttpEvent,
   routeHttpRequest,
-  type HttpRequestView,
 } from '../../shared/sources/http';
 import { parseUntrustedJson } from '../../shared/sources/json';
 import { createCommandFromTimer, isTimerEvent } from '../../shared/sources/timer';
-import { notifierFactory } from './notifications';
-import { chatopsFactory } from './chatops';
 import { isChatJobEvent } from '../../shared/chatops/jobs';
-import { handleChatRequest, runChatJob } from '../../shared/chatops/service';
+import { handleChatRequest, runChatJob, type ChatopsDeps } from '../../shared/chatops/service';
+import { chatopsFactory } from './chatops';
+import { notifierFactory } from './notifications';
 
 /** Kept back from FC's timeout so the handler can still answer. */
 const RETURN_MARGIN_MS = 1_000;
@@ -92,9 +90,27 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     ...(options.transport ? { transport: options.transport } : {}),
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
   };
-  const notifierFor = config ? notifierFactory(config, { ...shared, ...(options.newId ? { newId: options.newId } : {}) }) : undefined;
-  const chatopsFor = config ? chatopsFactory(config, shared) : undefined;
-  const cen = config ? new CenClient({ endpoint: config.cenEndpoint, ...shared, ...(options.nonce ? { nonce: options.nonce } : {}) }) : undefined;
+  // Clients live as long as the instance: keep-alive connections and caches survive warm invocations.
+  const instance = config && {
+    config,
+    cen: new CenClient({ endpoint: config.cenEndpoint, ...shared, ...(options.nonce ? { nonce: options.nonce } : {}) }),
+    notifierFor: notifierFactory(config, { ...shared, ...(options.newId ? { newId: options.newId } : {}) }),
+    chatopsFor: chatopsFactory(config, shared),
+  };
+
+  /** What one invocation works with; a misconfigured instance throws its configuration error here. */
+  function wiringFor(context: FcContext, invocation: Invocation, requestLog: Logger): { config: Config; deps: PipelineDeps; chatops: () => ChatopsDeps } {
+    if (!instance) throw configError!;
+    const deps: PipelineDeps = {
+      cen: instance.cen,
+      notifier: instance.notifierFor(context, requestLog),
+      guardrails: instance.config.guardrails,
+      waitSeconds: instance.config.waitSeconds,
+      clock,
+      log: requestLog,
+    };
+    return { config: instance.config, deps, chatops: () => instance.chatopsFor(deps, context, invocation) };
+  }
 
   return async function handler(event, context) {
     const started = clock.now();
@@ -110,15 +126,9 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     };
     const requestLog = log.child({ fcRequestId: context.requestId });
     const decoded = decodeEvent(event);
-    if (isHttpEvent(decoded)) {
-      return serveHttp(decoded, () => {
-        if (!config || !cen) throw configError!;
-        return { config, deps: pipelineDeps(config, cen, context, requestLog) };
-      });
-    }
-    if (!config || !cen) throw configError!;
-    const deps = pipelineDeps(config, cen, context, requestLog);
-    if (isChatJobEvent(decoded)) return runChatJob(decoded, chatopsFor!(deps, context, invocation), invocation);
+    if (isHttpEvent(decoded)) return serveHttp(decoded);
+    const { deps, chatops } = wiringFor(context, invocation, requestLog);
+    if (isChatJobEvent(decoded)) return runChatJob(decoded, chatops(), invocation);
     if (isCloudEventBatch(decoded)) return runAsyncBatch(decoded, deps, invocation);
     if (isCloudEvent(decoded)) return (await runAsyncBatch([decoded], deps, invocation))[0];
     if (isTimerEvent(decoded)) return runAsync(() => createCommandFromTimer(decoded), deps, invocation);
@@ -127,26 +137,21 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     requestLog.warn('unrecognised event', { error });
     return { outcome: 'rejected', error: { code: error.code, message: error.message } } satisfies AsyncResult;
 
-    async function serveHttp(raw: Parameters<typeof readHttpEvent>[0], ready: () => { config: Config; deps: PipelineDeps }): Promise<FcHttpResponse> {
+    /** Every HTTP answer is FC's response shape with a JSON body, errors included: nothing is thrown. */
+    async function serveHttp(raw: FcHttpEvent): Promise<FcHttpResponse> {
       try {
         const request = readHttpEvent(raw);
         const route = routeHttpRequest(request);
-        const { config, deps } = ready();
-        if (route.name === 'chatops') return await handleChatRequest(route.platform, request, chatopsFor!(deps, context, invocation), invocation);
+        const { config, deps, chatops } = wiringFor(context, invocation, requestLog);
+        if (route.name === 'chatops') return await handleChatRequest(route.platform, request, chatops(), invocation);
         authenticateApiRequest(request, config.webhookSecrets, Math.floor(clock.now() / 1000));
         if (route.name === 'status') return await status(route.id, deps);
-        return await create(request, deps);
+        return httpAnswer(await createBandwidthPlan(createCommandFromHttp(request, context.requestId), deps, invocation));
       } catch (error) {
         const failure = asBandwidthPlanError(error);
         if (failure.code === 'InternalError' || failure.code === 'ConfigurationError') requestLog.error('request failed', { error: failure });
         return errorResponse(failure);
       }
-    }
-
-    async function create(request: HttpRequestView, deps: PipelineDeps): Promise<FcHttpResponse> {
-      const command = createCommandFromHttp(request, context.requestId);
-      const result = await createBandwidthPlan(command, deps, invocation);
-      return httpAnswer(result);
     }
 
     async function status(id: string, deps: PipelineDeps): Promise<FcHttpResponse> {
@@ -158,17 +163,6 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       return jsonResponse(200, plan);
     }
   };
-
-  function pipelineDeps(config: Config, cenClient: CenClient, context: FcContext, requestLog: Logger): PipelineDeps {
-    return {
-      cen: cenClient,
-      notifier: notifierFor!(context, requestLog),
-      guardrails: config.guardrails,
-      waitSeconds: config.waitSeconds,
-      clock,
-      log: requestLog,
-    };
-  }
 }
 
 /** FC passes the event as a Buffer; tests and local runs may pass a string or an object. */

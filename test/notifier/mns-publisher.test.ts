@@ -4,7 +4,6 @@ import { createLogger } from '../../shared/log';
 import {
   classifyMnsError,
   defaultMnsEndpoint,
-  MNS_CONTENT_TYPE,
   MnsPublisher,
   parsePublishResponse,
   type MnsPublisherOptions,

@@ -3,7 +3,7 @@ import { NetworkError, UpstreamError } from '../../shared/errors';
 import { createLogger } from '../../shared/log';
 import { MNS_MAX_MESSAGE_BYTES, toCloudEvent, type BandwidthPlanCloudEvent } from '../../shared/notifier/cloudevent';
 import { MnsPublisher, type MessagePublisher, type OutgoingMessage, type PublishCall } from '../../shared/notifier/mns-publisher';
-import { createMnsNotifier, disabledNotifier, type Notifier } from '../../shared/notifier/notifier';
+import { createMnsNotifier, disabledNotifier } from '../../shared/notifier/notifier';
 import { escapeXmlText } from '../../shared/notifier/xml';
 import type { Outcome } from '../../shared/outcome';
 import { CREATED, EVENT_CONTEXT, FAILED, PENDING, REJECTED, REQUEST } from './fixtures';
