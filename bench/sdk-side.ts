@@ -1,0 +1,46 @@
+/**
+ * The SDK side of the warm comparison: `@alicloud/openapi-client` `callApi` for
+ * CreateCenBandwidthPackage alone, the same request, against the same double. `invoke` times the
+ * user's whole per-call work: building the query and the OpenApiRequest, then `callApi`.
+ */
+import OpenApiClient, { Config, OpenApiRequest, Params } from '@alicloud/openapi-client';
+import OpenApiUtil from '@alicloud/openapi-util';
+import { RuntimeOptions } from '@alicloud/tea-util';
+import { microsSince } from './stats';
+import { CREDENTIALS, PLAN_WITH_DEFAULTS, type Endpoints, type Invoke } from './product-side';
+
+export function sdkSide(double: Endpoints): { invoke: Invoke } {
+  const client = new OpenApiClient(
+    new Config({
+      accessKeyId: CREDENTIALS.accessKeyId,
+      accessKeySecret: CREDENTIALS.accessKeySecret,
+      securityToken: CREDENTIALS.securityToken,
+      endpoint: double.host,
+      protocol: 'http',
+    }),
+  );
+  const params = new Params({
+    action: 'CreateCenBandwidthPackage',
+    version: '2017-09-12',
+    protocol: 'HTTP',
+    pathname: '/',
+    method: 'POST',
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
+  });
+  // keepAlive is a RuntimeOptions field, but openapi-client 0.4.15 does not pass it on: its requests
+  // go through httpx's shared keep-alive agent either way (the double's connection count shows it).
+  const runtime = new RuntimeOptions({ keepAlive: true, autoretry: false, readTimeout: 10_000, connectTimeout: 10_000 });
+  return {
+    async invoke(iteration) {
+      const start = process.hrtime.bigint();
+      const request = new OpenApiRequest({ query: OpenApiUtil.query({ ...PLAN_WITH_DEFAULTS, ClientToken: `sdk-${process.pid}-${iteration}` }) });
+      const response = (await client.callApi(params, request, runtime)) as { statusCode?: number; body?: Record<string, unknown> };
+      const micros = microsSince(start);
+      if (typeof response.body?.CenBandwidthPackageId !== 'string') throw new Error(`unexpected SDK answer: ${JSON.stringify(response)}`);
+      return micros;
+    },
+  };
+}
