@@ -3,7 +3,7 @@
  * body, ACS3-signed afresh for every attempt. Retries reuse the caller's ClientToken: it is part of
  * the parameters, fixed before the retry loop starts.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { NetworkError, UpstreamError } from '../errors';
 import { nodeHttpTransport, type HttpResponse, type HttpTransport } from '../http';
 import type { Logger } from '../log';
@@ -56,7 +56,8 @@ export interface CenClientOptions {
   readonly log?: Logger;
 }
 
-export const randomNonce = (): string => randomBytes(16).toString('hex');
+/** 32 hex characters. randomUUID draws from a batched entropy pool: no synchronous read per call. */
+export const randomNonce = (): string => randomUUID().replaceAll('-', '');
 
 export class CenClient {
   readonly #endpoint: URL;

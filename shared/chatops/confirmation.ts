@@ -8,7 +8,8 @@
  * 22-character base62 signature (128 bits) — letters and digits only, so it survives copy-paste.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+// Loaded on first use: only `create` and `confirm` need it, so it stays off the cold-start path.
+const zlib = (): typeof import('node:zlib') => require('node:zlib');
 import { ProductError } from '../errors';
 import { AREAS, validateBandwidthPlan, type BandwidthPlanRequest } from '../schema';
 import { decodeBase62, encodeBase62 } from './base62';
@@ -82,7 +83,7 @@ export function issueConfirmationCode(issue: ConfirmationIssue): string {
   requireKey(issue.key);
   const ttlMs = issue.ttlMs ?? CONFIRMATION_TTL_MS;
   const json = JSON.stringify([VERSION, issue.now + ttlMs, issue.requester, issue.request]);
-  const payload = encodeBase62(deflateRawSync(json, { level: 9, dictionary: DICTIONARY }));
+  const payload = encodeBase62(zlib().deflateRawSync(json, { level: 9, dictionary: DICTIONARY }));
   return payload + signature(payload, issue.key);
 }
 
@@ -92,7 +93,7 @@ function readPayload(payload: string): { expiresAt: number; requester: string; r
   if (compressed === undefined) return undefined;
   let content: unknown;
   try {
-    content = JSON.parse(inflateRawSync(compressed, { dictionary: DICTIONARY, maxOutputLength: MAX_PAYLOAD_BYTES }).toString('utf8'));
+    content = JSON.parse(zlib().inflateRawSync(compressed, { dictionary: DICTIONARY, maxOutputLength: MAX_PAYLOAD_BYTES }).toString('utf8'));
   } catch {
     // Only reachable with a valid signature over bad content (e.g. a key shared with another format).
     return undefined;

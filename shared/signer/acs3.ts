@@ -35,11 +35,15 @@ export interface SigningInput {
   readonly nonce: string;
 }
 
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
+
 /**
  * RFC 3986 percent-encoding as Alibaba canonicalises it: unreserved `A-Z a-z 0-9 - _ . ~` kept,
  * everything else as `%XX` of its UTF-8 bytes (space `%20`, `*` `%2A`, `!'()` encoded too).
  */
 export function percentEncode(value: string): string {
+  // Most names and values need no encoding at all: skip the work for them.
+  if (UNRESERVED.test(value)) return value;
   return encodeURIComponent(value).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

@@ -53,7 +53,7 @@ describe('webhook signature', () => {
 });
 
 describe('untrusted JSON', () => {
-  it.each(['{"__proto__":{"admin":true}}', '{"a":{"constructor":{"prototype":{}}}}', '[{"prototype":1}]'])('refuses prototype keys in %s', (text) => {
+  it.each(['{"__proto__":{"admin":true}}', '{"a":{"constructor":{"prototype":{}}}}', '[{"prototype":1}]', String.raw`{"\u005f_proto__":{"admin":true}}`, String.raw`{"a":[{"constr\u0075ctor":1}]}`])('refuses prototype keys in %s', (text) => {
     expect(() => parseUntrustedJson(text)).toThrow(/is not allowed/);
   });
 
