@@ -64,8 +64,9 @@ function readEvent(file: string): unknown {
 /** A handler's answer as printed: an HTTP response as `{statusCode, body}` with the body parsed. */
 function presentable(result: unknown): unknown {
   if (typeof result !== 'object' || result === null || typeof (result as { statusCode?: unknown }).statusCode !== 'number') return result;
-  const { statusCode, body } = result as { statusCode: number; body?: unknown };
-  return { statusCode, body: typeof body === 'string' ? parsedJson(body) : body };
+  const { statusCode, body, isBase64Encoded } = result as { statusCode: number; body?: unknown; isBase64Encoded?: boolean };
+  if (typeof body !== 'string') return { statusCode, body };
+  return { statusCode, body: parsedJson(isBase64Encoded === true ? Buffer.from(body, 'base64').toString('utf8') : body) };
 }
 
 function parsedJson(text: string): unknown {
@@ -79,38 +80,42 @@ function parsedJson(text: string): unknown {
 async function invokeLocally(event: unknown, options: Options): Promise<number> {
   const fn = await startLocalFunction();
   try {
-    if (!fn.cloud) note(`using REAL cloud endpoints (CEN_ENDPOINT=${process.env.CEN_ENDPOINT}): plans cost money`);
-    const chat = fn.cloud?.chat;
-    const prepared = prepareEvent(event, {
-      env: process.env,
-      ...(chat ? { replyUrls: { slackResponseUrl: () => chat.slackResponseUrl(), dingtalkSessionWebhook: () => chat.dingtalkSessionWebhook() } } : {}),
-    });
-    const payload = Buffer.from(JSON.stringify(prepared));
+    const { cloud } = fn;
+    if (!cloud) note(`using REAL cloud endpoints (CEN_ENDPOINT=${process.env.CEN_ENDPOINT}): plans cost money`);
+    const replyUrls = cloud && { slackResponseUrl: () => cloud.chat.slackResponseUrl(), dingtalkSessionWebhook: () => cloud.chat.dingtalkSessionWebhook() };
+    const payload = JSON.stringify(prepareEvent(event, { env: process.env, ...(replyUrls ? { replyUrls } : {}) }));
     if (options.async) {
-      if (!fn.cloud) throw new UsageError('--async without --remote needs the embedded cloud; unset CEN_ENDPOINT or add --remote');
-      const invoker = new FcInvoker({ endpoint: fn.cloud.fc.url });
-      const accepted = await invoker.invoke({ functionName: FUNCTION_NAME, payload: payload.toString('utf8'), async: true }, { credentials: DEV_CREDENTIALS, deadline: Date.now() + INVOKE_DEADLINE_MS });
-      await fn.cloud.fc.idle();
-      const run = fn.cloud.fc.invocations.find((invocation) => invocation.requestId === accepted.requestId);
-      print({ status: accepted.status, requestId: accepted.requestId, invocation: run && { state: run.state, attempts: run.attempts, result: presentable(run.result), errors: run.errors.map(String) } });
-      return run?.state === 'succeeded' ? EXIT.ok : EXIT.failed;
+      if (!cloud) throw new UsageError('--async without --remote needs the embedded cloud: unset CEN_ENDPOINT, or add --remote');
+      return await invokeThroughFcDouble(cloud, payload);
     }
-    let result: unknown;
+    let exitCode: number = EXIT.ok;
     try {
-      result = await fn.handler(payload, fn.context());
+      print(presentable(await fn.handler(Buffer.from(payload), fn.context())));
     } catch (error) {
       print({ error: { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) } });
-      return EXIT.failed;
-    } finally {
-      // Chat-ops continues in async invocations: let them finish before looking or closing.
-      await fn.cloud?.fc.idle();
+      exitCode = EXIT.failed;
     }
-    print(presentable(result));
-    if (fn.cloud) summarise(fn.cloud);
-    return EXIT.ok;
+    if (cloud) {
+      // Chat-ops continues in async invocations: let them finish before looking.
+      await cloud.fc.idle();
+      summarise(cloud);
+    }
+    return exitCode;
   } finally {
     await fn.close();
   }
+}
+
+/** `--async` locally: InvokeFunction on the FC double, which runs the bundle in the background with FC's retries. */
+async function invokeThroughFcDouble(cloud: Cloud, payload: string): Promise<number> {
+  const invoker = new FcInvoker({ endpoint: cloud.fc.url });
+  const accepted = await invoker.invoke({ functionName: FUNCTION_NAME, payload, async: true }, { credentials: DEV_CREDENTIALS, deadline: Date.now() + INVOKE_DEADLINE_MS });
+  await cloud.fc.idle();
+  const run = cloud.fc.invocations.find((invocation) => invocation.requestId === accepted.requestId);
+  const invocation = run && { state: run.state, attempts: run.attempts, result: presentable(run.result), errors: run.errors.map(String) };
+  print({ status: accepted.status, requestId: accepted.requestId, invocation });
+  summarise(cloud);
+  return run?.state === 'succeeded' ? EXIT.ok : EXIT.failed;
 }
 
 /** What the embedded cloud saw, on stderr: the effects beyond the answer. */
