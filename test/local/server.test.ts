@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_SECRETS } from '../../local/environment';
-import { cleanEnv, runTsx, start } from './processes';
+import { cleanEnv, runTsx, start, type Running } from './processes';
 
 const STARTUP_MS = 20_000;
 const EXIT_MS = 10_000;
@@ -22,14 +22,15 @@ async function getJson(url: string): Promise<any> {
 }
 
 describe('npm start (local/server.ts)', () => {
-  const server = start('local/server.ts', [], cleanEnv({ PORT: '0' }));
+  let server: Running;
   let url = '';
 
   beforeAll(async () => {
+    server = start('local/server.ts', [], cleanEnv({ PORT: '0' }));
     url = (await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, STARTUP_MS))[1]!;
   });
   afterAll(() => {
-    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    if (server?.child.exitCode === null) server.child.kill('SIGKILL');
   });
 
   it('prints a signed curl that works as printed, and where to see the result', async () => {
