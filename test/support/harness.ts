@@ -118,8 +118,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     accountId: ACCOUNT_ID,
     ...overrides,
   });
+  // A Buffer goes to the handler as is (raw bytes, as FC delivers them); a string as its UTF-8 bytes.
   const invoke = (event: unknown, overrides?: Partial<FcContext>) =>
-    handler(Buffer.from(typeof event === 'string' ? event : JSON.stringify(event)), context(overrides));
+    handler(Buffer.isBuffer(event) ? event : Buffer.from(typeof event === 'string' ? event : JSON.stringify(event)), context(overrides));
   return {
     cen,
     mns,
