@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { derivedClientToken } from '../../shared/idempotency';
-import { cloudEvent, findSecrets, startHarness, timerEvent, VALID_PLAN, type Harness } from '../support/harness';
+import { DEV_CREDENTIALS } from '../../local/cloud/credentials';
+import { cloudEvent, findSecrets, httpEvent, startHarness, timerEvent, VALID_PLAN, type Harness } from '../support/harness';
 
 let h: Harness;
 afterEach(async () => {
@@ -202,6 +203,56 @@ describe('HTTP API errors: the one error table', () => {
     expect(attempts).toHaveLength(4);
     expect(new Set(attempts.map((request) => request.params.ClientToken))).toEqual(new Set([derivedClientToken('http', 'retry-me')]));
     expect(h.cen.plans).toHaveLength(0);
+  });
+});
+
+describe('HTTP API: waiting for the plan', () => {
+  it('reports pending when the plan is not Idle before WAIT_SECONDS ends', async () => {
+    h = await startHarness({ env: { WAIT_SECONDS: '1' }, cen: { readyAfterMs: 60_000 } });
+
+    const answer = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN });
+
+    expect(answer.status).toBe(201);
+    expect(answer.body.Status).toBe('pending');
+    expect(answer.body.CenBandwidthPackageId).toBe(h.cen.plans[0]!.id);
+    const describes = h.cen.requests.filter((request) => request.action === 'DescribeCenBandwidthPackages');
+    expect(describes.length).toBeGreaterThanOrEqual(1);
+    expect(describes.length).toBeLessThanOrEqual(5);
+  });
+
+  it('reports Idle once the plan turns ready within the wait', async () => {
+    h = await startHarness({ env: { WAIT_SECONDS: '10' }, cen: { readyAfterMs: 700 } });
+
+    const answer = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN });
+
+    expect(answer.body.Status).toBe('Idle');
+    expect(h.cen.requests.filter((request) => request.action === 'DescribeCenBandwidthPackages').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('credentials', () => {
+  it('without context or environment credentials: a clear configuration error, no call', async () => {
+    h = await startHarness();
+
+    const answer = await h.invoke(httpEvent({ path: '/bandwidth-plans', body: VALID_PLAN }), { credentials: undefined });
+
+    expect(answer).toMatchObject({ statusCode: 500 });
+    expect(JSON.parse((answer as { body: string }).body).error).toMatchObject({
+      code: 'ConfigurationError',
+      message: expect.stringContaining('ALIBABA_CLOUD_ACCESS_KEY_ID'),
+    });
+    expect(h.cen.requests).toHaveLength(0);
+  });
+
+  it('reads the STS keys from the context on every invocation (they rotate)', async () => {
+    h = await startHarness();
+    const stale = { accessKeyId: DEV_CREDENTIALS.accessKeyId, accessKeySecret: 'rotated-away-secret', securityToken: DEV_CREDENTIALS.securityToken };
+
+    const refused = (await h.invoke(httpEvent({ path: '/bandwidth-plans', body: VALID_PLAN }), { credentials: stale })) as { statusCode: number };
+    const accepted = (await h.invoke(httpEvent({ path: '/bandwidth-plans', body: VALID_PLAN }))) as { statusCode: number };
+
+    expect(refused.statusCode).toBe(403);
+    expect(accepted.statusCode).toBe(201);
   });
 });
 
