@@ -2,7 +2,6 @@
  * What every chat-ops request check answers, and the two primitives they share: a constant-time
  * comparison and a freshness window.
  */
-import { timingSafeEqual } from 'node:crypto';
 
 export const VERIFICATION_FAILURES = [
   /** The platform's secret is not configured: the platform is refused (fail closed). */
@@ -33,15 +32,7 @@ export function refused(reason: VerificationFailure): Verification & { ok: false
   return { ok: false, reason };
 }
 
-/**
- * Constant-time string equality. Unequal lengths return false at once: only the length of the
- * expected value can leak, and every platform's signature length is public.
- */
-export function timingSafeEqualText(actual: string, expected: string): boolean {
-  const a = Buffer.from(actual, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+export { timingSafeEqualText } from '../signer/constant-time';
 
 /** A timestamp header as a number, or `undefined` unless it is plain decimal digits. */
 export function parseTimestamp(text: string): number | undefined {

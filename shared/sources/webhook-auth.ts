@@ -6,7 +6,8 @@
  * accepted within 300 s of now, compared in constant time, against every configured secret (rotation).
  * No secret configured → every request is refused (fail closed).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { timingSafeEqualText } from '../signer/constant-time';
 
 export const WEBHOOK_WINDOW_SECONDS = 300;
 
@@ -30,12 +31,10 @@ export function verifyWebhook(
   if (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > WEBHOOK_WINDOW_SECONDS) {
     return { ok: false, reason: 'stale' };
   }
-  const given = Buffer.from(signature);
   // Check every secret (no early exit), so timing does not reveal which one matched.
   let matched = false;
   for (const secret of secrets) {
-    const expected = Buffer.from(webhookSignature(secret, timestamp, rawBody));
-    if (expected.length === given.length && timingSafeEqual(expected, given)) matched = true;
+    if (timingSafeEqualText(signature, webhookSignature(secret, timestamp, rawBody))) matched = true;
   }
   return matched ? { ok: true } : { ok: false, reason: 'bad-signature' };
 }
