@@ -30,8 +30,13 @@ export function slackCommand(text: string, responseUrl: string, user = 'U0001', 
     trigger_id: `trigger-${++sequence}`,
     api_app_id: 'A0001',
   }).toString();
+  return slackSigned(body, options);
+}
+
+/** Any body, signed as Slack signs a request (for fuzzing the envelope with bodies Slack would never send). */
+export function slackSigned(body: string | Buffer, options: ChatCallOptions = {}): HttpCall {
   const timestamp = String(Math.floor(Date.now() / 1000) + (options.skew ?? 0));
-  const signature = `v0=${createHmac('sha256', options.secret ?? SLACK_SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const signature = `v0=${createHmac('sha256', options.secret ?? SLACK_SIGNING_SECRET).update(`v0:${timestamp}:`).update(body).digest('hex')}`;
   return {
     path: '/chatops/slack',
     body,
@@ -44,8 +49,13 @@ export function slackCommand(text: string, responseUrl: string, user = 'U0001', 
 }
 
 export function dingtalkMessage(text: string, sessionWebhook: string, staff = 'staff-1', options: ChatCallOptions = {}): HttpCall {
+  return dingtalkSigned(JSON.stringify(dingtalkCallback(text, sessionWebhook, staff)), options);
+}
+
+/** A DingTalk robot callback body, as an object (tests may add to it before sending). */
+export function dingtalkCallback(text: string, sessionWebhook: string, staff = 'staff-1'): Record<string, unknown> {
   const now = Date.now();
-  const body = JSON.stringify({
+  return {
     msgtype: 'text',
     text: { content: ` ${text}` },
     msgId: `msg-${++sequence}`,
@@ -64,11 +74,20 @@ export function dingtalkMessage(text: string, sessionWebhook: string, staff = 's
     isInAtList: true,
     sessionWebhook,
     sessionWebhookExpiredTime: now + 5_400_000,
-  });
-  const timestamp = String(now + (options.skew ?? 0));
+  };
+}
+
+/** Any body with DingTalk's signature headers (they cover the timestamp only, not the body). */
+export function dingtalkSigned(body: string | Buffer, options: ChatCallOptions = {}): HttpCall {
+  const timestamp = String(Date.now() + (options.skew ?? 0));
   const secret = options.secret ?? DINGTALK_APP_SECRET;
   const sign = createHmac('sha256', secret).update(`${timestamp}\n${secret}`).digest('base64');
-  return { path: '/chatops/dingtalk', body, sign: false, headers: options.unsigned ? {} : { timestamp, sign } };
+  return {
+    path: '/chatops/dingtalk',
+    body,
+    sign: false,
+    headers: options.unsigned ? {} : { timestamp, sign },
+  };
 }
 
 export function larkEncrypt(plaintext: string, key = LARK_ENCRYPT_KEY): string {
@@ -78,8 +97,17 @@ export function larkEncrypt(plaintext: string, key = LARK_ENCRYPT_KEY): string {
 }
 
 export function larkSigned(payload: unknown, options: ChatCallOptions = {}): HttpCall {
+  return larkSignedBody(JSON.stringify({ encrypt: larkEncrypt(JSON.stringify(payload), options.secret ?? LARK_ENCRYPT_KEY) }), options);
+}
+
+/** `plaintext` (any text, JSON or not) encrypted and signed as Lark sends an event. */
+export function larkEncryptedText(plaintext: string, options: ChatCallOptions = {}): HttpCall {
+  return larkSignedBody(JSON.stringify({ encrypt: larkEncrypt(plaintext, options.secret ?? LARK_ENCRYPT_KEY) }), options);
+}
+
+/** Any body with Lark's signature headers (the signature covers the raw body). */
+export function larkSignedBody(body: string | Buffer, options: ChatCallOptions = {}): HttpCall {
   const key = options.secret ?? LARK_ENCRYPT_KEY;
-  const body = JSON.stringify({ encrypt: larkEncrypt(JSON.stringify(payload), key) });
   const timestamp = String(Math.floor(Date.now() / 1000) + (options.skew ?? 0));
   const nonce = randomBytes(8).toString('hex');
   const signature = createHash('sha256').update(timestamp + nonce + key).update(body).digest('hex');
@@ -94,34 +122,36 @@ export function larkSigned(payload: unknown, options: ChatCallOptions = {}): Htt
 }
 
 export function larkMessage(text: string, openId = 'ou_alice', options: ChatCallOptions = {}): HttpCall {
-  return larkSigned(
-    {
-      schema: '2.0',
-      header: {
-        event_id: `evt-${++sequence}`,
-        event_type: 'im.message.receive_v1',
+  return larkSigned(larkMessageEvent(text, openId), options);
+}
+
+/** The decrypted `im.message.receive_v1` event of a text message (tests may add to it before sending). */
+export function larkMessageEvent(text: string, openId = 'ou_alice', content = JSON.stringify({ text: `@_user_1 ${text}` })): Record<string, unknown> {
+  return {
+    schema: '2.0',
+    header: {
+      event_id: `evt-${++sequence}`,
+      event_type: 'im.message.receive_v1',
+      create_time: String(Date.now()),
+      token: LARK_VERIFICATION_TOKEN,
+      app_id: 'cli_localdev0000000001',
+      tenant_key: 'tenant-1',
+    },
+    event: {
+      sender: { sender_id: { union_id: 'on_x', user_id: 'u_x', open_id: openId }, sender_type: 'user', tenant_key: 'tenant-1' },
+      message: {
+        message_id: `om_${sequence}`,
+        root_id: '',
+        parent_id: '',
         create_time: String(Date.now()),
-        token: LARK_VERIFICATION_TOKEN,
-        app_id: 'cli_localdev0000000001',
-        tenant_key: 'tenant-1',
-      },
-      event: {
-        sender: { sender_id: { union_id: 'on_x', user_id: 'u_x', open_id: openId }, sender_type: 'user', tenant_key: 'tenant-1' },
-        message: {
-          message_id: `om_${sequence}`,
-          root_id: '',
-          parent_id: '',
-          create_time: String(Date.now()),
-          chat_id: 'oc_ops',
-          chat_type: 'group',
-          message_type: 'text',
-          content: JSON.stringify({ text: `@_user_1 ${text}` }),
-          mentions: [{ key: '@_user_1', id: { open_id: 'ou_bot' }, name: 'bwp-bot', tenant_key: 'tenant-1' }],
-        },
+        chat_id: 'oc_ops',
+        chat_type: 'group',
+        message_type: 'text',
+        content,
+        mentions: [{ key: '@_user_1', id: { open_id: 'ou_bot' }, name: 'bwp-bot', tenant_key: 'tenant-1' }],
       },
     },
-    options,
-  );
+  };
 }
 
 export { CHAT_USERS };

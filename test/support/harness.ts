@@ -60,7 +60,7 @@ export interface Harness {
 export interface HttpCall {
   readonly method?: string;
   readonly path: string;
-  /** A string is sent as is; anything else as JSON. */
+  /** A string is sent as is; a Buffer as raw bytes (Base64 with `isBase64Encoded`, as FC sends binary); anything else as JSON. */
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
   readonly query?: Record<string, string>;
@@ -146,27 +146,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-export function signWebhook(secret: string, timestamp: number, body: string): string {
-  return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+export function signWebhook(secret: string, timestamp: number, body: string | Buffer): string {
+  return `v1=${createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex')}`;
 }
 
 /** An FC 3.0 HTTP trigger event, as documented in function-compute.md §3.1. */
 export function httpEvent(call: HttpCall): Record<string, unknown> {
   const method = call.method ?? 'POST';
-  const body = call.body === undefined ? '' : typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
+  const bytes = Buffer.isBuffer(call.body) ? call.body : undefined;
+  const body = call.body === undefined || bytes ? '' : typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
   const timestamp = call.timestamp ?? Math.floor(Date.now() / 1000);
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'vitest', ...call.headers };
   if (call.sign !== false) {
     headers['X-Webhook-Timestamp'] = String(timestamp);
-    headers['X-Webhook-Signature'] = signWebhook(call.sign ?? WEBHOOK_SECRET, timestamp, body);
+    headers['X-Webhook-Signature'] = signWebhook(call.sign ?? WEBHOOK_SECRET, timestamp, bytes ?? body);
   }
   return {
     version: 'v1',
     rawPath: call.path,
     headers,
     queryParameters: call.query ?? {},
-    body: call.base64 ? Buffer.from(body).toString('base64') : body,
-    isBase64Encoded: call.base64 ?? false,
+    body: bytes ? bytes.toString('base64') : call.base64 ? Buffer.from(body).toString('base64') : body,
+    isBase64Encoded: bytes ? true : (call.base64 ?? false),
     requestContext: {
       accountId: ACCOUNT_ID,
       domainName: 'create-bandwidth-plan-abcdefghij.cn-hangzhou.fcapp.run',
