@@ -33,7 +33,6 @@ import {
   readHttpEvent,
   routeHttpRequest,
 } from '../../shared/sources/http';
-import { parseUntrustedJson } from '../../shared/sources/json';
 import { createCommandFromTimer, isTimerEvent } from '../../shared/sources/timer';
 import { isChatJobEvent } from '../../shared/chatops/jobs';
 import { handleChatRequest, runChatJob, type ChatopsDeps } from '../../shared/chatops/service';
@@ -165,12 +164,17 @@ export function createHandler(options: HandlerOptions = {}): Handler {
   };
 }
 
-/** FC passes the event as a Buffer; tests and local runs may pass a string or an object. */
+/**
+ * FC passes the event as a Buffer; tests and local runs may pass a string or an object. The envelope
+ * is FC's own, so it is parsed as is: a prototype key somewhere inside must not make the whole event
+ * unrecognisable (its outcome would be lost). Each source checks the parts that become input — the
+ * HTTP body, CloudEvent `data`, the timer payload, chat bodies — and rejects prototype keys there.
+ */
 function decodeEvent(event: unknown): unknown {
   const text = Buffer.isBuffer(event) ? event.toString('utf8') : typeof event === 'string' ? event : undefined;
   if (text === undefined) return event;
   try {
-    return parseUntrustedJson(text);
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

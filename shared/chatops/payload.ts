@@ -3,33 +3,25 @@
  * path from own properties only, each failure reported as an {@link Issue} naming the field.
  */
 import type { Issue } from '../errors';
+import { parseUntrustedJson, UnsafeJsonError } from '../sources/json';
 
 export type JsonObject = { readonly [key: string]: unknown };
 
 export type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issue: Issue };
 
-const FORBIDDEN_KEY = '__proto__';
-
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * `text` as a JSON object. A `__proto__` key anywhere refuses the whole body: `JSON.parse` keeps it
- * as an own property, and a later spread or merge downstream would turn it into a prototype.
- */
+/** `text` as a JSON object; refused like every other source's JSON when a prototype key appears anywhere. */
 export function parseJsonObject(text: string, path = ''): Read<JsonObject> {
   let value: unknown;
-  let pollutes = false;
   try {
-    value = JSON.parse(text, function (key, inner: unknown) {
-      if (key === FORBIDDEN_KEY) pollutes = true;
-      return inner;
-    });
-  } catch {
-    return { ok: false, issue: { path, message: 'must be valid JSON' } };
+    value = parseUntrustedJson(text);
+  } catch (error) {
+    const message = error instanceof UnsafeJsonError ? `must not contain a "${error.key}" key` : 'must be valid JSON';
+    return { ok: false, issue: { path, message } };
   }
-  if (pollutes) return { ok: false, issue: { path, message: `must not contain a "${FORBIDDEN_KEY}" key` } };
   return isObject(value) ? { ok: true, value } : { ok: false, issue: { path, message: 'must be a JSON object' } };
 }
 

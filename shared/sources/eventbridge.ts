@@ -6,7 +6,7 @@
 import type { Issue } from '../errors';
 import { derivedClientToken } from '../idempotency';
 import type { CreateCommand } from '../pipeline';
-import { isPlainObject, parseUntrustedJson } from './json';
+import { findForbiddenKey, isPlainObject, parseUntrustedJson } from './json';
 
 export interface CloudEventLike {
   readonly specversion: string;
@@ -30,7 +30,7 @@ export function isCloudEventBatch(event: unknown): event is CloudEventLike[] {
  * `source` + `id`.
  */
 export function createCommandFromCloudEvent(event: CloudEventLike): CreateCommand {
-  const parsed = typeof event.data === 'string' ? parseData(event.data) : { input: event.data };
+  const parsed = typeof event.data === 'string' ? parseData(event.data) : checkData(event.data);
   const own = isPlainObject(parsed.input) && typeof parsed.input.ClientToken === 'string' ? parsed.input.ClientToken : undefined;
   return {
     trigger: { kind: 'eventbridge', id: `${event.source}/${event.id}` },
@@ -38,6 +38,12 @@ export function createCommandFromCloudEvent(event: CloudEventLike): CreateComman
     clientToken: own ?? derivedClientToken('eventbridge', event.source, event.id),
     ...(parsed.issue ? { inputIssues: [parsed.issue] } : {}),
   };
+}
+
+/** `data` already parsed as part of FC's event: refused, with a reason, if it carries a prototype key. */
+function checkData(data: unknown): { input: unknown; issue?: Issue } {
+  const key = findForbiddenKey(data);
+  return key === undefined ? { input: data } : { input: undefined, issue: { path: 'data', message: `must not contain the key "${key}"` } };
 }
 
 function parseData(text: string): { input: unknown; issue?: Issue } {

@@ -5,7 +5,7 @@ describe('parseJsonObject', () => {
   it.each([
     ['{"a":1}', { ok: true, value: { a: 1 } }],
     ['{"a":{"__proto__":{"x":1}}}', { ok: false, issue: { path: '', message: 'must not contain a "__proto__" key' } }],
-    ['{"constructor":{"prototype":{}}}', { ok: true, value: { constructor: { prototype: {} } } }],
+    ['{"constructor":{"prototype":{}}}', { ok: false, issue: { path: '', message: 'must not contain a "prototype" key' } }],
     ['null', { ok: false, issue: { path: '', message: 'must be a JSON object' } }],
     ['"text"', { ok: false, issue: { path: '', message: 'must be a JSON object' } }],
     ['{"a":', { ok: false, issue: { path: '', message: 'must be valid JSON' } }],

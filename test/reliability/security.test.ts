@@ -391,9 +391,8 @@ describe('JSON that could reach a prototype is refused in every source', () => {
       Object.entries(placements).map(([where, place]) => ({ name: `${source}: "${key}" ${where}`, source, key, place: (text: string) => place(text, key), send, refused })),
     ),
   );
-  // BUG: the chat payload parser (shared/chatops/payload.ts parseJsonObject) refuses only "__proto__";
-  // "constructor" and "prototype" keys pass in DingTalk and Lark bodies, where every other source
-  // (shared/sources/json.ts parseUntrustedJson) refuses all three.
+  // Found by this table: the chat payload parser once refused only "__proto__"; it now uses the same
+  // rule as every other source (shared/sources/json.ts parseUntrustedJson).
   const knownBug = (row: { source: string; key: string }) => /DingTalk|Lark/.test(row.source) && row.key !== '__proto__';
 
   it.each(table.filter((row) => !knownBug(row)))('$name → refused: nothing bought, replied or handed off', async ({ place, send, refused }) => {
@@ -407,7 +406,7 @@ describe('JSON that could reach a prototype is refused in every source', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it.fails.each(table.filter(knownBug))('$name → refused: nothing replied', async ({ place, send, refused }) => {
+  it.each(table.filter(knownBug))('$name → refused: nothing replied', async ({ place, send, refused }) => {
     h = await startHarness();
     refused(await send(h, place));
     expect(h.chat.replies).toHaveLength(0);
@@ -428,12 +427,10 @@ describe('JSON that could reach a prototype is refused in every source', () => {
 });
 
 describe('an EventBridge delivery refused for a prototype key', () => {
-  // BUG (never lose an outcome): decodeEvent (functions/create-bandwidth-plan/handler.ts) parses the
-  // whole FC event with parseUntrustedJson, so a prototype key anywhere in a CloudEvent's `data`
-  // object makes the event unrecognisable: the handler returns UnknownEvent, publishes nothing and
-  // logs neither the event's source/id nor its content. Expected: a rejected outcome, published,
-  // naming the event, like any other invalid data.
-  it.fails('is still a rejected outcome, published with the event id', async () => {
+  // Found by this suite (never lose an outcome): a prototype key inside a CloudEvent's `data` object
+  // once made the whole FC event unrecognisable (UnknownEvent, nothing published). The envelope is now
+  // parsed as is, and `data` is checked where it becomes input.
+  it('is still a rejected outcome, published with the event id', async () => {
     h = await startHarness();
 
     const result = await h.invoke(JSON.stringify(cloudEvent('proto-lost-1', 'DATA')).replace('"DATA"', `{"constructor":{"x":1},${plan().slice(1)}`));
@@ -442,9 +439,8 @@ describe('an EventBridge delivery refused for a prototype key', () => {
     expect(publishedEvents(h)).toMatchObject([{ type: 'cen.bandwidthplan.rejected', data: { trigger: { kind: 'eventbridge', id: 'ops.bandwidth-planner/proto-lost-1' } } }]);
   });
 
-  // BUG (never lose an outcome): one such event in a batch makes the whole batch an UnknownEvent:
-  // the valid events next to it are neither bought nor published, and FC is told all is well.
-  it.fails('does not take the valid events of its batch down with it', async () => {
+  // One such event in a batch must not take the valid events next to it down with it.
+  it('does not take the valid events of its batch down with it', async () => {
     h = await startHarness();
     const batch = JSON.stringify([cloudEvent('batch-ok-1', VALID_PLAN), cloudEvent('batch-bad-2', 'DATA')]).replace('"DATA"', `{"prototype":1,${plan().slice(1)}`);
 
