@@ -1,0 +1,21 @@
+/**
+ * Fuzzing the HTTP API (POST, dry run, GET status) through the handler: valid requests at every
+ * limit, well-formed requests breaking one rule near its limit, and garbage. See properties.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { httpCreate, httpDryRun, httpStatus } from './properties';
+import { fuzzEntryPoint } from './runner';
+import { CI_RUNS, CI_TIMEOUT_MS } from './ci-runs';
+
+describe(`HTTP API, ${CI_RUNS} generated inputs per entry point`, () => {
+  it.each([httpCreate, httpDryRun, httpStatus])(
+    '$name: every property holds',
+    async (entry) => {
+      const report = await fuzzEntryPoint(entry, { numRuns: CI_RUNS });
+
+      expect(report.message).toBeUndefined();
+      expect(report.numRuns).toBe(CI_RUNS);
+    },
+    CI_TIMEOUT_MS,
+  );
+});

@@ -1,0 +1,22 @@
+/**
+ * Fuzzing chat-ops on each platform at two layers: the signed envelope (correctly signed garbage is
+ * a 4xx or an ignored 200, never a purchase) and the command text (never a purchase without a valid
+ * confirmation code; a valid one buys exactly what was previewed, once). See properties.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { dingtalkCommands, dingtalkEnvelope, larkCommands, larkEnvelope, slackCommands, slackEnvelope } from './properties';
+import { fuzzEntryPoint } from './runner';
+import { CI_RUNS, CI_TIMEOUT_MS } from './ci-runs';
+
+describe(`chat-ops, ${CI_RUNS} generated inputs per entry point`, () => {
+  it.each([slackEnvelope, slackCommands, dingtalkEnvelope, dingtalkCommands, larkEnvelope, larkCommands])(
+    '$name: every property holds',
+    async (entry) => {
+      const report = await fuzzEntryPoint(entry, { numRuns: CI_RUNS });
+
+      expect(report.message).toBeUndefined();
+      expect(report.numRuns).toBe(CI_RUNS);
+    },
+    CI_TIMEOUT_MS,
+  );
+});
