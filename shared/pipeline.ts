@@ -80,7 +80,10 @@ export function previewBandwidthPlan(
   return { ok: true, preview: { kind: 'preview', request, verdict: evaluateGuardrails(request, guardrails) } };
 }
 
-/** Runs one purchase intent through the pipeline. A dry run stops after the guardrails. */
+/**
+ * Runs one purchase intent through the pipeline. A dry run stops after the guardrails: it returns the
+ * preview, or throws a ValidationError (nothing published) when the parameters are invalid.
+ */
 export async function createBandwidthPlan(
   command: CreateCommand,
   deps: PipelineDeps,
@@ -90,7 +93,11 @@ export async function createBandwidthPlan(
   const checked = command.inputIssues?.length
     ? ({ ok: false, issues: [...command.inputIssues] } as const)
     : previewBandwidthPlan(command.input, command.clientToken, deps.guardrails);
-  if (checked.ok && command.dryRun) return checked.preview;
+  // A dry run calls nothing and publishes nothing: invalid parameters are answered, not reported.
+  if (command.dryRun) {
+    if (checked.ok) return checked.preview;
+    throw new ValidationError(checked.issues);
+  }
 
   let outcome: Outcome;
   let error: BandwidthPlanError | undefined;

@@ -25,6 +25,9 @@ const oneOf = (values: readonly string[]): string =>
 
 const area = z.enum(AREAS, { error: `must be one of ${oneOf(AREAS)}` });
 
+// An unpaired UTF-16 surrogate cannot be percent-encoded (or stored) as UTF-8: refuse it here, by name.
+const wellFormed = z.refine<string>((value) => !/\p{Cs}/u.test(value), { error: 'must be valid Unicode text' });
+
 const noUrlPrefix = z.refine<string>((value) => !URL_PREFIX.test(value), {
   error: 'must not start with http:// or https://',
 });
@@ -38,6 +41,7 @@ const tagText = (max: number, min: number) =>
   z.string({ error: 'must be a string' }).check(
     z.minLength(min, { error: min === 1 ? 'must not be empty' : `must be at least ${min} characters` }),
     z.maxLength(max, { error: `must be at most ${max} characters` }),
+    wellFormed,
     z.refine((value) => !/^(aliyun|acs:)/i.test(value), { error: 'must not start with "aliyun" or "acs:"' }),
     z.refine((value) => !/https?:\/\//i.test(value), { error: 'must not contain http:// or https://' }),
   );
@@ -77,6 +81,7 @@ export const BandwidthPlanRequestSchema = z.strictObject(
       z.string({ error: 'must be a string' }).check(
         z.minLength(2, { error: 'must be 2 to 256 characters' }),
         z.maxLength(256, { error: 'must be 2 to 256 characters' }),
+        wellFormed,
         noUrlPrefix,
       ),
     ),

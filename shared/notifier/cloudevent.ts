@@ -83,9 +83,18 @@ export interface SerialisedEvent {
   readonly truncated: boolean;
 }
 
+/**
+ * JSON that XML 1.0 can carry. JSON.stringify already escapes control characters and lone surrogates,
+ * but leaves U+FFFE and U+FFFF raw, and XML forbids them even as character references: as JSON
+ * escapes they stay the same string to every JSON reader.
+ */
+export function toXmlSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\uFFFE\uFFFF]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
+}
+
 /** Bytes the JSON occupies once XML-escaped into `MessageBody`: what the topic's size limit sees, at most. */
 export function escapedJsonBytes(value: unknown): number {
-  return escapedBytes(JSON.stringify(value));
+  return escapedBytes(toXmlSafeJson(value));
 }
 
 /**
@@ -96,7 +105,7 @@ export function escapedJsonBytes(value: unknown): number {
  * Throws a `RangeError` if even the fully trimmed event is too big (only for a tiny `maxBytes`).
  */
 export function serialiseWithinLimit(event: BandwidthPlanCloudEvent, maxBytes: number = MNS_MAX_MESSAGE_BYTES): SerialisedEvent {
-  const json = JSON.stringify(event);
+  const json = toXmlSafeJson(event);
   if (escapedBytes(json) <= maxBytes) return { json, event, truncated: false };
 
   // Trim a copy; the note is added afresh on each pass because it names what has been trimmed so far.
@@ -107,7 +116,7 @@ export function serialiseWithinLimit(event: BandwidthPlanCloudEvent, maxBytes: n
       ...trimmed,
       data: { ...trimmed.data, notes: [...trimmed.data.notes, truncationNote(maxBytes, trimmedPaths)], truncated: true },
     };
-    const candidateJson = JSON.stringify(candidate);
+    const candidateJson = toXmlSafeJson(candidate);
     const excess = escapedBytes(candidateJson) - maxBytes;
     if (excess <= 0) return { json: candidateJson, event: candidate as unknown as BandwidthPlanCloudEvent, truncated: true };
     const field = largestTrimmableField(trimmed);
