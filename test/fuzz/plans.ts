@@ -11,30 +11,14 @@ export const LIMITS = { minBandwidth: 2, maxBandwidth: 10_000, name: [2, 128], d
 
 export type Plan = Record<string, unknown>;
 
-/**
- * Text the product cannot publish or sign today (see known-bugs.fuzz.test.ts): U+FFFE/U+FFFF, which
- * XML 1.0 forbids in the MNS message, and lone surrogates, which percent-encoding refuses. The
- * general fuzzing keeps them out so it can check everything else; the known-bug properties use them.
- */
-export const KNOWN_BUG_TEXT = /[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** True when any string (key or value), or any Buffer read as UTF-8, holds {@link KNOWN_BUG_TEXT}. */
-export function touchesKnownBug(value: unknown, depth = 0): boolean {
-  if (depth > 64) return false;
-  if (typeof value === 'string') return KNOWN_BUG_TEXT.test(value);
-  if (Buffer.isBuffer(value)) return KNOWN_BUG_TEXT.test(value.toString('utf8'));
-  if (Array.isArray(value)) return value.some((item) => touchesKnownBug(item, depth + 1));
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).some(([key, item]) => KNOWN_BUG_TEXT.test(key) || touchesKnownBug(item, depth + 1));
-  }
-  return false;
-}
+/** An unpaired UTF-16 surrogate: not Unicode text, refused by the schema (`must be valid Unicode text`). */
+export const UNPAIRED_SURROGATE = /\p{Cs}/u;
 
 const HAN = fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((code) => String.fromCharCode(code));
 const LETTER = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ');
 const NAME_TAIL = fc.oneof(LETTER, fc.constantFrom(...'0123456789_-'), HAN);
-/** Any code point but the known-bug ones: ASCII, accents, CJK, emoji, controls. */
-export const ANY_CHAR = fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((char) => !KNOWN_BUG_TEXT.test(char));
+/** Any code point: ASCII, accents, CJK, emoji, controls, the noncharacters U+FFFE/U+FFFF (never a lone surrogate). */
+export const ANY_CHAR = fc.oneof({ weight: 20, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) }, fc.constantFrom('\uFFFE', '\uFFFF', '\u0000', '\u2028'));
 const MIXED_CHAR = fc.oneof({ weight: 3, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }) }, ANY_CHAR);
 /**
  * Text of exactly `length` UTF-16 units (what the API's length limits count): mixed characters,
@@ -150,6 +134,17 @@ export const RULE_BREAKERS: ReadonlyArray<[string, fc.Arbitrary<(plan: Plan) => 
     'Description too short, too long or a URL',
     fc.oneof(fc.constantFrom('x', '', 'y'.repeat(257), 'http://example.com/plan', 'HTTPS://EXAMPLE', 42), validDescription.map((text) => `https://${text}`)).map(
       (Description) => (plan: Plan) => ({ ...plan, Description }),
+    ),
+  ],
+  [
+    'text that is not Unicode (an unpaired surrogate) in Name, Description or a tag',
+    fc.tuple(fc.constantFrom('Name', 'Description', 'Key', 'Value'), fc.integer({ min: 0xd800, max: 0xdfff }), fc.constantFrom('', 'ab', 'x'.repeat(10))).map(
+      ([field, unit, around]) =>
+        (plan: Plan) => {
+          const text = `${around}${String.fromCharCode(unit)}${around}xy`;
+          if (field === 'Key' || field === 'Value') return { ...plan, Tag: [{ Key: field === 'Key' ? text : 'team', Value: field === 'Value' ? text : 'v' }] };
+          return { ...plan, [field]: field === 'Name' ? `n${text}` : text };
+        },
     ),
   ],
   [

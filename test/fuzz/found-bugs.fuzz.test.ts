@@ -1,13 +1,11 @@
 /**
- * Product bugs the fuzzing found, as properties that do not hold yet (`it.fails`): each names the
- * input class, what should happen and where it goes wrong. The general fuzzing keeps these inputs
- * out (plans.ts KNOWN_BUG_TEXT) so it can check everything else; flip a test to `it` once fixed, and
- * drop the matching filter.
+ * Product bugs the fuzzing found, kept as properties so they stay fixed. Each comment names the input
+ * class, what went wrong and where; the general fuzzing (properties.ts) now generates these inputs too.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloudEvent, startHarness, timerEvent, type Harness } from '../support/harness';
-import { invalidPlan, KNOWN_BUG_TEXT, validPlan, type Plan } from './plans';
+import { invalidPlan, UNPAIRED_SURROGATE, validPlan, type Plan } from './plans';
 import { FUZZ_HARNESS } from './session';
 
 const RUNS = { numRuns: 25, endOnFailure: true } as const;
@@ -26,15 +24,15 @@ const xmlForbidden = fc.tuple(fc.string({ maxLength: 10 }), fc.constantFrom('\uF
 const loneSurrogate = fc
   .tuple(fc.string({ minLength: 1, maxLength: 10 }), fc.integer({ min: 0xd800, max: 0xdfff }), fc.string({ minLength: 1, maxLength: 10 }))
   .map(([before, unit, after]) => `${before}${String.fromCharCode(unit)}${after}`)
-  .filter((text) => KNOWN_BUG_TEXT.test(text));
+  .filter((text) => UNPAIRED_SURROGATE.test(text));
 
-describe('known product bugs (it.fails until fixed)', () => {
-  // BUG (never lose an outcome; async sources must not throw for bad input): the outcome's CloudEvent
-  // is JSON with U+FFFE/U+FFFF left raw (shared/notifier/cloudevent.ts serialiseWithinLimit →
-  // JSON.stringify), which XML 1.0 forbids in the MNS MessageBody. MNS answers MalformedXML (final),
-  // the outcome is only logged, and the EventBridge/timer handler throws NotificationFailed, so FC
-  // retries an event that can never succeed. Inputs: an unknown parameter name, a Description, a tag,
-  // an event id or a timer name holding U+FFFF. Fix: escape them (\uFFFF) when serialising.
+describe('bugs the fuzzing found (fixed)', () => {
+  // Was (never lose an outcome; async sources must not throw for bad input): the outcome's CloudEvent
+  // was JSON with U+FFFE/U+FFFF left raw (shared/notifier/cloudevent.ts serialiseWithinLimit →
+  // JSON.stringify), which XML 1.0 forbids in the MNS MessageBody. MNS answered MalformedXML (final),
+  // the outcome was only logged, and the EventBridge/timer handler threw NotificationFailed, so FC
+  // retried an event that could never succeed. Inputs: an unknown parameter name, a Description, a
+  // tag, an event id or a timer name holding U+FFFF. Fixed: they are escaped (\uFFFF) when serialised.
   it('an async event whose text holds U+FFFE or U+FFFF still ends as a published outcome, not a throw', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -52,11 +50,11 @@ describe('known product bugs (it.fails until fixed)', () => {
     );
   });
 
-  // BUG (bad input must be a 4xx and cost nothing): a Description or tag text holding an unpaired
-  // surrogate passes validation (shared/schema.ts has no rule against it) and then makes
-  // encodeURIComponent throw URIError while the CEN query is built (shared/signer/acs3.ts
-  // percentEncode): HTTP answers 500 InternalError, EventBridge reports `failed` InternalError.
-  // Expected: 400 InvalidParameter / `rejected`, naming the field.
+  // Was (bad input must be a 4xx and cost nothing): a Description or tag text holding an unpaired
+  // surrogate passed validation (shared/schema.ts had no rule against it) and then made
+  // encodeURIComponent throw URIError while the CEN query was built (shared/signer/acs3.ts
+  // percentEncode): HTTP answered 500 InternalError, EventBridge reported `failed` InternalError.
+  // Now: 400 InvalidParameter / `rejected`, naming the field.
   it('a lone surrogate in Description or a tag is refused as invalid (400), not an internal error', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -73,9 +71,9 @@ describe('known product bugs (it.fails until fixed)', () => {
     );
   });
 
-  // BUG (README: a dry run "calls nothing"; notifications.test.ts: "a dry run … publishes nothing"):
-  // a dry run whose parameters are invalid goes on through the pipeline's failure path
-  // (shared/pipeline.ts createBandwidthPlan: only a valid dry run returns early) and publishes a
+  // Was (README: a dry run "calls nothing"; notifications.test.ts: "a dry run … publishes nothing"):
+  // a dry run whose parameters were invalid went on through the pipeline's failure path
+  // (shared/pipeline.ts createBandwidthPlan: only a valid dry run returned early) and published a
   // `cen.bandwidthplan.rejected` event for a purchase nobody attempted.
   it('a dry run publishes nothing, whatever its parameters', async () => {
     await fc.assert(
