@@ -60,7 +60,11 @@ interface Cell<Source extends string> {
   readonly source: Source;
 }
 
-/** The cross product of faults × once/repeatedly × sources, named for the test list. */
+/**
+ * The cross product of faults × once/repeatedly × sources, named for the test list. The tables run
+ * with `it.for` (vitest's `it.each` that also hands over the test context): cells run concurrently,
+ * and each closes its own harness through the context's `onTestFinished`.
+ */
 function cells<Source extends string>(step: string, faults: readonly Fault[], sources: readonly Source[]): Cell<Source>[] {
   return faults.flatMap((fault) =>
     (Object.keys(TIMES) as Times[]).flatMap((times) =>
