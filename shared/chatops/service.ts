@@ -185,9 +185,14 @@ async function handOff(job: ChatJob, deps: ChatopsDeps): Promise<Reply | undefin
   } catch (error) {
     const failure = asBandwidthPlanError(error);
     deps.log.error('could not start the async chat job', { job: job.kind, messageId: job.messageId, error: failure });
+    // The answer may have been lost after FC accepted the job: whether it runs is unknown, not "no".
     return {
-      title: 'Could not start',
-      lines: ['Nothing was bought. Please send the same command again in a moment.', `Error code: ${failure.code}`],
+      title: 'Not sure it started',
+      lines: [
+        'The purchase may or may not have started; the result will follow here if it did.',
+        'Sending the same command again is safe: it cannot buy twice.',
+        `Error code: ${failure.code}`,
+      ],
     };
   }
 }

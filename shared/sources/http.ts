@@ -132,17 +132,23 @@ export function parseJsonBody(request: HttpRequestView): Record<string, unknown>
 
 /**
  * A create command from `POST /bandwidth-plans`. ClientToken precedence: the body's `ClientToken`,
- * then the `Idempotency-Key` header (hashed), then a fresh token returned to the caller.
+ * then the `Idempotency-Key` header (hashed), then a token derived from the request's own signature
+ * (returned to the caller, who can retry with it). The signature covers the timestamp and the body,
+ * so a new request gets a new token, while a captured request replayed within the 300 s window maps
+ * to the same token and buys nothing.
  */
 export function createCommandFromHttp(request: HttpRequestView, fcRequestId: string): CreateCommand {
   const input = parseJsonBody(request);
   const idempotencyKey = request.headers['idempotency-key'];
+  const signature = request.headers['x-webhook-signature'];
   const clientToken =
     typeof input.ClientToken === 'string'
       ? input.ClientToken
       : idempotencyKey
         ? derivedClientToken('http', idempotencyKey)
-        : freshClientToken();
+        : signature
+          ? derivedClientToken('http', 'signed-request', signature)
+          : freshClientToken();
   return {
     trigger: { kind: 'http', id: request.requestId ?? fcRequestId, requester: request.sourceIp },
     input,

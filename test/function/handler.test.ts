@@ -53,6 +53,18 @@ describe('HTTP API: POST /bandwidth-plans', () => {
     expect(h.cen.plans).toHaveLength(1);
   });
 
+  it('without a token or key, a replay of the same signed request buys nothing new; a new request buys', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const first = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN, timestamp: now });
+    const replay = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN, timestamp: now });
+    const later = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN, timestamp: now - 1 });
+
+    expect(replay.body.ClientToken).toBe(first.body.ClientToken);
+    expect(replay.body.CenBandwidthPackageId).toBe(first.body.CenBandwidthPackageId);
+    expect(later.body.ClientToken).not.toBe(first.body.ClientToken);
+    expect(h.cen.plans).toHaveLength(2);
+  });
+
   it('answers 409 when the same token comes with other parameters', async () => {
     await h.http({ path: '/bandwidth-plans', body: VALID_PLAN, headers: { 'Idempotency-Key': 'k' } });
     const answer = await h.http({ path: '/bandwidth-plans', body: { ...VALID_PLAN, Bandwidth: 20 }, headers: { 'Idempotency-Key': 'k' } });

@@ -131,7 +131,14 @@ describe('ClientToken precedence', () => {
     expect(first.clientToken).toMatch(/^http-[0-9a-f]{48}$/);
   });
 
-  it('else a fresh token per call', () => {
+  it('else a token derived from the request signature: the same signed request, the same token', () => {
+    const signed = (signature: string) => view({ headers: { 'x-webhook-signature': signature } });
+    expect(createCommandFromHttp(signed('v1=aa'), 'fc-1').clientToken).toBe(derivedClientToken('http', 'signed-request', 'v1=aa'));
+    expect(createCommandFromHttp(signed('v1=aa'), 'fc-2').clientToken).toBe(createCommandFromHttp(signed('v1=aa'), 'fc-1').clientToken);
+    expect(createCommandFromHttp(signed('v1=bb'), 'fc-1').clientToken).not.toBe(createCommandFromHttp(signed('v1=aa'), 'fc-1').clientToken);
+  });
+
+  it('and a fresh token when there is nothing to derive from', () => {
     const a = createCommandFromHttp(view(), 'fc-1').clientToken;
     const b = createCommandFromHttp(view(), 'fc-1').clientToken;
     expect(a).toMatch(/^http-[0-9a-f-]{36}$/);
