@@ -92,7 +92,8 @@ function fcContext(iteration: number): FcContext {
 /** An FC 3.0 HTTP trigger event for `POST /bandwidth-plans`, signed like the test harness does. */
 function httpCreateEvent(body: string, idempotencyKey: string, iteration: number): Record<string, unknown> {
   const timestamp = Math.floor(Date.now() / 1000);
-  const signature = `v1=${createHmac('sha256', WEBHOOK_SECRET).update(`${timestamp}.${body}`).digest('hex')}`;
+  // A keyed request: v2, over method, path, (empty) query, key and body.
+  const signature = `v2=${createHmac('sha256', WEBHOOK_SECRET).update(`${timestamp}.POST./bandwidth-plans..${idempotencyKey}.${body}`).digest('hex')}`;
   return {
     version: 'v1',
     rawPath: '/bandwidth-plans',

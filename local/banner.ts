@@ -33,13 +33,15 @@ export function banner(options: BannerOptions): string {
   const seconds = Math.floor(now / 1000);
   const body = JSON.stringify(DEMO_PLAN);
   const target = `${url}/bandwidth-plans${local ? '' : '?dryRun=true'}`;
+  // The key and (outside the local run) the dry-run query are signed too: a v2 signature.
+  const line = { method: 'POST', path: '/bandwidth-plans', query: local ? ({} as Record<string, string>) : { dryRun: 'true' }, idempotencyKey: `local-demo-${seconds}` };
   const expires = new Date((seconds + SIGNATURE_WINDOW_SECONDS) * 1000).toLocaleTimeString();
   lines.push(
     `${local ? 'Create a plan' : 'Preview a plan (dry run)'} — signed, valid for ${SIGNATURE_WINDOW_SECONDS} s (until ${expires}):`,
     '',
     `  curl -sS -X POST ${quote(target)} \\`,
     `    -H 'Content-Type: application/json' -H 'Idempotency-Key: local-demo-${seconds}' \\`,
-    `    -H 'X-Webhook-Timestamp: ${seconds}' -H 'X-Webhook-Signature: ${webhookSignature(webhookSecret, seconds, body)}' \\`,
+    `    -H 'X-Webhook-Timestamp: ${seconds}' -H 'X-Webhook-Signature: ${webhookSignature(webhookSecret, seconds, body, line)}' \\`,
     `    --data-raw ${quote(body)}`,
     '',
   );

@@ -6,7 +6,7 @@
  * the compact JSON string FC delivers.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { dingTalkSignature, larkEncrypt, larkSignature, slackSignature, webhookSignature } from './signatures';
+import { dingTalkSignature, larkEncrypt, larkSignature, slackSignature, webhookSignature, type RequestLine } from './signatures';
 
 /** The secrets a signer needs, by the name of the variable the function reads them from. */
 export type SigningEnv = Readonly<Record<string, string | undefined>>;
@@ -39,6 +39,19 @@ export function eventKind(event: unknown): EventKind {
   return chat ? (chat[1] as EventKind) : 'http';
 }
 
+/** Method, path, query and Idempotency-Key of an HTTP example: what a v2 signature covers. */
+function requestLine(event: JsonRecord): RequestLine {
+  const http = isRecord(event.requestContext) && isRecord(event.requestContext.http) ? event.requestContext.http : {};
+  const headers = isRecord(event.headers) ? event.headers : {};
+  const key = Object.entries(headers).find(([name]) => name.toLowerCase() === 'idempotency-key')?.[1];
+  return {
+    method: typeof http.method === 'string' ? http.method : 'POST',
+    path: typeof http.path === 'string' ? http.path : String(event.rawPath),
+    query: isRecord(event.queryParameters) ? (event.queryParameters as Record<string, string>) : {},
+    idempotencyKey: typeof key === 'string' ? key : undefined,
+  };
+}
+
 export interface PrepareOptions {
   readonly env: SigningEnv;
   /** Local runs only: rewrite reply URLs to these. */
@@ -63,7 +76,7 @@ export function prepareEvent(event: unknown, options: PrepareOptions): unknown {
   let signed: Record<string, string>;
   switch (kind) {
     case 'http':
-      signed = { 'X-Webhook-Timestamp': String(seconds), 'X-Webhook-Signature': webhookSignature(secret('WEBHOOK_SECRET'), seconds, body) };
+      signed = { 'X-Webhook-Timestamp': String(seconds), 'X-Webhook-Signature': webhookSignature(secret('WEBHOOK_SECRET'), seconds, body, requestLine(http)) };
       break;
     case 'slack': {
       const form = new URLSearchParams(text);

@@ -5,9 +5,28 @@
  */
 import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 
-/** `v1=hex(HMAC-SHA256(secret, "<unix seconds>.<raw body>"))`. */
-export function webhookSignature(secret: string, timestampSeconds: number, body: string | Buffer): string {
-  return `v1=${createHmac('sha256', secret).update(`${timestampSeconds}.`).update(body).digest('hex')}`;
+/** What a v2 signature covers besides the body (README, "HTTP API"). */
+export interface RequestLine {
+  readonly method: string;
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly idempotencyKey?: string | undefined;
+}
+
+const rfc3986 = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * A plain create (`POST`, no query, no Idempotency-Key): `v1=hex(HMAC-SHA256(secret, "<seconds>.<body>"))`.
+ * Anything else: `v2=hex(HMAC-SHA256(secret, "<seconds>.<METHOD>.<path>.<sorted query>.<key>.<body>"))`.
+ */
+export function webhookSignature(secret: string, timestampSeconds: number, body: string | Buffer, line?: RequestLine): string {
+  const query = Object.entries(line?.query ?? {})
+    .map(([name, value]) => `${rfc3986(name)}=${rfc3986(value)}`)
+    .sort()
+    .join('&');
+  const plain = !line || (line.method.toUpperCase() === 'POST' && query === '' && !line.idempotencyKey);
+  const signed = plain ? `${timestampSeconds}.` : `${timestampSeconds}.${line.method.toUpperCase()}.${line.path}.${query}.${line.idempotencyKey ?? ''}.`;
+  return `${plain ? 'v1' : 'v2'}=${createHmac('sha256', secret).update(signed).update(body).digest('hex')}`;
 }
 
 /** Slack v0: `v0=hex(HMAC-SHA256(signingSecret, "v0:<seconds>:<raw body>"))`. */

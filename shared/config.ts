@@ -57,7 +57,10 @@ export const EnvironmentSchema = z.object({
   LARK_API_BASE: url(),
   CHATOPS_ALLOWED_USERS: optionalText,
   CHATOPS_REPLY_HOSTS: optionalText,
-  CHATOPS_CONFIRM_SECRET: optionalText,
+  // The confirmation codes' HMAC key: short keys are guessable (checked here, not at the first `create`).
+  CHATOPS_CONFIRM_SECRET: z.optional(
+    z.string().check(z.refine((value) => value.trim() === '' || value.trim().length >= 32, { error: 'must be at least 32 characters' })),
+  ),
 });
 
 export interface Guardrails {

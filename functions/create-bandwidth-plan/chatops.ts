@@ -20,9 +20,6 @@ export interface ChatopsWiring {
   readonly retryPolicy?: Partial<RetryPolicy>;
 }
 
-/** The hand-off must fit the platforms' ~3 s answer budget. */
-const HANDOFF_TIMEOUT_MS = 2_000;
-
 export function chatopsFactory(config: Config, wiring: ChatopsWiring): (pipeline: PipelineDeps, context: FcContext, invocation: Invocation) => ChatopsDeps {
   const { chatops } = config;
   const optional = {
@@ -43,7 +40,7 @@ export function chatopsFactory(config: Config, wiring: ChatopsWiring): (pipeline
     pipeline,
     replier,
     log: pipeline.log,
-    invokeSelf: async (event) => {
+    invokeSelf: async (event, deadline) => {
       const endpoint = resolveFcEndpoint(config.fcEndpoint, context);
       let invoker = invokers.get(endpoint);
       if (!invoker) {
@@ -52,7 +49,7 @@ export function chatopsFactory(config: Config, wiring: ChatopsWiring): (pipeline
       }
       await invoker.invoke(
         { functionName: context.function?.name ?? process.env.FC_FUNCTION_NAME ?? 'create-bandwidth-plan', payload: JSON.stringify(event), async: true },
-        { credentials: invocation.credentials(), deadline: Math.min(invocation.deadline, wiring.clock.now() + HANDOFF_TIMEOUT_MS) },
+        { credentials: invocation.credentials(), deadline },
       );
     },
   });

@@ -34,7 +34,7 @@ import {
   routeHttpRequest,
 } from '../../shared/sources/http';
 import { createCommandFromTimer, isTimerEvent } from '../../shared/sources/timer';
-import { isChatJobEvent } from '../../shared/chatops/jobs';
+import { isChatJobEvent, type ChatJobEvent } from '../../shared/chatops/jobs';
 import { handleChatRequest, runChatJob, type ChatopsDeps } from '../../shared/chatops/service';
 import { chatopsFactory } from './chatops';
 import { notifierFactory } from './notifications';
@@ -125,6 +125,8 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     };
     const requestLog = log.child({ fcRequestId: context.requestId });
     const decoded = decodeEvent(event);
+    const selfInvocation = chatJobInHttpShape(decoded);
+    if (selfInvocation) return runChatJob(selfInvocation, wiringFor(context, invocation, requestLog).chatops(), invocation);
     if (isHttpEvent(decoded)) return serveHttp(decoded);
     const { deps, chatops } = wiringFor(context, invocation, requestLog);
     if (isChatJobEvent(decoded)) return runChatJob(decoded, chatops(), invocation);
@@ -178,6 +180,18 @@ function decodeEvent(event: unknown): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * FC has been seen to deliver an InvokeFunction call on a function with an HTTP trigger as an
+ * HTTP-shaped event (`rawPath: /2023-03-30/functions/<name>/invocations`; function-compute.md §3.1,
+ * UNCONFIRMED as a rule). The chat job this function sends itself must not be lost as a 404 then.
+ */
+function chatJobInHttpShape(event: unknown): ChatJobEvent | undefined {
+  if (!isHttpEvent(event) || !/^\/2023-03-30\/functions\/[^/]+\/invocations$/.test(event.rawPath)) return undefined;
+  const body = typeof event.body === 'string' ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  const job = decodeEvent(body);
+  return isChatJobEvent(job) ? job : undefined;
 }
 
 function httpAnswer(result: Preview | Completed): FcHttpResponse {

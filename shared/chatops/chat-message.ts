@@ -61,7 +61,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * Reply URLs come from the body; DingTalk does not sign the body, so a replayed signature could
  * otherwise send replies (and confirmation codes) anywhere.
  */
-export function isAllowedReplyUrl(url: string, hosts: readonly string[]): boolean {
+export function isAllowedReplyUrl(url: string, hosts: readonly string[], pathPattern?: RegExp): boolean {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -70,10 +70,20 @@ export function isAllowedReplyUrl(url: string, hosts: readonly string[]): boolea
   }
   if (parsed.username !== '' || parsed.password !== '' || !hosts.includes(parsed.hostname)) return false;
   if (LOOPBACK_HOSTS.has(parsed.hostname)) return parsed.protocol === 'http:' || parsed.protocol === 'https:';
-  return parsed.protocol === 'https:' && parsed.port === '';
+  return parsed.protocol === 'https:' && parsed.port === '' && (!pathPattern || pathPattern.test(parsed.pathname));
 }
 
+/**
+ * The reply endpoints each platform hands out. A host check alone is not enough: any URL on
+ * oapi.dingtalk.com passes it, including a custom group robot (`/robot/send?access_token=…`) that
+ * whoever replays a DingTalk signature may own.
+ */
+export const REPLY_PATHS = {
+  slack: /^\/(commands|actions)\//,
+  dingtalk: /^\/robot\/sendBySession$/,
+} as const;
+
 /** An issue unless {@link isAllowedReplyUrl}. */
-export function replyUrlIssue(path: string, url: string, hosts: readonly string[]): Issue | undefined {
-  return isAllowedReplyUrl(url, hosts) ? undefined : { path, message: `must be an https:// URL on ${hosts.join(' or ')}` };
+export function replyUrlIssue(path: string, url: string, hosts: readonly string[], pathPattern?: RegExp): Issue | undefined {
+  return isAllowedReplyUrl(url, hosts, pathPattern) ? undefined : { path, message: `must be an https:// URL on ${hosts.join(' or ')}` };
 }

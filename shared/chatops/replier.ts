@@ -7,7 +7,7 @@
 import { ProductError } from '../errors';
 import { nodeHttpTransport, type HttpResponse, type HttpTransport } from '../http';
 import { retry, systemClock, type Clock, type RetryPolicy } from '../retry';
-import { isAllowedReplyUrl, type ReplyTarget } from './chat-message';
+import { isAllowedReplyUrl, REPLY_PATHS, type ReplyTarget } from './chat-message';
 import type { Reply } from './messages';
 import { renderDingTalk, renderLark, renderSlack } from './render';
 
@@ -40,10 +40,10 @@ export class ChatReplier {
   async send(target: ReplyTarget, reply: Reply, deadline: number): Promise<void> {
     switch (target.platform) {
       case 'slack':
-        return this.#post(target.responseUrl, renderSlack(reply), {}, deadline, slackAccepted);
+        return this.#post(target.responseUrl, renderSlack(reply), {}, deadline, slackAccepted, REPLY_PATHS.slack);
       case 'dingtalk':
         if (target.expiresAt <= this.#clock.now()) throw new ProductError('ReplyFailed', 'The DingTalk session webhook has expired.', { retryable: false });
-        return this.#post(target.sessionWebhook, renderDingTalk(reply), {}, deadline, larkOrDingTalkAccepted);
+        return this.#post(target.sessionWebhook, renderDingTalk(reply), {}, deadline, larkOrDingTalkAccepted, REPLY_PATHS.dingtalk);
       case 'lark': {
         const token = await this.#tenantToken(deadline);
         const url = `${this.#options.larkApiBase.replace(/\/+$/, '')}/open-apis/im/v1/messages/${encodeURIComponent(target.messageId)}/reply`;
@@ -78,8 +78,9 @@ export class ChatReplier {
     headers: Record<string, string>,
     deadline: number,
     check: (response: HttpResponse) => ProductError | undefined,
+    pathPattern?: RegExp,
   ): Promise<void> {
-    if (!isAllowedReplyUrl(url, this.#options.replyHosts)) {
+    if (!isAllowedReplyUrl(url, this.#options.replyHosts, pathPattern)) {
       // The host only: a reply URL can carry a session key.
       throw new ProductError('ReplyFailed', `Replies to ${hostOf(url)} are not allowed (CHATOPS_REPLY_HOSTS).`, { retryable: false });
     }

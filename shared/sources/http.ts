@@ -7,7 +7,7 @@ import type { FcHttpEvent, FcHttpResponse } from '../fc';
 import { derivedClientToken, freshClientToken } from '../idempotency';
 import type { CreateCommand } from '../pipeline';
 import { isPlainObject, parseUntrustedJson } from './json';
-import { verifyWebhook } from './webhook-auth';
+import { needsRequestLineSignature, verifyWebhook } from './webhook-auth';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 export const CHAT_PLATFORMS = ['dingtalk', 'slack', 'lark'] as const;
@@ -102,18 +102,22 @@ export function routeHttpRequest(request: HttpRequestView): HttpRoute {
 
 /** Refuses (401) any API request that is not signed with a configured webhook secret. */
 export function authenticateApiRequest(request: HttpRequestView, secrets: readonly string[], nowSeconds: number): void {
+  const line = { method: request.method, path: request.path, query: request.query, idempotencyKey: request.headers['idempotency-key'] };
   const verdict = verifyWebhook(
     { timestamp: request.headers['x-webhook-timestamp'], signature: request.headers['x-webhook-signature'] },
     request.rawBody,
     secrets,
     nowSeconds,
+    line,
   );
   if (verdict.ok) return;
   const messages = {
     'not-configured': 'The HTTP API is disabled: no WEBHOOK_SECRET is configured.',
     'missing-signature': 'Sign the request: X-Webhook-Timestamp and X-Webhook-Signature are required.',
     stale: 'X-Webhook-Timestamp is not within 300 seconds of now.',
-    'bad-signature': 'X-Webhook-Signature does not match.',
+    'bad-signature': needsRequestLineSignature(line)
+      ? 'X-Webhook-Signature does not match. Dry runs, status reads and requests with an Idempotency-Key need a v2 signature over the method, path, query and key too (see README).'
+      : 'X-Webhook-Signature does not match.',
   } as const;
   throw new ProductError('Unauthorized', messages[verdict.reason]);
 }

@@ -3,7 +3,7 @@ import { clientTokenForConfirmation, issueConfirmationCode } from '../../shared/
 import { sealChatJob } from '../../shared/chatops/jobs';
 import { validateBandwidthPlan } from '../../shared/schema';
 import { dingtalkMessage, larkMessage, larkSigned, slackCommand } from '../support/chat';
-import { CHAT_USERS, CHATOPS_CONFIRM_SECRET, findSecrets, LARK_VERIFICATION_TOKEN, startHarness, type Harness } from '../support/harness';
+import { CHAT_USERS, CHATOPS_CONFIRM_SECRET, findSecrets, httpEvent, LARK_VERIFICATION_TOKEN, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
 afterEach(async () => {
@@ -280,6 +280,32 @@ describe('the async job', () => {
     expect(h.fc.invocations[0]!.attempts).toBe(2);
     expect(h.cen.plans).toHaveLength(1);
     expect(replyTexts().some((text) => text.includes('Bandwidth plan created'))).toBe(true);
+  });
+});
+
+describe('configuration and delivery shapes', () => {
+  it('a CHATOPS_CONFIRM_SECRET shorter than 32 characters is a configuration error naming it', async () => {
+    h = await startHarness({ env: { CHATOPS_CONFIRM_SECRET: 'too-short' } });
+    const answer = await h.http(slackCommand('plan 100 China Europe', h.chat.slackResponseUrl()));
+    expect(answer.status).toBe(500);
+    expect(answer.body.error.message).toBe('Invalid configuration: CHATOPS_CONFIRM_SECRET must be at least 32 characters');
+  });
+
+  it('runs the chat job when FC delivers the self-invocation in HTTP shape', async () => {
+    h = await startHarness();
+    const validation = validateBandwidthPlan({ Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' });
+    if (!validation.ok) throw new Error('fixture');
+    const code = issueConfirmationCode({ request: validation.request, requester: CHAT_USERS.slack, now: Date.now(), key: CHATOPS_CONFIRM_SECRET });
+    const job = sealChatJob(
+      { kind: 'confirm', platform: 'slack', messageId: 'm-http', userKey: CHAT_USERS.slack, replyTo: { platform: 'slack', responseUrl: h.chat.slackResponseUrl() }, code, acceptedAt: Date.now() },
+      CHATOPS_CONFIRM_SECRET,
+    );
+    const event = { ...httpEvent({ path: '/2023-03-30/functions/create-bandwidth-plan/invocations', body: job, sign: false }) };
+
+    const result = await h.invoke(event);
+
+    expect(result).toMatchObject({ job: 'confirm', outcome: 'created', replied: true });
+    expect(h.cen.plans).toHaveLength(1);
   });
 });
 

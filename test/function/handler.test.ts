@@ -172,6 +172,56 @@ describe('HTTP API errors: the one error table', () => {
     expect(h.cen.requests).toHaveLength(0);
   });
 
+  describe('a captured signature cannot be turned into another request', () => {
+    const respond = async (event: Record<string, any>) => {
+      const answer = (await h.invoke(event)) as { statusCode: number; body: string };
+      return { status: answer.statusCode, body: JSON.parse(answer.body) };
+    };
+
+    it('a dry run replayed without ?dryRun=true is refused, not bought', async () => {
+      const event = httpEvent({ path: '/bandwidth-plans', query: { dryRun: 'true' }, body: VALID_PLAN });
+      expect((event.headers as Record<string, string>)['X-Webhook-Signature']).toMatch(/^v2=/);
+      expect((await respond(event)).status).toBe(200);
+
+      const replay = await respond({ ...event, queryParameters: {} });
+
+      expect(replay.status).toBe(401);
+      expect(h.cen.requests).toHaveLength(0);
+    });
+
+    it('a keyed request replayed under another Idempotency-Key is refused, not bought again', async () => {
+      const event = httpEvent({ path: '/bandwidth-plans', body: VALID_PLAN, headers: { 'Idempotency-Key': 'a' } });
+      expect((await respond(event)).status).toBe(201);
+
+      const rekeyed = await respond({ ...event, headers: { ...(event.headers as object), 'Idempotency-Key': 'b' } });
+      const unkeyed = await respond({ ...event, headers: { ...(event.headers as object), 'Idempotency-Key': '' } });
+
+      expect([rekeyed.status, unkeyed.status]).toEqual([401, 401]);
+      expect(h.cen.plans).toHaveLength(1);
+    });
+
+    it('a plain create cannot be given a key after signing', async () => {
+      const event = httpEvent({ path: '/bandwidth-plans', body: VALID_PLAN });
+      expect((event.headers as Record<string, string>)['X-Webhook-Signature']).toMatch(/^v1=/);
+
+      const answer = await respond({ ...event, headers: { ...(event.headers as object), 'Idempotency-Key': 'x' } });
+
+      expect(answer.status).toBe(401);
+      expect(answer.body.error.message).toContain('v2');
+      expect(h.cen.requests).toHaveLength(0);
+    });
+
+    it('a status read is bound to its plan id', async () => {
+      const event = httpEvent({ method: 'GET', path: '/bandwidth-plans/cenbwp-aaaa' });
+      const other = '/bandwidth-plans/cenbwp-bbbb';
+
+      const answer = await respond({ ...event, rawPath: other, requestContext: { ...(event.requestContext as object), http: { method: 'GET', path: other } } });
+
+      expect(answer.status).toBe(401);
+      expect(h.cen.requests).toHaveLength(0);
+    });
+  });
+
   it('names every broken rule in issues[]', async () => {
     const answer = await h.http({ path: '/bandwidth-plans', body: { Bandwidth: 1, GeographicRegionAId: 'Mars', GeographicRegionBId: 'China', Bandwith: 5 } });
 

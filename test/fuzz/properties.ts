@@ -40,7 +40,6 @@ export interface EntryPoint<Input = any> {
 }
 
 const HEX48 = /^[0-9a-f]{48}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 
 /* ------------------------------------------------------------------ HTTP API ------------------ */
@@ -96,7 +95,9 @@ function apiEvent(call: { method: string; path: string; query?: Record<string, s
     const timestamp = call.auth === 'stale' ? now - 301 - (call.wire.decoded.length % 1000) : now;
     const headers = event.headers as Record<string, string>;
     headers['X-Webhook-Timestamp'] = String(timestamp);
-    headers['X-Webhook-Signature'] = signWebhook(call.auth === 'forged' ? 'forged-webhook-secret' : WEBHOOK_SECRET, timestamp, call.wire.decoded);
+    const idempotencyKey = Object.entries(call.headers ?? {}).find(([name]) => name.toLowerCase() === 'idempotency-key')?.[1];
+    const line = { method: call.method, path: call.path, query: call.query ?? {}, idempotencyKey };
+    headers['X-Webhook-Signature'] = signWebhook(call.auth === 'forged' ? 'forged-webhook-secret' : WEBHOOK_SECRET, timestamp, call.wire.decoded, line);
   }
   return event;
 }
@@ -111,18 +112,20 @@ function assertNothingCalled(delta: Delta): void {
   assert.deepEqual(delta.cen.map((request) => request.action), [], 'CEN was called for bad input');
 }
 
-/** The ClientToken rules of an HTTP create: the body's, else derived from the Idempotency-Key, else fresh. */
-function checkHttpToken(session: FuzzSession, plan: Plan, key: string | undefined, token: string): void {
+/**
+ * The ClientToken rules of an HTTP create: the body's, else derived from the Idempotency-Key, else
+ * derived from the request's signature (a replay of the same signed request is the same intent).
+ */
+function checkHttpToken(session: FuzzSession, plan: Plan, key: string | undefined, token: string, signature: string): void {
   if (typeof plan.ClientToken === 'string') assert.equal(token, plan.ClientToken, 'the body ClientToken is used');
-  else if (key !== undefined) {
+  else {
     assert.match(token, /^http-/);
     assert.match(token.slice(5), HEX48);
-    session.model.derived(['http', key], token);
-  } else {
-    assert.match(token.slice(5), UUID, 'a fresh token');
-    session.model.fresh(token);
+    session.model.derived(key !== undefined ? ['http', key] : ['http', 'signed-request', signature], token);
   }
 }
+
+const signatureOf = (event: Record<string, unknown>): string => (event.headers as Record<string, string>)['X-Webhook-Signature'] ?? '';
 
 /** One valid purchase: sent exactly as given, and CEN's ClientToken rule decides what happened. */
 function checkPurchase(session: FuzzSession, h: Harness, plan: Plan, token: string, create: Delta['creates'][number] | undefined, plansAdded: number) {
@@ -170,7 +173,7 @@ export const httpCreate: EntryPoint<ApiCreateInput> = {
     }
     const plan = (input.body as { plan: Plan }).plan;
     const token = answer.body.ClientToken as string;
-    checkHttpToken(session, plan, input.idempotencyKey, token);
+    checkHttpToken(session, plan, input.idempotencyKey, token, signatureOf(event));
     assert.equal(delta.creates.length, 1);
     const purchase = checkPurchase(session, h, plan, token, delta.creates[0], delta.plansAdded);
     if (purchase.kind === 'conflict') {
@@ -214,7 +217,7 @@ export const httpDryRun: EntryPoint<ApiCreateInput> = {
     const plan = input.body.plan;
     assert.equal(answer.status, 200);
     const token = answer.body.request.ClientToken as string;
-    checkHttpToken(session, plan, input.idempotencyKey, token);
+    checkHttpToken(session, plan, input.idempotencyKey, token, signatureOf(event));
     assert.deepEqual(answer.body.request, normalised(plan, token), 'the dry run shows the request exactly as it would be sent');
     assert.deepEqual({ allowed: answer.body.guardrails.allowed, reasons: answer.body.guardrails.reasons, notes: answer.body.guardrails.notes.length }, { allowed: true, reasons: [], notes: awaitsPayment(plan) ? 1 : 0 });
     return '200 dry run';

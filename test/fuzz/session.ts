@@ -67,11 +67,6 @@ export class PlanModel {
     this.#identityOf.set(token, key);
   }
 
-  /** A fresh token must never have been seen. */
-  fresh(token: string): void {
-    assert.equal(this.#identityOf.has(token), false, `fresh token ${token} was issued before`);
-    this.#identityOf.set(token, `fresh:${token}`);
-  }
 }
 
 const canonical = (wire: Record<string, string>) => JSON.stringify(Object.entries(wire).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -37,6 +37,12 @@ describe('eventKind', () => {
   });
 });
 
+/** What the function's verifier is told about a prepared HTTP example (a v2 signature covers it). */
+function lineOf(event: any) {
+  const key = Object.entries(event.headers as Record<string, string>).find(([name]) => name.toLowerCase() === 'idempotency-key')?.[1];
+  return { method: event.requestContext.http.method, path: event.requestContext.http.path, query: event.queryParameters ?? {}, idempotencyKey: key };
+}
+
 describe('prepareEvent', () => {
   it.each(['eventbridge-single.json', 'eventbridge-batch.json', 'timer.json'])('passes %s through unchanged', (file) => {
     expect(prepareEvent(example(file), { env: {} })).toEqual(example(file));
@@ -50,6 +56,7 @@ describe('prepareEvent', () => {
       event.body,
       [LOCAL_SECRETS.WEBHOOK_SECRET],
       Math.floor(NOW / 1000),
+      lineOf(event),
     );
     expect(verdict).toEqual({ ok: true });
     expect(event).toMatchObject({ isBase64Encoded: false, requestContext: { timeEpoch: String(NOW), time: '2025-01-02T03:04:05Z' } });
@@ -58,7 +65,7 @@ describe('prepareEvent', () => {
   it('signs a GET with its empty body', () => {
     const event = prepared('http-status.json');
     expect(event.body).toBe('');
-    expect(verifyWebhook({ timestamp: event.headers['X-Webhook-Timestamp'], signature: event.headers['X-Webhook-Signature'] }, '', [LOCAL_SECRETS.WEBHOOK_SECRET], NOW / 1000)).toEqual({ ok: true });
+    expect(verifyWebhook({ timestamp: event.headers['X-Webhook-Timestamp'], signature: event.headers['X-Webhook-Signature'] }, '', [LOCAL_SECRETS.WEBHOOK_SECRET], NOW / 1000, lineOf(event))).toEqual({ ok: true });
   });
 
   it('replaces a stale signature whatever the case of its header name', () => {
@@ -69,7 +76,7 @@ describe('prepareEvent', () => {
 
   it('signs the first of several (rotating) secrets', () => {
     const event: any = prepareEvent(example('http-create.json'), { env: { WEBHOOK_SECRET: ' new-secret , old-secret' }, now: NOW });
-    expect(verifyWebhook({ timestamp: event.headers['X-Webhook-Timestamp'], signature: event.headers['X-Webhook-Signature'] }, event.body, ['new-secret'], NOW / 1000)).toEqual({ ok: true });
+    expect(verifyWebhook({ timestamp: event.headers['X-Webhook-Timestamp'], signature: event.headers['X-Webhook-Signature'] }, event.body, ['new-secret'], NOW / 1000, lineOf(event))).toEqual({ ok: true });
   });
 
   it('points a Slack command at the local response_url and signs the form it sends', () => {

@@ -131,7 +131,9 @@ describe('npm run invoke --remote (against the loopback FC double)', () => {
     expect(invocation).toMatchObject({ functionName: 'create-bandwidth-plan', async: false, state: 'succeeded' });
     const event = JSON.parse(invocation.body.toString('utf8'));
     const timestamp = event.headers['X-Webhook-Timestamp'];
-    expect(event.headers['X-Webhook-Signature']).toBe(`v1=${createHmac('sha256', WEBHOOK_SECRET).update(`${timestamp}.${event.body}`).digest('hex')}`);
+    // The example carries an Idempotency-Key, so it is signed v2: over method, path, query, key and body.
+    const signed = `${timestamp}.POST./bandwidth-plans..${event.headers['Idempotency-Key']}.${event.body}`;
+    expect(event.headers['X-Webhook-Signature']).toBe(`v2=${createHmac('sha256', WEBHOOK_SECRET).update(signed).digest('hex')}`);
   });
 
   it('--async is accepted with 202 and FC\'s request id', async () => {

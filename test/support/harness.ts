@@ -146,8 +146,30 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-export function signWebhook(secret: string, timestamp: number, body: string | Buffer): string {
-  return `v1=${createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex')}`;
+/** What a v2 webhook signature covers besides the body. */
+export interface SignedLine {
+  readonly method: string;
+  readonly path: string;
+  readonly query?: Record<string, string>;
+  readonly idempotencyKey?: string | undefined;
+}
+
+const encodeComponent = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * The README's webhook signature, computed here independently of the product: v1 over
+ * "<ts>.<body>" for a plain create (POST, no query, no Idempotency-Key); v2 over
+ * "<ts>.<METHOD>.<path>.<sorted query>.<key>.<body>" for everything else.
+ */
+export function signWebhook(secret: string, timestamp: number, body: string | Buffer, line?: SignedLine): string {
+  const query = Object.entries(line?.query ?? {})
+    .map(([name, value]) => `${encodeComponent(name)}=${encodeComponent(value)}`)
+    .sort()
+    .join('&');
+  const path = line && line.path.length > 1 ? line.path.replace(/\/+$/, '') : line?.path;
+  const plain = !line || (line.method.toUpperCase() === 'POST' && query === '' && !line.idempotencyKey);
+  const prefix = plain ? `${timestamp}.` : `${timestamp}.${line.method.toUpperCase()}.${path}.${query}.${line.idempotencyKey ?? ''}.`;
+  return `${plain ? 'v1' : 'v2'}=${createHmac('sha256', secret).update(prefix).update(body).digest('hex')}`;
 }
 
 /** An FC 3.0 HTTP trigger event, as documented in function-compute.md §3.1. */
@@ -159,7 +181,9 @@ export function httpEvent(call: HttpCall): Record<string, unknown> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'vitest', ...call.headers };
   if (call.sign !== false) {
     headers['X-Webhook-Timestamp'] = String(timestamp);
-    headers['X-Webhook-Signature'] = signWebhook(call.sign ?? WEBHOOK_SECRET, timestamp, bytes ?? body);
+    const idempotencyKey = Object.entries(call.headers ?? {}).find(([name]) => name.toLowerCase() === 'idempotency-key')?.[1];
+    const line = { method, path: call.path, query: call.query ?? {}, idempotencyKey };
+    headers['X-Webhook-Signature'] = signWebhook(call.sign ?? WEBHOOK_SECRET, timestamp, bytes ?? body, line);
   }
   return {
     version: 'v1',

@@ -2,7 +2,7 @@
  * A verified DingTalk robot callback (JSON, chatops.md §1.2) as a {@link ChatMessage}. Authorizes
  * on `senderCorpId` + `senderStaffId`; `senderNick` is only displayed and `isAdmin` is ignored.
  */
-import { idIssue, replyUrlIssue, userKeyFor, type ChatParse } from '../chat-message';
+import { idIssue, REPLY_PATHS, replyUrlIssue, userKeyFor, type ChatParse } from '../chat-message';
 import { parseJsonObject, readConstant, readNumber, readStrings } from '../payload';
 
 export const DINGTALK_REPLY_HOSTS = ['oapi.dingtalk.com'] as const;
@@ -23,7 +23,7 @@ export function parseDingTalkMessage(rawBody: string, replyHosts: readonly strin
   const issue =
     idIssue('senderCorpId', fields.senderCorpId) ??
     idIssue('senderStaffId', fields.senderStaffId) ??
-    replyUrlIssue('sessionWebhook', fields.sessionWebhook, replyHosts);
+    replyUrlIssue('sessionWebhook', fields.sessionWebhook, replyHosts, REPLY_PATHS.dingtalk);
   if (issue) return { ok: false, issue };
   const nick = body.value.senderNick;
   return {

@@ -2,7 +2,7 @@
  * A verified Slack slash-command body (`application/x-www-form-urlencoded`, chatops.md §2.1) as a
  * {@link ChatMessage}. Authorizes on `team_id` + `user_id`; `user_name` is only displayed.
  */
-import { idIssue, replyUrlIssue, userKeyFor, type ChatParse } from '../chat-message';
+import { idIssue, REPLY_PATHS, replyUrlIssue, userKeyFor, type ChatParse } from '../chat-message';
 import { readStrings, type JsonObject } from '../payload';
 
 export const SLACK_REPLY_HOSTS = ['hooks.slack.com'] as const;
@@ -39,7 +39,7 @@ export function parseSlackCommand(rawBody: string, replyHosts: readonly string[]
   const issue =
     idIssue('team_id', fields.team_id) ??
     idIssue('user_id', fields.user_id) ??
-    replyUrlIssue('response_url', fields.response_url, replyHosts);
+    replyUrlIssue('response_url', fields.response_url, replyHosts, REPLY_PATHS.slack);
   if (issue) return { ok: false, issue };
   const userName = form.fields.user_name;
   return {
