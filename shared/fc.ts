@@ -11,7 +11,6 @@ export interface FcContext {
   readonly function?: { readonly name?: string; readonly handler?: string; readonly memory?: number; readonly timeout?: number };
   readonly region?: string;
   readonly accountId?: string;
-  readonly retryCount?: number;
 }
 
 export interface FcHttpEvent {

@@ -2,7 +2,6 @@
  * A {@link Reply} as each platform's message JSON (chatops.md §1.3, §2.3, §3): Slack response body
  * (mrkdwn), DingTalk `sessionWebhook` markdown, Lark text message for the reply API.
  */
-import type { Platform } from './chat-message';
 import type { Reply } from './messages';
 
 export interface SlackReply {
@@ -46,15 +45,4 @@ export function renderDingTalk(reply: Reply): DingTalkReply {
 
 export function renderLark(reply: Reply): LarkReply {
   return { msg_type: 'text', content: JSON.stringify({ text: neutraliseLarkTags([reply.title, ...reply.lines].join('\n')) }) };
-}
-
-export function renderReply(platform: Platform, reply: Reply): SlackReply | DingTalkReply | LarkReply {
-  switch (platform) {
-    case 'slack':
-      return renderSlack(reply);
-    case 'dingtalk':
-      return renderDingTalk(reply);
-    case 'lark':
-      return renderLark(reply);
-  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Reply } from '../../shared/chatops/messages';
-import { renderDingTalk, renderLark, renderReply, renderSlack } from '../../shared/chatops/render';
+import { renderDingTalk, renderLark, renderSlack } from '../../shared/chatops/render';
 
 const REPLY: Reply = { title: 'Bandwidth plan preview', lines: ['100 Mbit/s between China and Europe, pay-as-you-go', 'Reply "confirm Abc123" within 10 minutes to buy.'] };
 const ECHO: Reply = { title: 'Not a valid bandwidth plan', lines: ['Description: <!channel> & <at user_id="all"></at>'] };
@@ -34,15 +34,5 @@ describe('renderLark', () => {
     const rendered = renderLark(reply);
     expect(rendered).toEqual({ msg_type: 'text', content: JSON.stringify({ text }) });
     expect(JSON.parse(rendered.content)).toEqual({ text });
-  });
-});
-
-describe('renderReply', () => {
-  it.each([
-    ['slack', renderSlack(REPLY)],
-    ['dingtalk', renderDingTalk(REPLY)],
-    ['lark', renderLark(REPLY)],
-  ] as const)('%s', (platform, expected) => {
-    expect(renderReply(platform, REPLY)).toEqual(expected);
   });
 });
