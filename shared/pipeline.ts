@@ -69,7 +69,7 @@ const POLL_FIRST_MS = 500;
 const POLL_MAX_MS = 3_000;
 
 /** Validation and guardrails only; nothing is called. */
-export function previewBandwidthPlan(
+function previewBandwidthPlan(
   input: unknown,
   clientToken: string,
   guardrails: Guardrails,

@@ -3,9 +3,10 @@
  * §3.2), and the identity rules every parser applies.
  */
 import type { Issue } from '../errors';
+import type { ChatPlatform } from '../sources/http';
 
-export const PLATFORMS = ['slack', 'dingtalk', 'lark'] as const;
-export type Platform = (typeof PLATFORMS)[number];
+/** The platforms are the HTTP routes' (`POST /chatops/{platform}`): one list. */
+export type Platform = ChatPlatform;
 
 /** Where and how the reply goes. */
 export type ReplyTarget =
