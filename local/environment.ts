@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { DEFAULT_REPLY_HOSTS } from '../shared/config';
+import { DEFAULT_REPLY_HOSTS } from '../shared/chatops/chat-message';
+import { CHAT_PLATFORMS } from '../shared/outcome';
 import type { ContextCredentials } from '../shared/credentials';
 import type { FcContext, FcHandler } from '../shared/fc';
 import { DEV_CREDENTIALS, DEV_LARK_APP, DEFAULT_TOPICS, startCloud, type Cloud } from './cloud';
@@ -19,10 +20,10 @@ export const BUNDLE_PATH = resolve(import.meta.dirname, '..', 'dist', FUNCTION_N
 
 /** Development secrets: known to everyone, accepted only by a local run. */
 export const LOCAL_SECRETS = {
-  WEBHOOK_SECRET: 'local-dev-webhook-secret',
-  SLACK_SIGNING_SECRET: 'local-dev-slack-signing-secret',
-  DINGTALK_APP_SECRET: 'local-dev-dingtalk-app-secret',
-  LARK_ENCRYPT_KEY: 'local-dev-lark-encrypt-key',
+  WEBHOOK_SECRET: 'local-dev-webhook-secret-0123456789',
+  SLACK_SIGNING_SECRET: 'local-dev-slack-signing-secret-0123456789',
+  DINGTALK_APP_SECRET: 'local-dev-dingtalk-app-secret-0123456789',
+  LARK_ENCRYPT_KEY: 'local-dev-lark-encrypt-key-0123456789',
   LARK_VERIFICATION_TOKEN: 'local-dev-lark-verification-token',
   CHATOPS_CONFIRM_SECRET: 'local-dev-chatops-confirm-secret-0123456789',
 } as const;
@@ -61,7 +62,8 @@ export function localEnvironment(cloud: Cloud, env: Env): Env {
     LARK_APP_SECRET: DEV_LARK_APP.appSecret,
     LARK_API_BASE: cloud.chat.url,
     CHATOPS_ALLOWED_USERS: EXAMPLE_USERS.join(','),
-    CHATOPS_REPLY_HOSTS: ['127.0.0.1', ...DEFAULT_REPLY_HOSTS].join(','),
+    // The chat double serves every platform's reply paths on 127.0.0.1; the real hosts stay allowed too.
+    CHATOPS_REPLY_HOSTS: CHAT_PLATFORMS.flatMap((platform) => ['127.0.0.1', ...DEFAULT_REPLY_HOSTS[platform]].map((host) => `${platform}:${host}`)).join(','),
     WAIT_SECONDS: env.WAIT_SECONDS || '5',
   };
 }

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import type { Issue } from './errors';
+import { closestName } from './suggest';
 
 export const AREAS = ['China', 'North-America', 'Asia-Pacific', 'Europe', 'Australia'] as const;
 export const CHARGE_TYPES = ['POSTPAY', 'PREPAY'] as const;
@@ -161,20 +162,8 @@ function fromZodIssue(issue: z.core.$ZodIssue): Issue[] {
 }
 
 function unknownFieldMessage(key: string, known: readonly string[]): string {
-  const near = known.find((name) => name.toLowerCase() === key.toLowerCase() || editDistance(name.toLowerCase(), key.toLowerCase()) <= 2);
+  const near = closestName(key, known);
   return near ? `is not a known parameter (did you mean ${near}?)` : 'is not a known parameter';
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 export type Validation = { ok: true; request: BandwidthPlanRequest } | { ok: false; issues: Issue[] };

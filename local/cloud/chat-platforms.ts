@@ -22,8 +22,10 @@ export interface ChatRoute {
 }
 
 const ROUTES: readonly { readonly action: ChatAction; readonly platform: ChatPlatform; readonly path: RegExp }[] = [
-  { action: CHAT_ACTIONS.slack, platform: 'slack', path: /^\/slack\/response\/(.+)$/ },
-  { action: CHAT_ACTIONS.dingtalk, platform: 'dingtalk', path: /^\/dingtalk\/robot\/sendBySession$/ },
+  // The platforms' own paths (the function replies only to those): Slack `response_url`s are
+  // /commands/<team>/<id>/<secret> (or /actions/…), DingTalk session webhooks /robot/sendBySession.
+  { action: CHAT_ACTIONS.slack, platform: 'slack', path: /^\/(?:commands|actions)\/([^/]+\/[^/]+\/[^/]+)$/ },
+  { action: CHAT_ACTIONS.dingtalk, platform: 'dingtalk', path: /^\/robot\/sendBySession$/ },
   { action: CHAT_ACTIONS.larkToken, platform: 'lark', path: /^\/open-apis\/auth\/v3\/tenant_access_token\/internal$/ },
   { action: CHAT_ACTIONS.larkReply, platform: 'lark', path: /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/ },
 ];

@@ -101,14 +101,14 @@ export class ChatDouble {
     return this.#requests;
   }
 
-  /** A Slack `response_url` served by this double. */
+  /** A Slack `response_url` served by this double, on Slack's own path (`/commands/<team>/<id>/<secret>`). */
   slackResponseUrl(id = randomBytes(8).toString('hex')): string {
-    return `${this.url}/slack/response/${encodeURIComponent(id)}`;
+    return `${this.url}/commands/T00LOCAL/1000000001/${encodeURIComponent(id)}`;
   }
 
-  /** A DingTalk `sessionWebhook` served by this double. */
+  /** A DingTalk `sessionWebhook` served by this double, on DingTalk's own path. */
   dingtalkSessionWebhook(session = randomBytes(8).toString('hex')): string {
-    return `${this.url}/dingtalk/robot/sendBySession?session=${encodeURIComponent(session)}`;
+    return `${this.url}/robot/sendBySession?session=${encodeURIComponent(session)}`;
   }
 
   /** Queues a fault; `action` is one of {@link CHAT_ACTIONS}. */

@@ -3,7 +3,7 @@
  * §3.2), and the identity rules every parser applies.
  */
 import type { Issue } from '../errors';
-import type { ChatPlatform } from '../sources/http';
+import type { ChatPlatform } from '../outcome';
 
 /** The platforms are the HTTP routes' (`POST /chatops/{platform}`): one list. */
 export type Platform = ChatPlatform;
@@ -56,35 +56,57 @@ export function userKeyFor(platform: Platform, tenantId: string, userId: string)
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** Hosts replies may go to, per platform (CHATOPS_REPLY_HOSTS, else each platform's own). */
+export type ReplyHosts = Readonly<Record<Platform, readonly string[]>>;
+
 /**
- * Whether a reply may be sent to `url`: HTTPS on the default port of one of `hosts`, or — for local
- * runs and tests only — a loopback host that is itself listed in `hosts` (any port, http allowed).
- * Reply URLs come from the body; DingTalk does not sign the body, so a replayed signature could
- * otherwise send replies (and confirmation codes) anywhere.
+ * Each platform's reply endpoints: its own hosts and the paths it hands out. A host check alone is
+ * not enough: any URL on oapi.dingtalk.com passes it, including a custom group robot
+ * (`/robot/send?access_token=…`) that whoever replays a DingTalk signature may own; and a reply
+ * target of one platform must never be accepted for another.
  */
-export function isAllowedReplyUrl(url: string, hosts: readonly string[], pathPattern?: RegExp): boolean {
+export const REPLY_ENDPOINTS = {
+  slack: { hosts: ['hooks.slack.com'], path: /^\/(?:commands|actions)\/[^/]+\/[^/]+\/[^/]+$/, shape: '/commands/… or /actions/…' },
+  dingtalk: { hosts: ['oapi.dingtalk.com'], path: /^\/robot\/sendBySession$/, shape: '/robot/sendBySession?session=…' },
+  lark: {
+    hosts: ['open.feishu.cn', 'open.larksuite.com'],
+    path: /^\/open-apis\/(?:im\/v1\/messages\/[^/]+\/reply|auth\/v3\/tenant_access_token\/internal)$/,
+    shape: '/open-apis/…',
+  },
+} as const satisfies Record<Platform, { readonly hosts: readonly string[]; readonly path: RegExp; readonly shape: string }>;
+
+export const DEFAULT_REPLY_HOSTS: ReplyHosts = {
+  slack: REPLY_ENDPOINTS.slack.hosts,
+  dingtalk: REPLY_ENDPOINTS.dingtalk.hosts,
+  lark: REPLY_ENDPOINTS.lark.hosts,
+};
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname);
+}
+
+/**
+ * Whether `platform` may reply to `url`: one of the hosts allowed for that platform, over HTTPS on the
+ * default port — or, for local runs and tests only, a loopback host listed for it (any port, http
+ * allowed) — and always on one of the platform's reply paths. Reply URLs come from the body;
+ * DingTalk does not sign the body, so a replayed signature could otherwise send replies (and
+ * confirmation codes) anywhere.
+ */
+export function isAllowedReplyUrl(url: string, platform: Platform, hosts: ReplyHosts): boolean {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return false;
   }
-  if (parsed.username !== '' || parsed.password !== '' || !hosts.includes(parsed.hostname)) return false;
-  if (LOOPBACK_HOSTS.has(parsed.hostname)) return parsed.protocol === 'http:' || parsed.protocol === 'https:';
-  return parsed.protocol === 'https:' && parsed.port === '' && (!pathPattern || pathPattern.test(parsed.pathname));
+  if (parsed.username !== '' || parsed.password !== '' || !hosts[platform].includes(parsed.hostname)) return false;
+  if (!REPLY_ENDPOINTS[platform].path.test(parsed.pathname)) return false;
+  if (isLoopbackHost(parsed.hostname)) return parsed.protocol === 'http:' || parsed.protocol === 'https:';
+  return parsed.protocol === 'https:' && parsed.port === '';
 }
 
-/**
- * The reply endpoints each platform hands out. A host check alone is not enough: any URL on
- * oapi.dingtalk.com passes it, including a custom group robot (`/robot/send?access_token=…`) that
- * whoever replays a DingTalk signature may own.
- */
-export const REPLY_PATHS = {
-  slack: /^\/(commands|actions)\//,
-  dingtalk: /^\/robot\/sendBySession$/,
-} as const;
-
 /** An issue unless {@link isAllowedReplyUrl}. */
-export function replyUrlIssue(path: string, url: string, hosts: readonly string[], pathPattern?: RegExp): Issue | undefined {
-  return isAllowedReplyUrl(url, hosts, pathPattern) ? undefined : { path, message: `must be an https:// URL on ${hosts.join(' or ')}` };
+export function replyUrlIssue(path: string, url: string, platform: Platform, hosts: ReplyHosts): Issue | undefined {
+  if (isAllowedReplyUrl(url, platform, hosts)) return undefined;
+  return { path, message: `must be a ${platform} reply URL: https://${hosts[platform].join(' or ')} with the path ${REPLY_ENDPOINTS[platform].shape}` };
 }

@@ -7,12 +7,12 @@
 import { ProductError } from '../errors';
 import { nodeHttpTransport, type HttpResponse, type HttpTransport } from '../http';
 import { retry, systemClock, type Clock, type RetryPolicy } from '../retry';
-import { isAllowedReplyUrl, REPLY_PATHS, type ReplyTarget } from './chat-message';
+import { isAllowedReplyUrl, type Platform, type ReplyHosts, type ReplyTarget } from './chat-message';
 import type { Reply } from './messages';
 import { renderDingTalk, renderLark, renderSlack } from './render';
 
 export interface ChatReplierOptions {
-  readonly replyHosts: readonly string[];
+  readonly replyHosts: ReplyHosts;
   readonly larkApiBase: string;
   readonly larkAppId?: string | undefined;
   readonly larkAppSecret?: string | undefined;
@@ -40,14 +40,14 @@ export class ChatReplier {
   async send(target: ReplyTarget, reply: Reply, deadline: number): Promise<void> {
     switch (target.platform) {
       case 'slack':
-        return this.#post(target.responseUrl, renderSlack(reply), {}, deadline, slackAccepted, REPLY_PATHS.slack);
+        return this.#post('slack', target.responseUrl, renderSlack(reply), {}, deadline, slackAccepted);
       case 'dingtalk':
         if (target.expiresAt <= this.#clock.now()) throw new ProductError('ReplyFailed', 'The DingTalk session webhook has expired.', { retryable: false });
-        return this.#post(target.sessionWebhook, renderDingTalk(reply), {}, deadline, larkOrDingTalkAccepted, REPLY_PATHS.dingtalk);
+        return this.#post('dingtalk', target.sessionWebhook, renderDingTalk(reply), {}, deadline, larkOrDingTalkAccepted);
       case 'lark': {
         const token = await this.#tenantToken(deadline);
         const url = `${this.#options.larkApiBase.replace(/\/+$/, '')}/open-apis/im/v1/messages/${encodeURIComponent(target.messageId)}/reply`;
-        return this.#post(url, renderLark(reply), { authorization: `Bearer ${token}` }, deadline, larkOrDingTalkAccepted);
+        return this.#post('lark', url, renderLark(reply), { authorization: `Bearer ${token}` }, deadline, larkOrDingTalkAccepted);
       }
     }
   }
@@ -61,7 +61,7 @@ export class ChatReplier {
     }
     const url = `${this.#options.larkApiBase.replace(/\/+$/, '')}/open-apis/auth/v3/tenant_access_token/internal`;
     let token: { value: string; expiresAt: number } | undefined;
-    await this.#post(url, { app_id: larkAppId, app_secret: larkAppSecret }, {}, deadline, (response) => {
+    await this.#post('lark', url, { app_id: larkAppId, app_secret: larkAppSecret }, {}, deadline, (response) => {
       const body = parseJson(response.body);
       if (response.status !== 200 || body?.code !== 0 || typeof body.tenant_access_token !== 'string') return larkOrDingTalkAccepted(response);
       const lifetimeMs = (typeof body.expire === 'number' ? body.expire : 7200) * 1000;
@@ -73,14 +73,14 @@ export class ChatReplier {
   }
 
   async #post(
+    platform: Platform,
     url: string,
     body: unknown,
     headers: Record<string, string>,
     deadline: number,
     check: (response: HttpResponse) => ProductError | undefined,
-    pathPattern?: RegExp,
   ): Promise<void> {
-    if (!isAllowedReplyUrl(url, this.#options.replyHosts, pathPattern)) {
+    if (!isAllowedReplyUrl(url, platform, this.#options.replyHosts)) {
       // The host only: a reply URL can carry a session key.
       throw new ProductError('ReplyFailed', `Replies to ${hostOf(url)} are not allowed (CHATOPS_REPLY_HOSTS).`, { retryable: false });
     }

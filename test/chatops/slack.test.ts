@@ -99,9 +99,9 @@ describe('parseSlackCommand', () => {
     ['team_id', { team_id: '' }, 'must be a non-empty string'],
     ['user_id', { user_id: 'U1/U2' }, 'must be an id without spaces, "/" or ":"'],
     ['team_id', { team_id: 'T 1' }, 'must be an id without spaces, "/" or ":"'],
-    ['response_url', { response_url: 'https://evil.example/commands/1' }, 'must be an https:// URL on hooks.slack.com'],
-    ['response_url', { response_url: 'http://hooks.slack.com/commands/1' }, 'must be an https:// URL on hooks.slack.com'],
-    ['response_url', { response_url: 'not a url' }, 'must be an https:// URL on hooks.slack.com'],
+    ['response_url', { response_url: 'https://evil.example/commands/1' }, 'must be a slack reply URL: https://hooks.slack.com with the path /commands/… or /actions/…'],
+    ['response_url', { response_url: 'http://hooks.slack.com/commands/1' }, 'must be a slack reply URL: https://hooks.slack.com with the path /commands/… or /actions/…'],
+    ['response_url', { response_url: 'not a url' }, 'must be a slack reply URL: https://hooks.slack.com with the path /commands/… or /actions/…'],
   ])('names %s when it is wrong', (path, change, message) => {
     expect(parseSlackCommand(form({ ...COMMAND, ...change }))).toEqual({ ok: false, issue: { path, message } });
   });

@@ -30,7 +30,7 @@ describe('chat double: replies', () => {
     const response = await post(url, { response_type: 'ephemeral', text: 'Plan created' });
 
     expect(response).toMatchObject({ status: 200, json: { ok: true } });
-    expect(chat.replies).toEqual([{ platform: 'slack', path: '/slack/response/T1%2F42%2Fabc', body: { response_type: 'ephemeral', text: 'Plan created' }, receivedAt: clock }]);
+    expect(chat.replies).toEqual([{ platform: 'slack', path: '/commands/T00LOCAL/1000000001/T1%2F42%2Fabc', body: { response_type: 'ephemeral', text: 'Plan created' }, receivedAt: clock }]);
   });
 
   it('lets a Slack response_url take five replies, then answers used_url', async () => {

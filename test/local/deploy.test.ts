@@ -110,15 +110,15 @@ describe('s preview (offline)', () => {
     try {
       const { stdout } = await promisify(execFile)(process.execPath, [S_CLI, 'preview', '-o', 'json'], {
         cwd: ROOT,
-        env: cleanEnv({ HOME: home, WEBHOOK_SECRET: 'preview-webhook-secret' }),
+        env: cleanEnv({ HOME: home, WEBHOOK_SECRET: 'preview-webhook-secret-0123456789abcdef' }),
         timeout: 30_000,
       });
       const rendered = JSON.parse(stdout.slice(stdout.indexOf('{')));
       const renderedProps = rendered.resources['create-bandwidth-plan'].props;
       expect(renderedProps.role).toBe('acs:ram::1234567890123456:role/create-bandwidth-plan-fc');
-      expect(renderedProps.environmentVariables).toMatchObject({ WEBHOOK_SECRET: 'preview-webhook-secret', SLACK_SIGNING_SECRET: '', NOTIFY_TOPIC: 'bandwidth-plan-events' });
+      expect(renderedProps.environmentVariables).toMatchObject({ WEBHOOK_SECRET: 'preview-webhook-secret-0123456789abcdef', SLACK_SIGNING_SECRET: '', NOTIFY_TOPIC: 'bandwidth-plan-events' });
       const config = loadConfig(renderedProps.environmentVariables);
-      expect(config).toMatchObject({ webhookSecrets: ['preview-webhook-secret'], waitSeconds: 20, notifyTopic: 'bandwidth-plan-events' });
+      expect(config).toMatchObject({ webhookSecrets: ['preview-webhook-secret-0123456789abcdef'], waitSeconds: 20, notifyTopic: 'bandwidth-plan-events' });
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

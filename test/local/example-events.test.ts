@@ -10,13 +10,13 @@ import { eventKind, MissingSecretError, prepareEvent, type ReplyUrls } from '../
 import { verifyDingTalkRequest } from '../../shared/chatops/dingtalk/verify';
 import { openLarkRequest } from '../../shared/chatops/lark/open';
 import { verifySlackRequest } from '../../shared/chatops/slack/verify';
-import { verifyWebhook } from '../../shared/sources/webhook-auth';
+import { verifyWebhook } from '../../shared/sources/http-api/webhook-auth';
 import { ROOT } from './processes';
 
 const NOW = 1_735_787_045_123;
 const REPLY_URLS: ReplyUrls = {
-  slackResponseUrl: () => 'http://127.0.0.1:9999/slack/response/r1',
-  dingtalkSessionWebhook: () => 'http://127.0.0.1:9999/dingtalk/robot/sendBySession?session=s1',
+  slackResponseUrl: () => 'http://127.0.0.1:9999/commands/T00LOCAL/1000000001/r1',
+  dingtalkSessionWebhook: () => 'http://127.0.0.1:9999/robot/sendBySession?session=s1',
 };
 
 const example = (file: string): any => JSON.parse(readFileSync(resolve(ROOT, 'examples', file), 'utf8'));

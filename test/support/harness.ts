@@ -11,14 +11,14 @@ import { DEV_LARK_APP, startChatDouble, type ChatDouble } from '../../local/clou
 import { startFcDouble, type FcDouble } from '../../local/cloud/fc';
 import type { FcContext, FcHttpResponse } from '../../shared/fc';
 
-export const WEBHOOK_SECRET = 'test-webhook-secret-7f3a9c';
+export const WEBHOOK_SECRET = 'test-webhook-secret-7f3a9c-0123456789';
 export const TOPIC = 'bandwidth-plan-events';
 export const ACCOUNT_ID = '1234567890123456';
 export const REGION = 'cn-hangzhou';
 
-export const SLACK_SIGNING_SECRET = 'test-slack-signing-secret-0042';
-export const DINGTALK_APP_SECRET = 'test-dingtalk-app-secret-0042';
-export const LARK_ENCRYPT_KEY = 'test-lark-encrypt-key-0042';
+export const SLACK_SIGNING_SECRET = 'test-slack-signing-secret-0042-0123456789';
+export const DINGTALK_APP_SECRET = 'test-dingtalk-app-secret-0042-0123456789';
+export const LARK_ENCRYPT_KEY = 'test-lark-encrypt-key-0042-0123456789';
 export const LARK_VERIFICATION_TOKEN = 'test-lark-verification-token-0042';
 export const CHATOPS_CONFIRM_SECRET = 'test-chatops-confirm-secret-0123456789abcdef';
 /** Allowed chat users, tenant-qualified as the parsers build them. */
@@ -105,7 +105,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     LARK_APP_SECRET: DEV_LARK_APP.appSecret,
     LARK_API_BASE: chat.url,
     CHATOPS_ALLOWED_USERS: Object.values(CHAT_USERS).join(','),
-    CHATOPS_REPLY_HOSTS: '127.0.0.1',
+    CHATOPS_REPLY_HOSTS: 'dingtalk:127.0.0.1,slack:127.0.0.1,lark:127.0.0.1',
     CHATOPS_CONFIRM_SECRET,
     ...options.env,
   };

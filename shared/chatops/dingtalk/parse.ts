@@ -2,15 +2,13 @@
  * A verified DingTalk robot callback (JSON, chatops.md §1.2) as a {@link ChatMessage}. Authorizes
  * on `senderCorpId` + `senderStaffId`; `senderNick` is only displayed and `isAdmin` is ignored.
  */
-import { idIssue, REPLY_PATHS, replyUrlIssue, userKeyFor, type ChatParse } from '../chat-message';
+import { DEFAULT_REPLY_HOSTS, idIssue, replyUrlIssue, userKeyFor, type ChatParse, type ReplyHosts } from '../chat-message';
 import { parseJsonObject, readConstant, readNumber, readStrings } from '../payload';
-
-export const DINGTALK_REPLY_HOSTS = ['oapi.dingtalk.com'] as const;
 
 const REQUIRED = ['msgId', 'senderStaffId', 'senderCorpId', 'conversationId', 'sessionWebhook', 'text.content'] as const;
 
-/** @param replyHosts hosts the reply URL may point at (CHATOPS_REPLY_HOSTS); default the platform's own. */
-export function parseDingTalkMessage(rawBody: string, replyHosts: readonly string[] = DINGTALK_REPLY_HOSTS): ChatParse {
+/** @param replyHosts hosts reply URLs may point at (CHATOPS_REPLY_HOSTS); default each platform's own. */
+export function parseDingTalkMessage(rawBody: string, replyHosts: ReplyHosts = DEFAULT_REPLY_HOSTS): ChatParse {
   const body = parseJsonObject(rawBody);
   if (!body.ok) return body;
   const msgtype = readConstant(body.value, 'msgtype', 'text');
@@ -23,7 +21,7 @@ export function parseDingTalkMessage(rawBody: string, replyHosts: readonly strin
   const issue =
     idIssue('senderCorpId', fields.senderCorpId) ??
     idIssue('senderStaffId', fields.senderStaffId) ??
-    replyUrlIssue('sessionWebhook', fields.sessionWebhook, replyHosts, REPLY_PATHS.dingtalk);
+    replyUrlIssue('sessionWebhook', fields.sessionWebhook, 'dingtalk', replyHosts);
   if (issue) return { ok: false, issue };
   const nick = body.value.senderNick;
   return {

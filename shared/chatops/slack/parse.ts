@@ -2,10 +2,8 @@
  * A verified Slack slash-command body (`application/x-www-form-urlencoded`, chatops.md §2.1) as a
  * {@link ChatMessage}. Authorizes on `team_id` + `user_id`; `user_name` is only displayed.
  */
-import { idIssue, REPLY_PATHS, replyUrlIssue, userKeyFor, type ChatParse } from '../chat-message';
+import { DEFAULT_REPLY_HOSTS, idIssue, replyUrlIssue, userKeyFor, type ChatParse, type ReplyHosts } from '../chat-message';
 import { readStrings, type JsonObject } from '../payload';
-
-export const SLACK_REPLY_HOSTS = ['hooks.slack.com'] as const;
 
 const REQUIRED = ['team_id', 'user_id', 'channel_id', 'trigger_id', 'response_url'] as const;
 
@@ -27,8 +25,8 @@ function formFields(rawBody: string): { fields: JsonObject } | { repeated: strin
   return { fields };
 }
 
-/** @param replyHosts hosts the reply URL may point at (CHATOPS_REPLY_HOSTS); default the platform's own. */
-export function parseSlackCommand(rawBody: string, replyHosts: readonly string[] = SLACK_REPLY_HOSTS): ChatParse {
+/** @param replyHosts hosts reply URLs may point at (CHATOPS_REPLY_HOSTS); default each platform's own. */
+export function parseSlackCommand(rawBody: string, replyHosts: ReplyHosts = DEFAULT_REPLY_HOSTS): ChatParse {
   const form = formFields(rawBody);
   if ('repeated' in form) return { ok: false, issue: { path: form.repeated, message: 'must appear only once' } };
   const read = readStrings(form.fields, REQUIRED);
@@ -39,7 +37,7 @@ export function parseSlackCommand(rawBody: string, replyHosts: readonly string[]
   const issue =
     idIssue('team_id', fields.team_id) ??
     idIssue('user_id', fields.user_id) ??
-    replyUrlIssue('response_url', fields.response_url, replyHosts, REPLY_PATHS.slack);
+    replyUrlIssue('response_url', fields.response_url, 'slack', replyHosts);
   if (issue) return { ok: false, issue };
   const userName = form.fields.user_name;
   return {

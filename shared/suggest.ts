@@ -1,0 +1,23 @@
+/**
+ * "Did you mean …?": the known name a mistyped one was most likely meant to be. One helper for
+ * every place that names an unknown field, query parameter or variable.
+ */
+
+/** Edits (insert, delete, substitute) that turn `a` into `b`. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The known name equal to `name` but for case, or within two edits of it; undefined if none. */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  const wanted = name.toLowerCase();
+  return known.find((candidate) => candidate.toLowerCase() === wanted) ?? known.find((candidate) => editDistance(candidate.toLowerCase(), wanted) <= 2);
+}
