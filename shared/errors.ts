@@ -129,7 +129,7 @@ export class BandwidthPlanError extends Error {
 
 /** An error the product raises itself, with a code from {@link PRODUCT_ERRORS}. */
 export class ProductError extends BandwidthPlanError {
-  override readonly name = 'ProductError';
+  override readonly name: string = 'ProductError';
   constructor(code: ProductErrorCode, message: string = PRODUCT_ERRORS[code].message, options: BandwidthPlanErrorOptions = {}) {
     super(code, message, PRODUCT_ERRORS[code], options);
   }

@@ -14,7 +14,15 @@ export const OUTCOME_KINDS = ['created', 'pending', 'failed', 'rejected'] as con
  */
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
-export const TRIGGER_KINDS = ['http', 'eventbridge', 'timer', 'dingtalk', 'slack', 'lark'] as const;
+/** The chat platforms; each has its HTTP route `POST /chatops/{platform}`. */
+export const CHAT_PLATFORMS = ['dingtalk', 'slack', 'lark'] as const;
+export type ChatPlatform = (typeof CHAT_PLATFORMS)[number];
+
+/**
+ * Where a purchase attempt came from. `unrecognised`: an async event (or an element of a batch) that is
+ * none of the others, e.g. a bare `data` object from an EventBridge `$.data` transform.
+ */
+export const TRIGGER_KINDS = ['http', 'eventbridge', 'timer', ...CHAT_PLATFORMS, 'unrecognised'] as const;
 export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
 /** Where the request came from and who asked. */
@@ -55,4 +63,23 @@ export interface Outcome {
   readonly error?: OutcomeError | undefined;
   /** Plain-language remarks, e.g. that a PREPAY order awaits payment in the console. */
   readonly notes?: readonly string[] | undefined;
+  /**
+   * What arrived, as JSON text cut to {@link MAX_RECEIVED_CHARACTERS}, when it could not be read as a
+   * request at all (an async event or batch element that is not a CloudEvent): the only record of it.
+   */
+  readonly received?: string | undefined;
+}
+
+export const MAX_RECEIVED_CHARACTERS = 2_000;
+
+/** `value` as JSON text (a string as itself), cut to {@link MAX_RECEIVED_CHARACTERS} characters. */
+export function receivedExcerpt(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  const characters = Array.from(text);
+  return characters.length <= MAX_RECEIVED_CHARACTERS ? text : `${characters.slice(0, MAX_RECEIVED_CHARACTERS).join('')}…`;
 }

@@ -9,7 +9,7 @@ import type { Logger } from './log';
 import type { Outcome, OutcomeKind, Trigger } from './outcome';
 import { evaluateGuardrails, awaitsPayment, type GuardrailVerdict } from './policy';
 import type { Clock } from './retry';
-import { validateBandwidthPlan } from './schema';
+import { validateBandwidthPlan, type BandwidthPlanRequest } from './schema';
 import type { Credentials } from './signer/acs3';
 import type { Guardrails } from './config';
 import type { NotificationReport, Notifier } from './notifier/notifier';
@@ -143,13 +143,30 @@ export async function reportRejection(
   error: BandwidthPlanError,
   deps: PipelineDeps,
   invocation: Invocation,
-  request?: CreatePlanRequest,
+  details: { readonly request?: BandwidthPlanRequest | undefined; readonly clientToken?: string | undefined; readonly received?: string | undefined } = {},
 ): Promise<Completed> {
-  const outcome = outcomeOf('rejected', { trigger, clientToken: request?.ClientToken, fcRequestId: invocation.fcRequestId }, {
-    request,
-    error: { code: error.code, message: error.message, retryable: false },
-  });
+  const clientToken = details.clientToken ?? details.request?.ClientToken;
+  const outcome: Outcome = {
+    ...outcomeOf('rejected', { trigger, clientToken, fcRequestId: invocation.fcRequestId }, {
+      request: details.request,
+      error: { code: error.code, message: error.message, retryable: false, issues: error.issues },
+    }),
+    ...(details.received !== undefined ? { received: details.received } : {}),
+  };
   return finish(outcome, error, deps, invocation, deps.clock.now());
+}
+
+/**
+ * Whether FC must run the event again: a retryable failure (the same ClientToken makes the re-run buy
+ * nothing new), or an outcome that was not published (the log holds it in full until it is).
+ */
+export function redeliveryReason(result: Completed): BandwidthPlanError | undefined {
+  if (result.error?.retryable) return result.error;
+  const { notification } = result;
+  if (!notification.delivered && !('disabled' in notification)) {
+    return new ProductError('NotificationFailed', `The outcome was not published: ${notification.error.message}`);
+  }
+  return undefined;
 }
 
 async function finish(

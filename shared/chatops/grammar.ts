@@ -23,8 +23,8 @@ export type Command =
   | { readonly kind: 'plan' | 'create'; readonly input: BandwidthPlanInput }
   | { readonly kind: 'confirm'; readonly code: string }
   | { readonly kind: 'status'; readonly id: string }
-  /** `message` names the argument that was wrong; `usage` is the syntax of the command tried. */
-  | { readonly kind: 'invalid'; readonly message: string; readonly usage: string };
+  /** `message` names the argument that was wrong; `usage` is the syntax of `command`, the command tried (if known). */
+  | { readonly kind: 'invalid'; readonly message: string; readonly usage: string; readonly command?: CommandWord | undefined };
 
 const ALL_USAGE = Object.values(COMMAND_USAGE).join('\n');
 const AREA_LIST = `${AREAS.slice(0, -1).join(', ')} or ${AREAS.at(-1)}`;
@@ -49,7 +49,7 @@ function shown(word: string): string {
 }
 
 function invalid(message: string, command?: CommandWord): Command {
-  return { kind: 'invalid', message, usage: command ? COMMAND_USAGE[command] : ALL_USAGE };
+  return { kind: 'invalid', message, usage: command ? COMMAND_USAGE[command] : ALL_USAGE, ...(command ? { command } : {}) };
 }
 
 export function parseCommand(text: string): Command {

@@ -6,21 +6,25 @@
  * other source, with a ClientToken derived from the confirmation code (a double confirm buys once).
  */
 import type { ChatopsConfig } from '../config';
-import { asBandwidthPlanError, ProductError, type BandwidthPlanError } from '../errors';
+import { asBandwidthPlanError, ProductError, ValidationError, type BandwidthPlanError } from '../errors';
 import type { FcHttpResponse } from '../fc';
 import type { Logger } from '../log';
 import type { Trigger } from '../outcome';
 import { createBandwidthPlan, describeBandwidthPlan, reportRejection, type Invocation, type PipelineDeps } from '../pipeline';
 import type { PlanStatus } from '../cen/client';
 import { evaluateGuardrails } from '../policy';
-import { validateBandwidthPlan } from '../schema';
-import { errorBody, jsonResponse, PLAN_ID_PATTERN, type ChatPlatform, type HttpRequestView } from '../sources/http';
+import { validateBandwidthPlan, type BandwidthPlanRequest } from '../schema';
+import type { ChatPlatform } from '../outcome';
+import type { EventSource } from '../sources/dispatch';
+import type { HttpRequestView } from '../sources/http-api/request';
+import { errorBody, jsonResponse } from '../sources/http-api/responses';
+import { PLAN_ID_PATTERN } from '../sources/http-api/routes';
 import type { ChatMessage, ChatParse } from './chat-message';
 import { clientTokenForConfirmation, issueConfirmationCode, verifyConfirmationCode } from './confirmation';
 import { parseDingTalkMessage } from './dingtalk/parse';
 import { verifyDingTalkRequest } from './dingtalk/verify';
 import { parseCommand } from './grammar';
-import { openChatJob, sealChatJob, type ChatJob, type ChatJobEvent } from './jobs';
+import { isChatJobEvent, openChatJob, sealChatJob, type ChatJob, type ChatJobEvent } from './jobs';
 import { openLarkRequest } from './lark/open';
 import { parseLarkMessage } from './lark/parse';
 import {
@@ -138,33 +142,52 @@ function triggerOf(message: ChatMessage): Trigger {
 async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation: Invocation, now: number): Promise<Reply> {
   const command = parseCommand(message.text);
   if (command.kind === 'help') return helpReply();
-  if (command.kind === 'invalid') return invalidCommandReply(command);
+  const purchaseAttempt = command.kind === 'create' || command.kind === 'confirm' || (command.kind === 'invalid' && command.command === 'create');
   const { config } = deps;
   if (!isAllowedUser(message, config.allowedUsers)) {
     deps.log.warn('chat user not allowed', { platform: message.platform, requester: message.userKey, command: command.kind });
-    if (command.kind === 'create' || command.kind === 'confirm') {
-      const refusal = new ProductError('NotAllowed', `${message.userKey} is not on the chat-ops allow-list (CHATOPS_ALLOWED_USERS).`);
-      await reportRejection(triggerOf(message), refusal, deps.pipeline, invocation);
+    if (purchaseAttempt) {
+      await refuse(message, new ProductError('NotAllowed', `${message.userKey} is not on the chat-ops allow-list (CHATOPS_ALLOWED_USERS).`), deps, invocation);
     }
     return notAllowedReply();
   }
   switch (command.kind) {
+    case 'invalid':
+      // A create the grammar could not read is a refused purchase attempt; other typos are not.
+      if (purchaseAttempt) await refuse(message, new ValidationError([{ path: 'text', message: command.message }]), deps, invocation);
+      return invalidCommandReply(command);
     case 'plan':
     case 'create': {
       const validation = validateBandwidthPlan(command.input);
-      if (!validation.ok) return invalidRequestReply(validation.issues);
+      if (!validation.ok) {
+        if (command.kind === 'create') await refuse(message, new ValidationError(validation.issues), deps, invocation);
+        return invalidRequestReply(validation.issues);
+      }
       const { request } = validation;
       const verdict = evaluateGuardrails(request, deps.pipeline.guardrails);
       const shownVerdict = { allowed: verdict.allowed, reasons: [...verdict.reasons, ...verdict.notes] };
-      if (command.kind === 'plan' || !verdict.allowed) return previewReply({ kind: command.kind, request, verdict: shownVerdict });
-      if (!config.confirmSecret) return errorReply(NO_CONFIRM_SECRET);
+      if (command.kind === 'plan') return previewReply({ kind: 'plan', request, verdict: shownVerdict });
+      if (!verdict.allowed) {
+        await refuse(message, new ProductError('PolicyDenied', verdict.reasons.join('; ')), deps, invocation, request);
+        return previewReply({ kind: 'create', request, verdict: shownVerdict });
+      }
+      if (!config.confirmSecret) {
+        await refuse(message, NO_CONFIRM_SECRET, deps, invocation, request);
+        return errorReply(NO_CONFIRM_SECRET);
+      }
       const code = issueConfirmationCode({ request, requester: message.userKey, now, key: config.confirmSecret });
       return previewReply({ kind: 'create', request, verdict: shownVerdict, code });
     }
     case 'confirm': {
-      if (!config.confirmSecret) return errorReply(NO_CONFIRM_SECRET);
+      if (!config.confirmSecret) {
+        await refuse(message, NO_CONFIRM_SECRET, deps, invocation);
+        return errorReply(NO_CONFIRM_SECRET);
+      }
       const check = verifyConfirmationCode(command.code, { requester: message.userKey, now, key: config.confirmSecret });
-      if (!check.ok) return confirmationRefusedReply(check.reason);
+      if (!check.ok) {
+        await refuse(message, new ProductError('InvalidParameter', `The confirmation code was refused (${check.reason}).`), deps, invocation);
+        return confirmationRefusedReply(check.reason);
+      }
       const started = await handOff({ ...jobBase(message), kind: 'confirm', code: command.code, acceptedAt: now }, deps, invocation.deadline);
       return started ?? confirmedReply(check.request);
     }
@@ -175,6 +198,14 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
       return started ?? { title: 'Looking it up', lines: [`Reading the status of ${command.id}; the answer follows here.`] };
     }
   }
+}
+
+/**
+ * A refused purchase attempt (`create`, or `confirm`) is an outcome like any other: published as
+ * `rejected` with who asked and why. Previews, `help` and `status` are not purchase attempts.
+ */
+async function refuse(message: ChatMessage, error: BandwidthPlanError, deps: ChatopsDeps, invocation: Invocation, request?: BandwidthPlanRequest): Promise<void> {
+  await reportRejection(triggerOf(message), error, deps.pipeline, invocation, { request });
 }
 
 function jobBase(message: ChatMessage) {
@@ -275,3 +306,10 @@ async function statusReply(id: string, deps: ChatopsDeps, invocation: Invocation
   if (plan.ExpiredTime) lines.push(`Expires: ${plan.ExpiredTime}`);
   return { title: 'Bandwidth plan status', lines };
 }
+
+/** The async invocation chat-ops hands its slow work to (see {@link runChatJob}). */
+export const chatJobSource: EventSource<ChatJobEvent> = {
+  name: 'chat job',
+  matches: isChatJobEvent,
+  run: (event, scope) => runChatJob(event, scope.chatops(), scope.invocation),
+};

@@ -30,6 +30,8 @@ export interface BandwidthPlanEventData {
   readonly clientToken?: string;
   readonly fcRequestId: string;
   readonly notes: readonly string[];
+  /** What arrived, when it could not be read as a request (see `Outcome.received`). */
+  readonly received?: string;
   /** Present when fields were shortened to fit the message size; a note then says which. */
   readonly truncated?: true;
 }
@@ -62,6 +64,7 @@ export function toCloudEvent(outcome: Outcome, context: CloudEventContext): Band
     ...(clientToken !== undefined && { clientToken }),
     fcRequestId: outcome.fcRequestId,
     notes: outcome.notes ?? [],
+    ...(outcome.received !== undefined && { received: outcome.received }),
   };
   return {
     specversion: '1.0',

@@ -6,6 +6,8 @@
 import type { Issue } from '../errors';
 import { derivedClientToken } from '../idempotency';
 import type { CreateCommand } from '../pipeline';
+import { runAsyncElements, type AsyncElement } from './async';
+import type { EventSource, InvocationScope } from './dispatch';
 import { findForbiddenKey, isPlainObject, parseUntrustedJson } from './json';
 
 export interface CloudEventLike {
@@ -15,13 +17,22 @@ export interface CloudEventLike {
   readonly data?: unknown;
 }
 
-export function isCloudEvent(event: unknown): event is CloudEventLike {
-  return isPlainObject(event) && typeof event.specversion === 'string' && typeof event.id === 'string' && typeof event.source === 'string';
+/**
+ * Why `value` is not a CloudEvent this function can act on, or undefined when it is one: version 1.0
+ * with a non-empty `id` and `source` (the pair that names the intent, so a redelivery buys nothing).
+ */
+export function cloudEventProblem(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return `it is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not an object`;
+  if (value.specversion === undefined) return 'it has no "specversion" (a bare data object, as a $.data transform delivers?)';
+  if (value.specversion !== '1.0') return '"specversion" must be "1.0"';
+  for (const field of ['id', 'source'] as const) {
+    if (typeof value[field] !== 'string' || value[field] === '') return `"${field}" must be a non-empty string`;
+  }
+  return undefined;
 }
 
-/** A batch delivery (`event-streaming` mode): an array whose items are all CloudEvents. */
-export function isCloudEventBatch(event: unknown): event is CloudEventLike[] {
-  return Array.isArray(event) && event.length > 0 && event.every(isCloudEvent);
+export function isCloudEvent(event: unknown): event is CloudEventLike {
+  return cloudEventProblem(event) === undefined;
 }
 
 /**
@@ -52,4 +63,39 @@ function parseData(text: string): { input: unknown; issue?: Issue } {
   } catch (error) {
     return { input: undefined, issue: { path: 'data', message: `is not valid JSON (${error instanceof Error ? error.message : 'parse error'})` } };
   }
+}
+
+/** `event-driven` delivery: one CloudEvent. */
+export const cloudEventSource: EventSource<CloudEventLike> = {
+  name: 'CloudEvent',
+  matches: isCloudEvent,
+  async run(event, scope) {
+    const [result] = await runAsyncElements([{ command: createCommandFromCloudEvent(event) }], scope);
+    return result;
+  },
+};
+
+/**
+ * `event-streaming` delivery: an array of CloudEvents. Each element is run on its own; one that is
+ * not a CloudEvent is a published rejection naming why, and never costs its neighbours their purchase.
+ */
+export const cloudEventBatchSource: EventSource<readonly unknown[]> = {
+  name: 'batch of CloudEvents',
+  matches: (event): event is readonly unknown[] => Array.isArray(event),
+  async run(events, scope) {
+    if (events.length === 0) scope.log.warn('an empty batch: nothing to do');
+    return runAsyncElements(events.map((element, index) => batchElement(element, index, scope)), scope);
+  },
+};
+
+function batchElement(element: unknown, index: number, scope: InvocationScope): AsyncElement {
+  const problem = cloudEventProblem(element);
+  if (problem === undefined) return { command: createCommandFromCloudEvent(element as CloudEventLike) };
+  return {
+    unrecognised: {
+      trigger: { kind: 'unrecognised', id: `${scope.invocation.fcRequestId}[${index}]` },
+      why: `element ${index} of the batch is not a CloudEvent: ${problem}`,
+      received: element,
+    },
+  };
 }

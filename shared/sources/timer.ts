@@ -6,6 +6,8 @@
 import type { Issue } from '../errors';
 import { derivedClientToken } from '../idempotency';
 import type { CreateCommand } from '../pipeline';
+import { runAsyncElements } from './async';
+import type { EventSource } from './dispatch';
 import { isPlainObject, parseUntrustedJson } from './json';
 
 export interface TimerEvent {
@@ -38,3 +40,12 @@ function parsePayload(payload: unknown): { input: unknown; issue?: Issue } {
     return { input: undefined, issue: { path: 'payload', message: `is not valid JSON (${error instanceof Error ? error.message : 'parse error'})` } };
   }
 }
+
+export const timerSource: EventSource<TimerEvent> = {
+  name: 'timer event',
+  matches: isTimerEvent,
+  async run(event, scope) {
+    const [result] = await runAsyncElements([{ command: createCommandFromTimer(event) }], scope);
+    return result;
+  },
+};

@@ -123,7 +123,9 @@ describe('parseCommand: invalid', () => {
     [`buy ${'x'.repeat(60)}`, `unknown command 'buy' (use help, plan, create, confirm or status)`, ALL_USAGE],
     [`${'y'.repeat(60)}`, `unknown command '${'y'.repeat(40)}…' (use help, plan, create, confirm or status)`, ALL_USAGE],
   ])('%j', (text, message, usage) => {
-    const expected = message === undefined ? { kind: 'help' } : { kind: 'invalid', message, usage };
+    // The command tried is named when the usage is its own (a refused create is a refused purchase attempt).
+    const command = Object.entries(COMMAND_USAGE).find(([, syntax]) => syntax === usage)?.[0];
+    const expected = message === undefined ? { kind: 'help' } : { kind: 'invalid', message, usage, ...(command ? { command } : {}) };
     expect(parseCommand(text)).toEqual(expected);
   });
 

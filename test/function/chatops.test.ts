@@ -302,10 +302,34 @@ describe('configuration and delivery shapes', () => {
     );
     const event = { ...httpEvent({ path: '/2023-03-30/functions/create-bandwidth-plan/invocations', body: job, sign: false }) };
 
-    const result = await h.invoke(event);
+    const result = (await h.invoke(event)) as { statusCode: number; body: string };
 
-    expect(result).toMatchObject({ job: 'confirm', outcome: 'created', replied: true });
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toMatchObject({ job: 'confirm', outcome: 'created', replied: true });
     expect(h.cen.plans).toHaveLength(1);
+  });
+
+  it('answers a job-shaped request on the invocation path as HTTP: size limit first, no job without its MAC', async () => {
+    h = await startHarness();
+    const path = '/2023-03-30/functions/create-bandwidth-plan/invocations';
+    const forged = { chatopsJob: JSON.stringify({ kind: 'status', id: 'cenbwp-1' }), mac: '0'.repeat(64) };
+    const oversize = { chatopsJob: 'x'.repeat(70_000), mac: '0'.repeat(64) };
+
+    const answers = [
+      await h.http({ path, body: forged, sign: false }),
+      await h.http({ path, body: oversize, sign: false }),
+      await h.http({ path: '/2023-03-30/functions/another-function/invocations', body: forged, sign: false }),
+      await h.http({ path, body: { Bandwidth: 10 }, sign: false }),
+    ];
+
+    expect(answers.map((answer) => [answer.status, answer.body.error?.code])).toEqual([
+      [401, 'Unauthorized'],
+      [413, 'PayloadTooLarge'],
+      [404, 'NotFound'],
+      [400, 'InvalidParameter'],
+    ]);
+    expect(h.cen.requests).toHaveLength(0);
+    expect(h.fc.invocations).toHaveLength(0);
   });
 });
 
@@ -330,3 +354,63 @@ async function reopen(env: Record<string, string | undefined>): Promise<Harness>
   await h.close();
   return startHarness({ env });
 }
+
+describe('refused purchase attempts from chat are outcomes; previews are not', () => {
+  /** One message from an allowed user (or `other`, who is not) on each platform. */
+  const send = (platform: 'slack' | 'dingtalk' | 'lark', text: string, user: 'allowed' | 'other' = 'allowed') =>
+    platform === 'slack'
+      ? slackCommand(text, h.chat.slackResponseUrl(), user === 'allowed' ? 'U0001' : 'U9999')
+      : platform === 'dingtalk'
+        ? dingtalkMessage(text, h.chat.dingtalkSessionWebhook(), user === 'allowed' ? 'staff-1' : 'staff-9')
+        : larkMessage(text, user === 'allowed' ? 'ou_alice' : 'ou_mallory');
+  const foreignCode = () => {
+    const validation = validateBandwidthPlan({ Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' });
+    if (!validation.ok) throw new Error('fixture');
+    return issueConfirmationCode({ request: validation.request, requester: 'slack:T0001/U0002', now: Date.now(), key: CHATOPS_CONFIRM_SECRET });
+  };
+  const expiredCode = (requester: string) => {
+    const validation = validateBandwidthPlan({ Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' });
+    if (!validation.ok) throw new Error('fixture');
+    return issueConfirmationCode({ request: validation.request, requester, now: Date.now() - 700_000, key: CHATOPS_CONFIRM_SECRET });
+  };
+
+  const platforms = ['slack', 'dingtalk', 'lark'] as const;
+  const refusals: readonly [string, (platform: (typeof platforms)[number]) => string, 'allowed' | 'other', string][] = [
+    ['a create the grammar cannot read', () => 'create lots China Europe', 'allowed', 'InvalidParameter'],
+    ['a create that breaks a rule', () => 'create 1 China Europe', 'allowed', 'InvalidParameter'],
+    ['a create over the guardrails', () => 'create 5000 China Europe', 'allowed', 'PolicyDenied'],
+    ['a confirm with an expired code', (platform) => `confirm ${expiredCode(CHAT_USERS[platform])}`, 'allowed', 'InvalidParameter'],
+    ['a confirm with a code issued to someone else', () => `confirm ${foreignCode()}`, 'allowed', 'InvalidParameter'],
+    ['a confirm with a made-up code', () => 'confirm abcdefghijklmnopqrstuvwxyz0123456789', 'allowed', 'InvalidParameter'],
+    ['a create by someone not on the allow-list', () => 'create 100 China Europe', 'other', 'NotAllowed'],
+    ['a confirm by someone not on the allow-list', () => 'confirm abcdefghijklmnopqrstuvwxyz0123456789', 'other', 'NotAllowed'],
+  ];
+
+  it.each(platforms.flatMap((platform) => refusals.map(([name, text, user, code]) => [platform, name, text, user, code] as const)))(
+    '%s: %s → one rejected outcome naming the requester and the reason, nothing bought',
+    async (platform, _name, text, user, code) => {
+      h = await startHarness();
+      await h.http(send(platform, text(platform), user));
+      await h.fc.idle();
+
+      expect(h.cen.requests).toHaveLength(0);
+      expect(h.mns.messages).toHaveLength(1);
+      const event = JSON.parse(h.mns.messages[0]!.body);
+      expect(event.type).toBe('cen.bandwidthplan.rejected');
+      expect(event.data).toMatchObject({ outcome: 'rejected', trigger: { kind: platform }, error: { code } });
+      expect(event.data.requester).toMatch(new RegExp(`^${platform}:`));
+    },
+  );
+
+  it.each(platforms.flatMap((platform) => ['help', 'plan 100 China Europe', 'plan 1 China Europe', 'plan 5000 China Europe', 'status cenbwp-abc', 'hello there'].map((text) => [platform, text] as const)))(
+    '%s: "%s" publishes nothing',
+    async (platform, text) => {
+      h = await startHarness();
+      await h.http(send(platform, text));
+      await h.fc.idle();
+
+      expect(h.mns.messages).toHaveLength(0);
+      expect(h.cen.requests.filter((request) => request.action === 'CreateCenBandwidthPackage')).toHaveLength(0);
+    },
+  );
+});

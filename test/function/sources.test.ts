@@ -1,23 +1,22 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { derivedClientToken, freshClientToken } from '../../shared/idempotency';
-import { createCommandFromCloudEvent, isCloudEvent, isCloudEventBatch } from '../../shared/sources/eventbridge';
-import {
-  createCommandFromHttp,
-  isHttpEvent,
-  MAX_BODY_BYTES,
-  readHttpEvent,
-  routeHttpRequest,
-  type HttpRequestView,
-} from '../../shared/sources/http';
+import { chatJobSource } from '../../shared/chatops/service';
+import { decodeEvent, sourceFor } from '../../shared/sources/dispatch';
+import { cloudEventBatchSource, cloudEventProblem, cloudEventSource, createCommandFromCloudEvent } from '../../shared/sources/eventbridge';
+import { createCommandFromHttp } from '../../shared/sources/http-api/create';
+import { isHttpEvent, MAX_BODY_BYTES, readHttpEvent, type HttpRequestView } from '../../shared/sources/http-api/request';
+import { matchRoute } from '../../shared/sources/http-api/routes';
+import { createHttpSource } from '../../shared/sources/http-api/serve';
 import { parseUntrustedJson } from '../../shared/sources/json';
-import { createCommandFromTimer, isTimerEvent } from '../../shared/sources/timer';
-import { verifyWebhook, webhookSignature } from '../../shared/sources/webhook-auth';
+import { createCommandFromTimer, timerSource } from '../../shared/sources/timer';
+import { verifyWebhook, webhookSignature } from '../../shared/sources/http-api/webhook-auth';
 
 const view = (overrides: Partial<HttpRequestView> = {}): HttpRequestView => ({
   method: 'POST',
   path: '/bandwidth-plans',
   headers: {},
+  repeatedHeaders: [],
   query: {},
   rawBody: Buffer.from('{}'),
   ...overrides,
@@ -43,7 +42,8 @@ describe('webhook signature', () => {
     ['a timestamp 301 s old', [secret], String(now - 301), webhookSignature(secret, String(now - 301), body), { ok: false, reason: 'stale' }],
     ['a timestamp 301 s ahead', [secret], String(now + 301), webhookSignature(secret, String(now + 301), body), { ok: false, reason: 'stale' }],
     ['a timestamp 300 s old', [secret], String(now - 300), webhookSignature(secret, String(now - 300), body), { ok: true }],
-    ['a non-numeric timestamp', [secret], 'yesterday', webhookSignature(secret, 'yesterday', body), { ok: false, reason: 'stale' }],
+    ['a non-numeric timestamp', [secret], 'yesterday', webhookSignature(secret, 'yesterday', body), { ok: false, reason: 'bad-timestamp' }],
+    ['a repeated timestamp header (comma-joined)', [secret], `${now},${now}`, webhookSignature(secret, `${now},${now}`, body), { ok: false, reason: 'bad-timestamp' }],
     ['another secret', [secret], String(now), webhookSignature('other-secret-123', String(now), body), { ok: false, reason: 'bad-signature' }],
     ['a signature over another body', [secret], String(now), webhookSignature(secret, String(now), '{"Bandwidth":3}'), { ok: false, reason: 'bad-signature' }],
     ['a truncated signature', [secret], String(now), webhookSignature(secret, String(now), body).slice(0, 20), { ok: false, reason: 'bad-signature' }],
@@ -102,7 +102,7 @@ describe('HTTP trigger events', () => {
     ['POST', '/chatops/lark', { name: 'chatops', platform: 'lark' }],
     ['POST', '/chatops/dingtalk', { name: 'chatops', platform: 'dingtalk' }],
   ])('routes %s %s', (method, path, expected) => {
-    expect(routeHttpRequest(view({ method, path: path.length > 1 ? path.replace(/\/$/, '') : path }))).toEqual(expected);
+    expect(matchRoute(method, path.length > 1 ? path.replace(/\/$/, '') : path)).toEqual(expected);
   });
 
   it.each([
@@ -112,8 +112,9 @@ describe('HTTP trigger events', () => {
     ['POST', '/plans', 404],
     ['POST', '/chatops/teams', 404],
     ['GET', '/', 404],
+    ['GET', '/2023-03-30/functions/create-bandwidth-plan/invocations', 405],
   ])('answers %s %s with %i', (method, path, status) => {
-    expect(() => routeHttpRequest(view({ method, path }))).toThrow(expect.objectContaining({ status }));
+    expect(() => matchRoute(method, path)).toThrow(expect.objectContaining({ status }));
   });
 });
 
@@ -167,15 +168,43 @@ describe('ClientToken precedence', () => {
   });
 });
 
-describe('async event shapes', () => {
+describe('event shapes: exactly one source claims each event, or none does', () => {
+  const sources = [createHttpSource({ openApiDocument: () => undefined }), chatJobSource, cloudEventBatchSource, cloudEventSource, timerSource];
+  const claimedBy = (event: unknown) => {
+    const found = sourceFor(sources, decodeEvent(Buffer.from(JSON.stringify(event))));
+    return 'source' in found ? found.source.name : `unrecognised: ${found.unrecognised}`;
+  };
+
   it.each([
-    [{ specversion: '1.0', id: 'a', source: 's' }, 'cloudevent'],
-    [[{ specversion: '1.0', id: 'a', source: 's' }, { specversion: '1.0', id: 'b', source: 's' }], 'batch'],
-    [{ triggerTime: 't', triggerName: 'n', payload: '{}' }, 'timer'],
-    [[], 'none'],
-    [{ id: 'a' }, 'none'],
-  ])('recognises %j as %s', (event, kind) => {
-    expect(isCloudEvent(event) ? 'cloudevent' : isCloudEventBatch(event) ? 'batch' : isTimerEvent(event) ? 'timer' : 'none').toBe(kind);
+    [{ specversion: '1.0', id: 'a', source: 's' }, 'CloudEvent'],
+    [[{ specversion: '1.0', id: 'a', source: 's' }, { id: 'b' }], 'batch of CloudEvents'],
+    [[], 'batch of CloudEvents'],
+    [{ triggerTime: 't', triggerName: 'n', payload: '{}' }, 'timer event'],
+    [{ chatopsJob: '{}', mac: 'x' }, 'chat job'],
+    [{ version: 'v1', rawPath: '/bandwidth-plans', requestContext: {} }, 'HTTP request'],
+    [{ id: 'a' }, 'unrecognised: it is not an HTTP request, a CloudEvent, a batch of CloudEvents or a timer event'],
+    [{ Bandwidth: 10, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' }, 'unrecognised: it is not an HTTP request, a CloudEvent, a batch of CloudEvents or a timer event'],
+    [{ specversion: '1.0', id: 'a', source: 's', triggerTime: 't', triggerName: 'n' }, 'unrecognised: it has the shape of more than one event (CloudEvent, timer event)'],
+    [null, 'unrecognised: it is not an HTTP request, a CloudEvent, a batch of CloudEvents or a timer event'],
+  ])('%j → %s', (event, expected) => {
+    expect(claimedBy(event)).toBe(expected);
+  });
+
+  it('does not guess at bytes that are not JSON', () => {
+    expect(sourceFor(sources, decodeEvent(Buffer.from('not json')))).toEqual({ unrecognised: 'it is not JSON' });
+  });
+
+  it.each([
+    [{ specversion: '1.0', id: 'a', source: 's' }, undefined],
+    [{ id: 'a', source: 's', Bandwidth: 2 }, 'it has no "specversion" (a bare data object, as a $.data transform delivers?)'],
+    [{ specversion: '0.3', id: 'a', source: 's' }, '"specversion" must be "1.0"'],
+    [{ specversion: '1.0', id: '', source: 's' }, '"id" must be a non-empty string'],
+    [{ specversion: '1.0', id: 'a', source: 7 }, '"source" must be a non-empty string'],
+    [null, 'it is null, not an object'],
+    ['text', 'it is a string, not an object'],
+    [[1], 'it is an array, not an object'],
+  ])('says why %j is not a CloudEvent', (value, problem) => {
+    expect(cloudEventProblem(value)).toBe(problem);
   });
 
   it('turns an unparseable timer payload into a reported issue, not a throw', () => {

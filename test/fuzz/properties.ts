@@ -40,6 +40,8 @@ export interface EntryPoint<Input = any> {
 }
 
 const HEX48 = /^[0-9a-f]{48}$/;
+/** README: an Idempotency-Key is 1–128 printable ASCII characters, no space, no comma. */
+const IDEMPOTENCY_KEY = /^[!-+\--~]{1,128}$/;
 
 
 /* ------------------------------------------------------------------ HTTP API ------------------ */
@@ -164,6 +166,13 @@ export const httpCreate: EntryPoint<ApiCreateInput> = {
       assertNothingCalled(delta);
       return '401 Unauthorized';
     }
+    if (input.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
+      assert.deepEqual([answer.status, answer.body.error.code, answer.body.error.issues?.[0]?.path], [400, 'InvalidParameter', 'header.idempotency-key']);
+      assertNothingCalled(delta);
+      assert.equal(delta.messages.length, 1, 'a refused purchase attempt is published');
+      assert.equal(JSON.parse(delta.messages[0]!.body).data.outcome, 'rejected');
+      return '400 Idempotency-Key';
+    }
     const valid = input.body.kind === 'valid' && (input.transport === 'raw' || input.transport === 'base64');
     if (!valid) {
       assert.equal(answer.status, 400, `bad input answered ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}`);
@@ -209,6 +218,10 @@ export const httpDryRun: EntryPoint<ApiCreateInput> = {
     if (input.auth !== 'signed') {
       assert.equal(answer.status, 401);
       return '401 Unauthorized';
+    }
+    if (input.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(input.idempotencyKey)) {
+      assert.deepEqual([answer.status, answer.body.error.code], [400, 'InvalidParameter']);
+      return '400 Idempotency-Key';
     }
     if (!(input.body.kind === 'valid' && (input.transport === 'raw' || input.transport === 'base64'))) {
       assert.equal(answer.status, 400);
@@ -387,6 +400,17 @@ function checkAsyncResult(
   return `${result.outcome} (${purchase.kind === 'new' ? 'bought' : 'replayed'})`;
 }
 
+/** A CloudEvent names its intent by a non-empty `source` and `id`; without them it is not one. */
+const identifies = (source: string, id: string): boolean => source !== '' && id !== '';
+
+/** An element that is not a CloudEvent: a published rejection that carries what arrived, and no purchase. */
+function checkUnrecognised(result: AsyncResult, delta: Pick<Delta, 'creates'>, published: { outcome: string; trigger: { kind: string }; received?: string }): string {
+  assert.deepEqual([result.outcome, result.error?.code, result.notification?.delivered], ['rejected', 'UnknownEvent', true]);
+  assert.equal(delta.creates.length, 0, 'CEN was called for an element that is not a CloudEvent');
+  assert.deepEqual([published.outcome, published.trigger.kind, typeof published.received], ['rejected', 'unrecognised', 'string']);
+  return 'rejected UnknownEvent (not a CloudEvent)';
+}
+
 /** Runs an async event: it must return (a thrown error would make FC retry bad input forever). */
 async function invokeAsync(h: Harness, event: unknown): Promise<unknown> {
   try {
@@ -407,15 +431,20 @@ export const eventBridgeSingle: EntryPoint<{ kind: 'event'; event: CloudEventInp
     if (input.kind === 'garbage') {
       const { result, delta } = await session.observe(h, () => invokeAsync(h, input.garbage.body));
       assertNothingCalled(delta);
-      assert.equal((result as AsyncResult | undefined)?.outcome, 'rejected', `unexpected ${JSON.stringify(result)?.slice(0, 200)}`);
-      return `rejected ${(result as AsyncResult).error?.code}`;
+      // An array is a batch: one rejection per element (none for an empty one); anything else is one element.
+      const results = Array.isArray(result) ? (result as AsyncResult[]) : [result as AsyncResult];
+      for (const each of results) assert.equal(each?.outcome, 'rejected', `unexpected ${JSON.stringify(result)?.slice(0, 200)}`);
+      assert.equal(delta.messages.length, results.length, 'every element leaves exactly one published outcome');
+      return Array.isArray(result) ? `batch of ${results.length} rejected` : `rejected ${(result as AsyncResult).error?.code}`;
     }
     const { source, id, data } = input.event;
     const { result, delta } = await session.observe(h, () => invokeAsync(h, cloudEvent(id, dataOf(data), source)));
+    assert.equal(delta.messages.length, 1);
+    const published = JSON.parse(delta.messages[0]!.body).data;
+    if (!identifies(source, id)) return checkUnrecognised(result as AsyncResult, delta, published);
     assert.ok(delta.creates.length <= 1);
     const label = checkAsyncResult(session, h, result as AsyncResult, data, ['eventbridge', source, id], delta.creates[0], delta.plansAdded);
-    assert.equal(delta.messages.length, 1);
-    assert.equal(JSON.parse(delta.messages[0]!.body).data.trigger.id, `${source}/${id}`);
+    assert.equal(published.trigger.id, `${source}/${id}`);
     return label;
   },
 };
@@ -436,19 +465,22 @@ export const eventBridgeBatch: EntryPoint<CloudEventInput[]> = {
     // the batch (nor earlier in it) is the one plan that event bought.
     let creates = 0;
     const known = new Set(h.cen.plans.slice(0, h.cen.plans.length - delta.plansAdded).map((plan) => plan.id));
+    const published = delta.messages.map((message) => JSON.parse(message.body).data);
+    assert.equal(published.length, events.length, 'every element leaves exactly one published outcome');
     const labels = events.map((event, index) => {
+      if (!identifies(event.source, event.id)) {
+        assert.match(published[index].trigger.id, new RegExp(`\\[${index}\\]$`));
+        return checkUnrecognised(results[index]!, { creates: [] }, published[index]);
+      }
       const create = event.data.kind === 'valid' ? delta.creates[creates++] : undefined;
       const planId = results[index]!.CenBandwidthPackageId;
       const bought = planId !== undefined && !known.has(planId) ? 1 : 0;
       if (planId !== undefined) known.add(planId);
+      assert.equal(published[index].trigger.id, `${event.source}/${event.id}`);
       return checkAsyncResult(session, h, results[index]!, event.data, ['eventbridge', event.source, event.id], create, bought);
     });
     assert.equal(creates, delta.creates.length);
     assert.equal(known.size, h.cen.plans.length, 'every plan bought is named by its event');
-    assert.deepEqual(
-      delta.messages.map((message) => JSON.parse(message.body).data.trigger.id),
-      events.map((event) => `${event.source}/${event.id}`),
-    );
     // The summary counts the batches by size and, alongside, the outcome of every event in them.
     for (const label of labels) session.count(`  event: ${label}`);
     return `batch of ${events.length}`;

@@ -294,7 +294,7 @@ describe('constant-time comparison of every signature', () => {
     const hashing = files.filter(({ text }) => /\bcreate(Hmac|Hash)\(/.test(text)).map(({ name }) => name);
     const verifying = hashing.filter((name) => !(name in SIGN_OR_DERIVE_ONLY) || name === 'shared/chatops/lark/verify.ts');
     expect(verifying).toEqual(
-      expect.arrayContaining(['shared/sources/webhook-auth.ts', 'shared/chatops/slack/verify.ts', 'shared/chatops/dingtalk/verify.ts', 'shared/chatops/jobs.ts', 'shared/chatops/confirmation.ts']),
+      expect.arrayContaining(['shared/sources/http-api/webhook-auth.ts', 'shared/chatops/slack/verify.ts', 'shared/chatops/dingtalk/verify.ts', 'shared/chatops/jobs.ts', 'shared/chatops/confirmation.ts']),
     );
     const constantTime = (name: string) => /\btimingSafeEqual(Text)?\(/.test(files.find((file) => file.name === name)!.text);
     expect(verifying.filter((name) => !constantTime(name))).toEqual([]);

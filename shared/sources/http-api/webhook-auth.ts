@@ -14,25 +14,29 @@
  *   X-Webhook-Signature: v2=<hex HMAC-SHA256(secret,
  *     "<timestamp>.<METHOD>.<path>.<query>.<Idempotency-Key>.<raw body>")>
  *
- * where `query` is the query parameters percent-encoded and sorted (`a=1&b=2`, empty if none) and
- * `Idempotency-Key` is empty if absent. Which form a request needs follows from its shape alone, so a
- * signature made for one form never verifies as the other.
+ * where `query` is the query parameters as `name=value` (both RFC 3986-encoded) sorted by name and
+ * joined with `&` (`dryRun=true`; empty if none), and `Idempotency-Key` is empty if absent. Which form
+ * a request needs follows from its shape alone, so a signature made for one form never verifies as
+ * the other. {@link webhookSignedText} builds the one canonical string: the verifier, `local/` and
+ * the README's one-liners use it or match it.
  */
 import { createHmac } from 'node:crypto';
-import { canonicalQueryString } from '../signer/acs3';
-import { timingSafeEqualText } from '../signer/constant-time';
+import { ProductError } from '../../errors';
+import { canonicalQueryString } from '../../signer/acs3';
+import { timingSafeEqualText } from '../../signer/constant-time';
 
 export const WEBHOOK_WINDOW_SECONDS = 300;
 
 export type WebhookVerdict =
   | { readonly ok: true }
-  | { readonly ok: false; readonly reason: 'not-configured' | 'missing-signature' | 'stale' | 'bad-signature' };
+  | { readonly ok: false; readonly reason: 'not-configured' | 'missing-signature' | 'bad-timestamp' | 'stale' | 'bad-signature' };
 
 /** The parts of a request, besides its body, that a v2 signature covers. */
 export interface SignedRequestLine {
   readonly method: string;
   readonly path: string;
-  readonly query: Readonly<Record<string, string>>;
+  /** As delivered; a value that is not text is signed as its string form (and then refused as input). */
+  readonly query: Readonly<Record<string, unknown>>;
   readonly idempotencyKey?: string | undefined;
 }
 
@@ -44,12 +48,22 @@ export function needsRequestLineSignature(line: SignedRequestLine): boolean {
   return line.method.toUpperCase() !== 'POST' || Object.keys(line.query).length > 0 || Boolean(line.idempotencyKey);
 }
 
+/**
+ * What is signed before the raw body, and under which version: `<timestamp>.` (v1), or
+ * `<timestamp>.<METHOD>.<path>.<query>.<Idempotency-Key>.` (v2). The query is sorted by parameter
+ * name — not by the joined `name=value` strings, which order differently when one name is a prefix of
+ * another (`a-=1` sorts before `a=1`).
+ */
+export function webhookSignedText(timestamp: string, line: SignedRequestLine = PLAIN_CREATE): { version: 'v1' | 'v2'; prefix: string } {
+  if (!needsRequestLineSignature(line)) return { version: 'v1', prefix: `${timestamp}.` };
+  const query = canonicalQueryString(Object.fromEntries(Object.entries(line.query).map(([name, value]) => [name, String(value)])));
+  return { version: 'v2', prefix: `${[timestamp, line.method.toUpperCase(), line.path, query, line.idempotencyKey ?? ''].join('.')}.` };
+}
+
 /** The signature header value a request needs: v1 for a plain create, v2 for everything else. */
 export function webhookSignature(secret: string, timestamp: string, rawBody: Uint8Array | string, line: SignedRequestLine = PLAIN_CREATE): string {
-  const hmac = createHmac('sha256', secret).update(`${timestamp}.`);
-  if (!needsRequestLineSignature(line)) return `v1=${hmac.update(rawBody).digest('hex')}`;
-  const head = [line.method.toUpperCase(), line.path, canonicalQueryString(line.query), line.idempotencyKey ?? ''].join('.');
-  return `v2=${hmac.update(`${head}.`).update(rawBody).digest('hex')}`;
+  const { version, prefix } = webhookSignedText(timestamp, line);
+  return `${version}=${createHmac('sha256', secret).update(prefix).update(rawBody).digest('hex')}`;
 }
 
 export function verifyWebhook(
@@ -62,13 +76,43 @@ export function verifyWebhook(
   if (secrets.length === 0) return { ok: false, reason: 'not-configured' };
   const { timestamp, signature } = headers;
   if (!timestamp || !signature) return { ok: false, reason: 'missing-signature' };
-  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > WEBHOOK_WINDOW_SECONDS) {
-    return { ok: false, reason: 'stale' };
-  }
+  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'bad-timestamp' };
+  if (Math.abs(nowSeconds - Number(timestamp)) > WEBHOOK_WINDOW_SECONDS) return { ok: false, reason: 'stale' };
   // Check every secret (no early exit), so timing does not reveal which one matched.
   let matched = false;
   for (const secret of secrets) {
     if (timingSafeEqualText(signature, webhookSignature(secret, timestamp, rawBody, line))) matched = true;
   }
   return matched ? { ok: true } : { ok: false, reason: 'bad-signature' };
+}
+
+const REFUSALS = {
+  'not-configured': 'The HTTP API is disabled: no WEBHOOK_SECRET is configured.',
+  'missing-signature': 'Sign the request: X-Webhook-Timestamp and X-Webhook-Signature are required.',
+  'bad-timestamp': 'X-Webhook-Timestamp must be the time in whole seconds since 1970 (UTC), given once.',
+  stale: `X-Webhook-Timestamp is not within ${WEBHOOK_WINDOW_SECONDS} seconds of now.`,
+} as const;
+
+/** Refuses (401) any API request that is not signed with a configured webhook secret. */
+export function authenticateApiRequest(
+  request: { readonly rawBody: Uint8Array; readonly headers: Readonly<Record<string, string>> } & Omit<SignedRequestLine, 'idempotencyKey'>,
+  secrets: readonly string[],
+  nowSeconds: number,
+): void {
+  const line = { method: request.method, path: request.path, query: request.query, idempotencyKey: request.headers['idempotency-key'] };
+  const verdict = verifyWebhook(
+    { timestamp: request.headers['x-webhook-timestamp'], signature: request.headers['x-webhook-signature'] },
+    request.rawBody,
+    secrets,
+    nowSeconds,
+    line,
+  );
+  if (verdict.ok) return;
+  const message =
+    verdict.reason !== 'bad-signature'
+      ? REFUSALS[verdict.reason]
+      : needsRequestLineSignature(line)
+        ? 'X-Webhook-Signature does not match. Dry runs, status reads and requests with a query string or an Idempotency-Key need a v2 signature over the method, path, query and key too (see README).'
+        : 'X-Webhook-Signature does not match.';
+  throw new ProductError('Unauthorized', message);
 }

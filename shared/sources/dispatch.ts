@@ -1,0 +1,60 @@
+/**
+ * Which source an FC event belongs to: an ordered table of `{name, matches, run}`. The matchers are
+ * mutually exclusive by construction (an HTTP event has `rawPath`, a chat job `chatopsJob`, a batch is
+ * an array, …), and the table checks it: an event that more than one claims, or that none claims, is
+ * not guessed at — it is an unrecognised element, published as a rejection (see `async.ts`).
+ */
+import type { ChatopsDeps } from '../chatops/service';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { Invocation, PipelineDeps } from '../pipeline';
+import type { Clock } from '../retry';
+
+/** What one invocation works with, whichever source it is. */
+export interface InvocationScope {
+  readonly invocation: Invocation;
+  readonly log: Logger;
+  readonly clock: Clock;
+  /** This function's name (FC context), e.g. for its own InvokeFunction calls. */
+  readonly functionName: string;
+  /** The instance's configuration; throws its ConfigurationError when it is misconfigured. */
+  config(): Config;
+  /** The pipeline's dependencies for this invocation (throws like {@link config}). */
+  pipeline(): PipelineDeps;
+  /** Chat-ops' dependencies for this invocation (throws like {@link config}). */
+  chatops(): ChatopsDeps;
+}
+
+export interface EventSource<Event = unknown> {
+  readonly name: string;
+  matches(event: unknown): event is Event;
+  run(event: Event, scope: InvocationScope): Promise<unknown>;
+}
+
+/** What the FC event decoded to: JSON, or text that is not JSON. */
+export type DecodedEvent = { readonly json: true; readonly value: unknown } | { readonly json: false; readonly text: string };
+
+/**
+ * FC passes the event as a Buffer; tests and local runs may pass a string or an object. The envelope
+ * is FC's own, so it is parsed as is: a prototype key somewhere inside must not make the whole event
+ * unrecognisable (its outcome would be lost). Each source checks the parts that become input — the
+ * HTTP body, CloudEvent `data`, the timer payload, chat bodies — and rejects prototype keys there.
+ */
+export function decodeEvent(event: unknown): DecodedEvent {
+  const text = Buffer.isBuffer(event) ? event.toString('utf8') : typeof event === 'string' ? event : undefined;
+  if (text === undefined) return { json: true, value: event };
+  try {
+    return { json: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { json: false, text };
+  }
+}
+
+/** The one source that claims `event`, or why none can. */
+export function sourceFor(sources: readonly EventSource[], event: DecodedEvent): { source: EventSource } | { unrecognised: string } {
+  if (!event.json) return { unrecognised: 'it is not JSON' };
+  const claimed = sources.filter((source) => source.matches(event.value));
+  if (claimed.length === 1) return { source: claimed[0]! };
+  if (claimed.length > 1) return { unrecognised: `it has the shape of more than one event (${claimed.map((source) => source.name).join(', ')})` };
+  return { unrecognised: 'it is not an HTTP request, a CloudEvent, a batch of CloudEvents or a timer event' };
+}

@@ -1,0 +1,211 @@
+/**
+ * The HTTP surface, written down once: every route, its method, its path parameters, the query
+ * parameters and headers it understands. Anything else that reaches a route — an unknown query
+ * parameter, another spelling of `dryRun`, a repeated key, a header that would change the request's
+ * meaning — is refused with a 400 naming it. `docs/openapi.json` is generated from this table and
+ * the request schema (`npm run openapi`), and a test keeps the two equal.
+ */
+import * as z from 'zod/mini';
+import type { Issue } from '../../errors';
+import { ProductError } from '../../errors';
+import { CHAT_PLATFORMS, type ChatPlatform } from '../../outcome';
+import { closestName } from '../../suggest';
+
+/** A bandwidth plan id as CEN issues them. */
+export const PLAN_ID_PATTERN = /^cenbwp-[a-z0-9]{1,64}$/;
+export const PLAN_ID_RULE = 'must be a plan id: cenbwp- followed by 1 to 64 lower-case letters and digits';
+
+/** Idempotency-Key: printable ASCII, no space and no comma (a repeated header arrives comma-joined). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x2b\x2d-\x7e]{1,128}$/;
+export const IDEMPOTENCY_KEY_RULE = 'must be 1 to 128 printable ASCII characters without spaces or commas';
+
+const noQuery = z.strictObject({});
+
+/** How a route's caller proves who it is. */
+export type RouteAuth =
+  /** X-Webhook-Timestamp + X-Webhook-Signature (README "HTTP API"). */
+  | 'webhook'
+  /** The chat platform's own signature (Slack v0, DingTalk sign, Lark). */
+  | 'platform'
+  /** A chat job MAC'd with CHATOPS_CONFIRM_SECRET. */
+  | 'job-mac'
+  | 'none';
+
+export interface RouteDefinition {
+  readonly name: string;
+  readonly method: 'GET' | 'POST';
+  /** OpenAPI path template: `{id}` is one path segment. */
+  readonly path: string;
+  readonly summary: string;
+  readonly auth: RouteAuth;
+  /** The query parameters understood (a strict object of optional strings). */
+  readonly query: z.ZodMiniObject;
+  /** Header names (lower case) that change the request's meaning; every other header is ignored. */
+  readonly headers: readonly string[];
+  /** Not for callers: FC's own delivery of this function's InvokeFunction calls. */
+  readonly internal?: true;
+}
+
+export const ROUTES = {
+  create: {
+    name: 'create',
+    method: 'POST',
+    path: '/bandwidth-plans',
+    summary: 'Buy a bandwidth plan (CreateCenBandwidthPackage), or preview it with dryRun=true',
+    auth: 'webhook',
+    query: z.strictObject({ dryRun: z.optional(z.enum(['true', 'false'])) }),
+    headers: ['x-webhook-timestamp', 'x-webhook-signature', 'idempotency-key', 'content-encoding'],
+  },
+  status: {
+    name: 'status',
+    method: 'GET',
+    path: '/bandwidth-plans/{id}',
+    summary: "A plan's status (DescribeCenBandwidthPackages)",
+    auth: 'webhook',
+    query: noQuery,
+    headers: ['x-webhook-timestamp', 'x-webhook-signature', 'content-encoding'],
+  },
+  chatops: {
+    name: 'chatops',
+    method: 'POST',
+    path: '/chatops/{platform}',
+    summary: 'Chat-ops commands from DingTalk, Slack and Lark',
+    auth: 'platform',
+    query: noQuery,
+    headers: ['content-encoding'],
+  },
+  openapi: {
+    name: 'openapi',
+    method: 'GET',
+    path: '/openapi.json',
+    summary: 'This document',
+    auth: 'none',
+    query: noQuery,
+    headers: [],
+  },
+  invocation: {
+    name: 'invocation',
+    method: 'POST',
+    path: '/2023-03-30/functions/{functionName}/invocations',
+    summary: "FC's delivery of this function's own asynchronous InvokeFunction call in HTTP shape: a MAC'd chat job, nothing else",
+    auth: 'job-mac',
+    query: z.strictObject({ qualifier: z.optional(z.string()) }),
+    headers: ['content-encoding'],
+    internal: true,
+  },
+} as const satisfies Record<string, RouteDefinition>;
+
+export type RouteName = keyof typeof ROUTES;
+
+export type Route =
+  | { readonly name: 'create' }
+  | { readonly name: 'status'; readonly id: string }
+  | { readonly name: 'chatops'; readonly platform: ChatPlatform }
+  | { readonly name: 'openapi' }
+  | { readonly name: 'invocation'; readonly functionName: string };
+
+/** 405, carrying the method the path does accept (sent back in `Allow`). */
+export class MethodNotAllowedError extends ProductError {
+  override readonly name = 'MethodNotAllowedError';
+  readonly allow: string;
+  constructor(method: string, path: string, allow: string) {
+    super('MethodNotAllowed', `${method} is not allowed on ${path}; use ${allow}`);
+    this.allow = allow;
+  }
+}
+
+const SEGMENT = '([^/]+)';
+const MATCHERS = (Object.values(ROUTES) as readonly RouteDefinition[]).map((route) => ({
+  route,
+  pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, SEGMENT)}$`),
+}));
+
+/** The route a decoded path (no trailing slash) names; 404 for none, 405 for a known path with another method. */
+export function matchRoute(method: string, path: string): Route {
+  for (const { route, pattern } of MATCHERS) {
+    const match = pattern.exec(path);
+    if (!match) continue;
+    if (method !== route.method) throw new MethodNotAllowedError(method, path, route.method);
+    return routeOf(route.name as RouteName, match[1], path);
+  }
+  throw new ProductError('NotFound', `No route for ${path}`);
+}
+
+function routeOf(name: RouteName, parameter: string | undefined, path: string): Route {
+  switch (name) {
+    case 'create':
+    case 'openapi':
+      return { name };
+    case 'status':
+      // The id is checked after authentication, so a caller without the secret learns nothing.
+      return { name, id: parameter! };
+    case 'chatops':
+      if (!(CHAT_PLATFORMS as readonly string[]).includes(parameter!)) throw new ProductError('NotFound', `No route for ${path}`);
+      return { name, platform: parameter as ChatPlatform };
+    case 'invocation':
+      return { name, functionName: parameter! };
+  }
+}
+
+/** What the request carries besides its body and path, as FC delivered it. */
+export interface RequestSurface {
+  readonly method: string;
+  /** Query parameters; FC joins a repeated key's values with commas. Non-strings are kept to be refused. */
+  readonly query: Readonly<Record<string, unknown>>;
+  /** Header names lower-cased; names FC delivered more than once (in different cases) are listed apart. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly repeatedHeaders: readonly string[];
+}
+
+/**
+ * Every issue with the query string and headers of a request to `name`: each parameter not in the
+ * route's table, each value not exactly as documented, each repeated key, each header that would
+ * change the meaning in a way this function does not understand. Empty when the request is exact.
+ */
+export function surfaceIssues(name: RouteName, request: RequestSurface): Issue[] {
+  const route: RouteDefinition = ROUTES[name];
+  const issues: Issue[] = [];
+  const known = Object.keys(route.query.def.shape);
+  const where = `${route.method} ${route.path}`;
+  for (const [key, value] of Object.entries(request.query)) {
+    if (!known.includes(key)) {
+      const near = closestName(key, known);
+      const takes = known.length === 0 ? 'it takes none' : `it takes ${known.join(', ')}`;
+      issues.push({ path: `query.${key}`, message: `is not a query parameter of ${where} (${near ? `did you mean ${near}? ` : ''}${takes})` });
+      continue;
+    }
+    if (typeof value !== 'string') {
+      issues.push({ path: `query.${key}`, message: 'must be given once, as text' });
+      continue;
+    }
+    const field = (route.query.def.shape as Record<string, z.ZodMiniType>)[key]!;
+    if (z.safeParse(field, value).success) continue;
+    issues.push({ path: `query.${key}`, message: valueRule(field, value) });
+  }
+  for (const name of request.repeatedHeaders) issues.push({ path: `header.${name}`, message: 'must be given once' });
+  const idempotencyKey = request.headers['idempotency-key'];
+  if (idempotencyKey !== undefined) {
+    if (!(route.headers as readonly string[]).includes('idempotency-key')) {
+      issues.push({ path: 'header.idempotency-key', message: `is not accepted by ${where} (only by POST /bandwidth-plans)` });
+    } else if (!IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
+      issues.push({ path: 'header.idempotency-key', message: IDEMPOTENCY_KEY_RULE });
+    }
+  }
+  const encoding = request.headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    issues.push({ path: 'header.content-encoding', message: 'must be absent: send the body uncompressed' });
+  }
+  return issues;
+}
+
+/** The rule a query value broke, e.g. `must be exactly "true" or "false"`. */
+function valueRule(field: z.ZodMiniType, value: string): string {
+  const options = enumOptions(field);
+  const rule = options ? `must be exactly ${options.map((option) => `"${option}"`).join(' or ')}` : 'is not valid';
+  return value.includes(',') ? `${rule} (it appears more than once, or contains a comma)` : rule;
+}
+
+function enumOptions(field: z.ZodMiniType): readonly string[] | undefined {
+  const inner = field instanceof z.ZodMiniOptional ? field.def.innerType : field;
+  return inner instanceof z.ZodMiniEnum ? (inner.options as readonly string[]) : undefined;
+}

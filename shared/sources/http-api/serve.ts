@@ -1,0 +1,157 @@
+/**
+ * The HTTP trigger: every request is answered as HTTP, in this order — the size limit, the route
+ * (404/405), the caller's proof (401), then the exact surface (400): a query parameter, value or
+ * header that is not documented is refused by name, never ignored. On `POST /bandwidth-plans` every
+ * refusal of an authenticated request that is not an exact dry run is a refused purchase attempt, and
+ * published as a `rejected` outcome. Nothing is thrown on this path, except by a MAC'd chat job (FC's
+ * own delivery of this function's InvokeFunction call), which must be retried like any async event.
+ */
+import { handleChatRequest, runChatJob } from '../../chatops/service';
+import { isChatJobEvent } from '../../chatops/jobs';
+import { asBandwidthPlanError, ProductError, ValidationError, describeIssues, type BandwidthPlanError } from '../../errors';
+import type { FcHttpEvent, FcHttpResponse } from '../../fc';
+import {
+  createBandwidthPlan,
+  describeBandwidthPlan,
+  reportRejection,
+  type Completed,
+  type NotificationReport,
+  type Preview,
+} from '../../pipeline';
+import type { EventSource, InvocationScope } from '../dispatch';
+import { isPlainObject, parseUntrustedJson } from '../json';
+import { createCommandFromHttp, httpTrigger, isDryRun } from './create';
+import { isHttpEvent, readHttpEvent, type HttpRequestView } from './request';
+import { errorResponse, jsonResponse } from './responses';
+import { matchRoute, PLAN_ID_PATTERN, PLAN_ID_RULE, surfaceIssues, type RouteName } from './routes';
+import { authenticateApiRequest } from './webhook-auth';
+
+export interface HttpSourceOptions {
+  /** The OpenAPI document shipped beside the bundle, read when first asked for; undefined if absent. */
+  readonly openApiDocument: () => string | undefined;
+}
+
+export function createHttpSource(options: HttpSourceOptions): EventSource<FcHttpEvent> {
+  return { name: 'HTTP request', matches: isHttpEvent, run: (event, scope) => serveHttp(event, scope, options) };
+}
+
+async function serveHttp(event: FcHttpEvent, scope: InvocationScope, options: HttpSourceOptions): Promise<FcHttpResponse> {
+  let request: HttpRequestView;
+  try {
+    request = readHttpEvent(event);
+    const route = matchRoute(request.method, request.path);
+    switch (route.name) {
+      case 'openapi': {
+        requireExactSurface('openapi', request);
+        const document = options.openApiDocument();
+        if (document === undefined) throw new ProductError('NotFound', 'No OpenAPI document is shipped with this build.');
+        return { ...jsonResponse(200, null), body: document };
+      }
+      case 'chatops':
+        requireExactSurface('chatops', request);
+        return await handleChatRequest(route.platform, request, scope.chatops(), scope.invocation);
+      case 'invocation':
+        if (route.functionName !== scope.functionName) throw new ProductError('NotFound', `No route for ${request.path}`);
+        requireExactSurface('invocation', request);
+        return await runJobInHttpShape(request, scope);
+      case 'status':
+        authenticateApiRequest(request, scope.config().webhookSecrets, Math.floor(scope.clock.now() / 1000));
+        requireExactSurface('status', request);
+        return await status(route.id, scope);
+      case 'create':
+        authenticateApiRequest(request, scope.config().webhookSecrets, Math.floor(scope.clock.now() / 1000));
+        return await create(request, scope);
+    }
+  } catch (error) {
+    if (error instanceof JobFailure) throw error.cause;
+    const failure = asBandwidthPlanError(error);
+    if (failure.code === 'InternalError' || failure.code === 'ConfigurationError') scope.log.error('request failed', { error: failure });
+    return errorResponse(failure);
+  }
+}
+
+function requireExactSurface(route: RouteName, request: HttpRequestView): void {
+  const issues = surfaceIssues(route, request);
+  if (issues.length > 0) throw new ValidationError(issues, `The request is not exactly as documented: ${describeIssues(issues)}`);
+}
+
+/** An authenticated `POST /bandwidth-plans`. */
+async function create(request: HttpRequestView, scope: InvocationScope): Promise<FcHttpResponse> {
+  const deps = scope.pipeline();
+  const fcRequestId = scope.invocation.fcRequestId;
+  let command;
+  try {
+    requireExactSurface('create', request);
+    command = createCommandFromHttp(request, fcRequestId);
+  } catch (error) {
+    const failure = asBandwidthPlanError(error);
+    // A dry run that is refused (a bad header, a body that is not JSON) was never a purchase attempt.
+    if (failure.code === 'InternalError' || isDryRun(request)) throw failure;
+    const completed = await reportRejection(httpTrigger(request, fcRequestId), failure, deps, scope.invocation);
+    return errorResponse(failure, { notification: publicNotification(completed.notification) });
+  }
+  return httpAnswer(await createBandwidthPlan(command, deps, scope.invocation));
+}
+
+async function status(id: string, scope: InvocationScope): Promise<FcHttpResponse> {
+  if (!PLAN_ID_PATTERN.test(id)) throw new ValidationError([{ path: 'id', message: PLAN_ID_RULE }]);
+  const plan = await describeBandwidthPlan(id, scope.pipeline(), scope.invocation);
+  if (!plan) throw new ProductError('NotFound', `No bandwidth plan ${id}`);
+  return jsonResponse(200, plan);
+}
+
+/** A chat job's own failure, to be rethrown (FC retries the job) rather than answered. */
+class JobFailure extends Error {
+  override readonly name = 'JobFailure';
+}
+
+/**
+ * FC has been seen to deliver an InvokeFunction call on a function with an HTTP trigger as an
+ * HTTP-shaped event (function-compute.md §3.1 in the reference, UNCONFIRMED as a rule). Only a chat job
+ * whose MAC holds runs here; anything else on this path is answered like any other bad request.
+ */
+async function runJobInHttpShape(request: HttpRequestView, scope: InvocationScope): Promise<FcHttpResponse> {
+  let job: unknown;
+  try {
+    job = parseUntrustedJson(request.rawBody.toString('utf8'));
+  } catch (error) {
+    throw new ProductError('InvalidJson', 'The body is not valid JSON.', { cause: error });
+  }
+  if (!isPlainObject(job) || !isChatJobEvent(job)) throw new ValidationError([{ path: 'body', message: 'must be a chat job' }]);
+  try {
+    const result = await runChatJob(job, scope.chatops(), scope.invocation);
+    if (result.job === 'invalid') throw new ProductError('Unauthorized', 'The chat job is not signed by this function.');
+    return jsonResponse(200, result);
+  } catch (error) {
+    if (error instanceof ProductError && error.code === 'Unauthorized') throw error;
+    throw new JobFailure('chat job failed', { cause: error });
+  }
+}
+
+function httpAnswer(result: Preview | Completed): FcHttpResponse {
+  if (result.kind === 'preview') {
+    return jsonResponse(200, {
+      dryRun: true,
+      request: result.request,
+      guardrails: { allowed: result.verdict.allowed, reasons: result.verdict.reasons, notes: result.verdict.notes },
+    });
+  }
+  const { outcome, notification, error } = result;
+  const notificationBody = { notification: publicNotification(notification) };
+  if (error) return errorResponse(error as BandwidthPlanError, { ClientToken: outcome.clientToken, ...notificationBody });
+  return jsonResponse(201, {
+    CenBandwidthPackageId: outcome.result?.CenBandwidthPackageId,
+    CenBandwidthPackageOrderId: outcome.result?.CenBandwidthPackageOrderId,
+    RequestId: outcome.result?.RequestId,
+    ClientToken: outcome.clientToken,
+    Status: outcome.result?.Status,
+    ...(outcome.notes ? { notes: outcome.notes } : {}),
+    ...notificationBody,
+  });
+}
+
+function publicNotification(report: NotificationReport): Record<string, unknown> {
+  if (report.delivered) return { delivered: true, messageId: report.messageId };
+  if ('disabled' in report) return { delivered: false, disabled: true };
+  return { delivered: false, error: { code: report.error.code, message: report.error.message } };
+}
