@@ -1,7 +1,7 @@
 // Bundles each function under functions/<name>/index.ts into ONE minified CommonJS file,
 // dist/<name>/index.js, exporting `handler` (FC 3.0 nodejs20 loads `index.handler`).
 import { build } from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 
 const functions = readdirSync('functions').filter((name) => statSync(`functions/${name}`).isDirectory());
 const results = await Promise.all(
@@ -20,6 +20,9 @@ const results = await Promise.all(
     }).then((result) => [name, result]),
   ),
 );
+// The OpenAPI document (docs/openapi.json, from `npm run openapi`) ships beside the bundle; the
+// function serves it at GET /openapi.json.
+for (const name of functions) if (existsSync('docs/openapi.json')) copyFileSync('docs/openapi.json', `dist/${name}/openapi.json`);
 for (const [name, result] of results) {
   const bytes = Object.values(result.metafile.outputs).reduce((sum, out) => sum + out.bytes, 0);
   console.log(`built dist/${name}/index.js (${(bytes / 1024).toFixed(1)} KB)`);

@@ -1,9 +1,12 @@
 /**
  * What a caller computes to be let in: the HTTP API's webhook signature and each chat platform's
- * own (chatops.md §1.1, §2.2, §3.3, §3.4). Written from the references with node:crypto, not taken
- * from shared/, so a local run checks the function's verification against a second implementation.
+ * own (chatops.md §1.1, §2.2, §3.3, §3.4 in the reference). The webhook signature is the function's
+ * own canonical string (`webhookSignedText`): one definition, so a local run cannot drift from it.
+ * The chat platforms' are written here from the references with node:crypto, a second implementation
+ * the function's verifiers are checked against.
  */
 import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { webhookSignature as canonicalWebhookSignature } from '../shared/sources/http-api/webhook-auth';
 
 /** What a v2 signature covers besides the body (README, "HTTP API"). */
 export interface RequestLine {
@@ -13,20 +16,12 @@ export interface RequestLine {
   readonly idempotencyKey?: string | undefined;
 }
 
-const rfc3986 = (text: string): string => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
 /**
  * A plain create (`POST`, no query, no Idempotency-Key): `v1=hex(HMAC-SHA256(secret, "<seconds>.<body>"))`.
- * Anything else: `v2=hex(HMAC-SHA256(secret, "<seconds>.<METHOD>.<path>.<sorted query>.<key>.<body>"))`.
+ * Anything else: `v2=hex(HMAC-SHA256(secret, "<seconds>.<METHOD>.<path>.<query sorted by name>.<key>.<body>"))`.
  */
 export function webhookSignature(secret: string, timestampSeconds: number, body: string | Buffer, line?: RequestLine): string {
-  const query = Object.entries(line?.query ?? {})
-    .map(([name, value]) => `${rfc3986(name)}=${rfc3986(value)}`)
-    .sort()
-    .join('&');
-  const plain = !line || (line.method.toUpperCase() === 'POST' && query === '' && !line.idempotencyKey);
-  const signed = plain ? `${timestampSeconds}.` : `${timestampSeconds}.${line.method.toUpperCase()}.${line.path}.${query}.${line.idempotencyKey ?? ''}.`;
-  return `${plain ? 'v1' : 'v2'}=${createHmac('sha256', secret).update(signed).update(body).digest('hex')}`;
+  return canonicalWebhookSignature(secret, String(timestampSeconds), body, line && { ...line, query: line.query ?? {} });
 }
 
 /** Slack v0: `v0=hex(HMAC-SHA256(signingSecret, "v0:<seconds>:<raw body>"))`. */

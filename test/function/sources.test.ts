@@ -10,7 +10,9 @@ import { matchRoute } from '../../shared/sources/http-api/routes';
 import { createHttpSource } from '../../shared/sources/http-api/serve';
 import { parseUntrustedJson } from '../../shared/sources/json';
 import { createCommandFromTimer, timerSource } from '../../shared/sources/timer';
-import { verifyWebhook, webhookSignature } from '../../shared/sources/http-api/webhook-auth';
+import { verifyWebhook, webhookSignature, webhookSignedText } from '../../shared/sources/http-api/webhook-auth';
+import { webhookSignature as localWebhookSignature } from '../../local/signatures';
+import { signWebhook } from '../support/harness';
 
 const view = (overrides: Partial<HttpRequestView> = {}): HttpRequestView => ({
   method: 'POST',
@@ -31,6 +33,17 @@ describe('webhook signature', () => {
     // Independent computation of the documented formula.
     const expected = `v1=${createHmac('sha256', secret).update(`${now}.${body}`).digest('hex')}`;
     expect(webhookSignature(secret, String(now), body)).toBe(expected);
+  });
+
+  it('v2: one canonical string, the query sorted by parameter name even when one name is a prefix of another', () => {
+    const line = { method: 'post', path: '/bandwidth-plans', query: { 'a-': '2', a: '1', dryRun: 'true' }, idempotencyKey: 'k-1' };
+    // Written out by hand from the README: "a" sorts before "a-" (sorting "a=1" and "a-=2" would not).
+    const text = `${now}.POST./bandwidth-plans.a=1&a-=2&dryRun=true.k-1.${body}`;
+    const expected = `v2=${createHmac('sha256', secret).update(text).digest('hex')}`;
+    expect(webhookSignedText(String(now), line)).toEqual({ version: 'v2', prefix: text.slice(0, -body.length) });
+    expect(webhookSignature(secret, String(now), body, line)).toBe(expected);
+    expect(localWebhookSignature(secret, now, body, line)).toBe(expected);
+    expect(signWebhook(secret, now, body, line)).toBe(expected);
   });
 
   it.each([

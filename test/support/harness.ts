@@ -162,9 +162,12 @@ const encodeComponent = (text: string) => encodeURIComponent(text).replace(/[!'(
  * "<ts>.<METHOD>.<path>.<sorted query>.<key>.<body>" for everything else.
  */
 export function signWebhook(secret: string, timestamp: number, body: string | Buffer, line?: SignedLine): string {
+  // Sorted by parameter name, then joined (README): not by the joined strings, which differ when a
+  // name is a prefix of another.
   const query = Object.entries(line?.query ?? {})
-    .map(([name, value]) => `${encodeComponent(name)}=${encodeComponent(value)}`)
-    .sort()
+    .map(([name, value]) => [encodeComponent(name), encodeComponent(value)] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, value]) => `${name}=${value}`)
     .join('&');
   const path = line && line.path.length > 1 ? line.path.replace(/\/+$/, '') : line?.path;
   const plain = !line || (line.method.toUpperCase() === 'POST' && query === '' && !line.idempotencyKey);

@@ -43,7 +43,8 @@ export function readHttpEvent(event: FcHttpEvent): HttpRequestView {
     if (lower in headers && headers[lower] !== value) repeated.add(lower);
     headers[lower] = value;
   }
-  const method = (event.requestContext?.http?.method ?? 'GET').toUpperCase();
+  // Methods are case-sensitive (RFC 9110 §9.1): `post` is not `POST`, and is answered 405.
+  const method = event.requestContext?.http?.method ?? 'GET';
   let path = event.requestContext?.http?.path ?? safeDecode(event.rawPath);
   path = path.length > 1 ? path.replace(/\/+$/, '') : path;
   return {
