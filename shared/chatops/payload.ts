@@ -19,7 +19,12 @@ export function parseJsonObject(text: string, path = ''): Read<JsonObject> {
   try {
     value = parseUntrustedJson(text);
   } catch (error) {
-    const message = error instanceof UnsafeJsonError ? `must not contain a "${error.key}" key` : 'must be valid JSON';
+    const message =
+      error instanceof UnsafeJsonError
+        ? error.reason === 'prototype'
+          ? `must not contain a "${error.key}" key`
+          : `must not give the key "${error.key}" twice in one object`
+        : 'must be valid JSON';
     return { ok: false, issue: { path, message } };
   }
   return isObject(value) ? { ok: true, value } : { ok: false, issue: { path, message: 'must be a JSON object' } };

@@ -8,7 +8,7 @@ import { derivedClientToken } from '../idempotency';
 import type { CreateCommand } from '../pipeline';
 import { runAsyncElements, type AsyncElement } from './async';
 import type { EventSource, InvocationScope } from './dispatch';
-import { findForbiddenKey, isPlainObject, parseUntrustedJson } from './json';
+import { findForbiddenKey, isPlainObject, jsonProblem, parseUntrustedJson } from './json';
 
 export interface CloudEventLike {
   readonly specversion: string;
@@ -61,7 +61,7 @@ function parseData(text: string): { input: unknown; issue?: Issue } {
   try {
     return { input: parseUntrustedJson(text) };
   } catch (error) {
-    return { input: undefined, issue: { path: 'data', message: `is not valid JSON (${error instanceof Error ? error.message : 'parse error'})` } };
+    return { input: undefined, issue: { path: 'data', message: jsonProblem(error) } };
   }
 }
 

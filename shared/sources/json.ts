@@ -1,17 +1,22 @@
 /**
  * JSON parsing for untrusted input: keys that could reach an object's prototype are refused, so
- * nothing downstream can be tricked by `__proto__`, `constructor` or `prototype`.
+ * nothing downstream can be tricked by `__proto__`, `constructor` or `prototype`; and a key given
+ * twice in one object is refused, because parsers disagree on which one counts (JSON.parse takes the
+ * last, others the first) — a request must mean one thing to everyone who reads it.
  */
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export class UnsafeJsonError extends Error {
   override readonly name = 'UnsafeJsonError';
-  /** The forbidden key that was found. */
+  /** The key that was found. */
   readonly key: string;
-  constructor(key: string) {
-    super(`the key "${key}" is not allowed`);
+  /** A prototype key, or a key given twice in one object. */
+  readonly reason: 'prototype' | 'duplicate';
+  constructor(key: string, reason: 'prototype' | 'duplicate' = 'prototype') {
+    super(reason === 'prototype' ? `the key "${key}" is not allowed` : `the key "${key}" appears twice in one object`);
     this.key = key;
+    this.reason = reason;
   }
 }
 
@@ -21,13 +26,60 @@ export class UnsafeJsonError extends Error {
  */
 const MAYBE_FORBIDDEN = /__proto__|constructor|prototype|\\u/;
 
-/** `JSON.parse`, refusing prototype keys at any depth. Throws `SyntaxError` or {@link UnsafeJsonError}. */
+/**
+ * `JSON.parse`, refusing prototype keys at any depth and keys repeated within an object. Throws
+ * `SyntaxError` or {@link UnsafeJsonError}.
+ */
 export function parseUntrustedJson(text: string): unknown {
-  if (!MAYBE_FORBIDDEN.test(text)) return JSON.parse(text);
-  return JSON.parse(text, (key, value: unknown) => {
-    if (FORBIDDEN_KEYS.has(key)) throw new UnsafeJsonError(key);
-    return value;
-  });
+  const value: unknown = !MAYBE_FORBIDDEN.test(text)
+    ? JSON.parse(text)
+    : JSON.parse(text, (key, parsed: unknown) => {
+        if (FORBIDDEN_KEYS.has(key)) throw new UnsafeJsonError(key);
+        return parsed;
+      });
+  const repeated = repeatedKey(text);
+  if (repeated !== undefined) throw new UnsafeJsonError(repeated, 'duplicate');
+  return value;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The first key that appears twice in one object of `text`, which must already be valid JSON (so a
+ * string always ends at an unescaped quote). Keys are compared after their escapes are resolved:
+ * `"a"` and `"\u0061"` are the same key.
+ */
+function repeatedKey(text: string): string | undefined {
+  // One entry per open container: the keys seen so far in an object, undefined in an array.
+  const open: (Set<string> | undefined)[] = [];
+  let expectKey = false;
+  for (let index = 0; index < text.length; index++) {
+    const unit = text.charCodeAt(index);
+    if (unit === QUOTE) {
+      let end = index + 1;
+      while (text.charCodeAt(end) !== QUOTE) end += text.charCodeAt(end) === BACKSLASH ? 2 : 1;
+      const keys = open.at(-1);
+      if (expectKey && keys) {
+        const raw = text.slice(index, end + 1);
+        const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        if (keys.has(key)) return key;
+        keys.add(key);
+        expectKey = false;
+      }
+      index = end;
+    } else if (unit === 0x7b) {
+      open.push(new Set());
+      expectKey = true;
+    } else if (unit === 0x5b) {
+      open.push(undefined);
+    } else if (unit === 0x7d || unit === 0x5d) {
+      open.pop();
+    } else if (unit === 0x2c) {
+      expectKey = open.at(-1) !== undefined;
+    }
+  }
+  return undefined;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -50,4 +102,10 @@ export function findForbiddenKey(value: unknown, depth = 0): string | undefined 
     if (found) return found;
   }
   return undefined;
+}
+
+/** What was wrong with text {@link parseUntrustedJson} refused, as an issue message. */
+export function jsonProblem(error: unknown): string {
+  if (error instanceof UnsafeJsonError) return `is refused: ${error.message}`;
+  return `is not valid JSON (${error instanceof Error ? error.message : 'parse error'})`;
 }

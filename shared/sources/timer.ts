@@ -8,7 +8,7 @@ import { derivedClientToken } from '../idempotency';
 import type { CreateCommand } from '../pipeline';
 import { runAsyncElements } from './async';
 import type { EventSource } from './dispatch';
-import { isPlainObject, parseUntrustedJson } from './json';
+import { isPlainObject, jsonProblem, parseUntrustedJson } from './json';
 
 export interface TimerEvent {
   readonly triggerTime: string;
@@ -37,7 +37,7 @@ function parsePayload(payload: unknown): { input: unknown; issue?: Issue } {
   try {
     return { input: parseUntrustedJson(payload) };
   } catch (error) {
-    return { input: undefined, issue: { path: 'payload', message: `is not valid JSON (${error instanceof Error ? error.message : 'parse error'})` } };
+    return { input: undefined, issue: { path: 'payload', message: jsonProblem(error) } };
   }
 }
 

@@ -360,6 +360,59 @@ describe('EventBridge', () => {
     expect(h.cen.plans).toHaveLength(2);
   });
 
+  it('a batch element that is not a CloudEvent is a published rejection naming why; its neighbours are bought', async () => {
+    const bareData = { ...VALID_PLAN, Bandwidth: 30 };
+    const results = (await h.invoke([cloudEvent('n-1', VALID_PLAN), null, bareData, { ...cloudEvent('n-4', VALID_PLAN), id: '' }, cloudEvent('n-5', { ...VALID_PLAN, Bandwidth: 20 })])) as Array<{
+      outcome: string;
+      error?: { code: string; message: string };
+    }>;
+
+    expect(results.map((result) => [result.outcome, result.error?.code])).toEqual([
+      ['created', undefined],
+      ['rejected', 'UnknownEvent'],
+      ['rejected', 'UnknownEvent'],
+      ['rejected', 'UnknownEvent'],
+      ['created', undefined],
+    ]);
+    expect(results[2]!.error!.message).toContain('element 2 of the batch is not a CloudEvent: it has no "specversion"');
+    expect(results[2]!.error!.message).toContain('Deliver whole CloudEvents 1.0');
+    expect(h.cen.plans.map((plan) => plan.params.Bandwidth)).toEqual(['10', '20']);
+    const published = h.mns.messages.map((message) => JSON.parse(message.body).data);
+    expect(published.map((data) => [data.outcome, data.trigger.kind])).toEqual([
+      ['created', 'eventbridge'],
+      ['rejected', 'unrecognised'],
+      ['rejected', 'unrecognised'],
+      ['rejected', 'unrecognised'],
+      ['created', 'eventbridge'],
+    ]);
+    expect(published[2].received).toBe(JSON.stringify(bareData));
+    expect(published[1].received).toBe('null');
+  });
+
+  it('a bare data object delivered alone (a $.data transform) is a published rejection, not a purchase', async () => {
+    const result = await h.invoke({ ...VALID_PLAN });
+
+    expect(result).toMatchObject({ outcome: 'rejected', error: { code: 'UnknownEvent' }, notification: { delivered: true } });
+    expect(h.cen.requests).toHaveLength(0);
+    expect(JSON.parse(h.mns.messages[0]!.body).data.received).toBe(JSON.stringify(VALID_PLAN));
+  });
+
+  it('an element whose outcome cannot be published is logged in full, and the batch is thrown for FC to run again after every element ran', async () => {
+    h.mns.inject({ code: 'TopicNotExist', status: 404 }, { times: Infinity });
+    const batch = [cloudEvent('p-1', VALID_PLAN), { Bandwidth: 'bare' }, cloudEvent('p-3', { ...VALID_PLAN, Bandwidth: 20 })];
+
+    await expect(h.invoke(batch)).rejects.toMatchObject({ code: 'NotificationFailed' });
+    expect(h.cen.plans).toHaveLength(2);
+    const logged = h.logs.filter((line) => line.includes('notification not delivered')).map((line) => JSON.parse(line).cloudEvent.data);
+    expect(logged.map((data) => data.outcome)).toEqual(['created', 'rejected', 'created']);
+    expect(logged[1].received).toBe('{"Bandwidth":"bare"}');
+
+    h.mns.clearFaults();
+    await h.invoke(batch);
+    expect(h.cen.plans).toHaveLength(2);
+    expect(h.mns.messages.map((message) => JSON.parse(message.body).data.outcome)).toEqual(['created', 'rejected', 'created']);
+  });
+
   it('buys once when the same event is delivered again, one after another', async () => {
     const event = cloudEvent('dup-1', VALID_PLAN);
     const first = (await h.invoke(event)) as { CenBandwidthPackageId: string };

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { derivedClientToken, freshClientToken } from '../../shared/idempotency';
 import { chatJobSource } from '../../shared/chatops/service';
@@ -68,6 +69,30 @@ describe('webhook signature', () => {
 describe('untrusted JSON', () => {
   it.each(['{"__proto__":{"admin":true}}', '{"a":{"constructor":{"prototype":{}}}}', '[{"prototype":1}]', String.raw`{"\u005f_proto__":{"admin":true}}`, String.raw`{"a":[{"constr\u0075ctor":1}]}`])('refuses prototype keys in %s', (text) => {
     expect(() => parseUntrustedJson(text)).toThrow(/is not allowed/);
+  });
+
+  it.each([
+    ['{"Bandwidth":2,"Bandwidth":2000}', 'Bandwidth'],
+    ['{"Tag":[{"Key":"a","Key":"b"}]}', 'Key'],
+    [String.raw`{"a":1,"\u0061":2}`, 'a'],
+    ['{"x":{"y":1},"y":2,"z":{"y":3,"y":4}}', 'y'],
+    [String.raw`{"a\"b":1,"a\"b":2}`, 'a"b'],
+  ])('refuses a key given twice in one object: %s', (text, key) => {
+    expect(() => parseUntrustedJson(text)).toThrow(`the key "${key}" appears twice in one object`);
+  });
+
+  it('reads the same key in different objects, and strings that look like keys, as one', () => {
+    expect(parseUntrustedJson('{"a":{"a":1},"b":[{"a":2},{"a":3}],"c":"\\"a\\":1,"}')).toEqual({ a: { a: 1 }, b: [{ a: 2 }, { a: 3 }], c: '"a":1,' });
+  });
+
+  it('accepts every JSON text JSON.stringify writes (no object in it has a key twice)', () => {
+    fc.assert(
+      // Prototype keys are refused for another reason (above).
+      fc.property(fc.jsonValue().filter((value) => !/__proto__|constructor|prototype/.test(JSON.stringify(value))), (value) => {
+        expect(parseUntrustedJson(JSON.stringify(value))).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('parses ordinary JSON', () => {

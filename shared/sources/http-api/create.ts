@@ -5,7 +5,7 @@
 import { ProductError } from '../../errors';
 import { derivedClientToken, freshClientToken } from '../../idempotency';
 import type { CreateCommand } from '../../pipeline';
-import { isPlainObject, parseUntrustedJson } from '../json';
+import { isPlainObject, parseUntrustedJson, UnsafeJsonError } from '../json';
 import type { HttpRequestView } from './request';
 
 /** The body as a JSON object, or a 400 that says why not. */
@@ -14,7 +14,8 @@ export function parseJsonBody(request: HttpRequestView): Record<string, unknown>
   try {
     body = parseUntrustedJson(request.rawBody.toString('utf8'));
   } catch (error) {
-    throw new ProductError('InvalidJson', `The body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}`, { cause: error });
+    const why = error instanceof UnsafeJsonError ? `The body is refused: ${error.message}` : `The body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}`;
+    throw new ProductError('InvalidJson', why, { cause: error });
   }
   if (!isPlainObject(body)) throw new ProductError('InvalidJson', 'The body must be a JSON object of CreateCenBandwidthPackage parameters.');
   return body;
