@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpTransport } from '../shared/http';
+import type { HttpTransport } from '../shared/runtime/http';
 
 const CEN_BODY = Buffer.from(
   JSON.stringify({

@@ -6,8 +6,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { createHandler } from '../functions/create-bandwidth-plan/handler';
-import type { FcContext, FcHttpResponse } from '../shared/fc';
-import type { HttpTransport } from '../shared/http';
+import type { FcContext, FcHttpResponse } from '../shared/runtime/fc';
+import type { HttpTransport } from '../shared/runtime/http';
 import { microsSince } from './stats';
 
 export const WEBHOOK_SECRET = 'bench-webhook-secret-5d1e8b';

@@ -5,8 +5,8 @@
  */
 import OpenApiUtil from '@alicloud/openapi-util';
 import { Request as TeaRequest } from '@alicloud/tea-typescript';
-import { toQueryParameters, validateBandwidthPlan } from '../shared/schema';
-import { formatAcsDate, signAcs3 } from '../shared/signer/acs3';
+import { toQueryParameters, validateBandwidthPlan } from '../shared/core/schema';
+import { formatAcsDate, signAcs3 } from '../shared/clients/signer/acs3';
 import { median, round } from './stats';
 import { CREDENTIALS, PLAN, PLAN_WITH_DEFAULTS } from './product-side';
 

@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { DEFAULT_REPLY_HOSTS } from '../shared/chatops/chat-message';
-import { CHAT_PLATFORMS } from '../shared/outcome';
-import type { ContextCredentials } from '../shared/credentials';
-import type { FcContext, FcHandler } from '../shared/fc';
-import { DEV_CREDENTIALS, DEV_LARK_APP, DEFAULT_TOPICS, startCloud, type Cloud } from './cloud';
+import { DEFAULT_REPLY_HOSTS } from '../shared/sources/chat/message';
+import { CHAT_PLATFORMS } from '../shared/core/outcome';
+import type { ContextCredentials } from '../shared/runtime/credentials';
+import type { FcContext, FcHandler } from '../shared/runtime/fc';
+import { DEV_CREDENTIALS, DEV_LARK_APP, DEFAULT_TOPICS, startCloud, type Cloud } from '../test/doubles';
 
 export const FUNCTION_NAME = 'create-bandwidth-plan';
 /** The built bundle: exactly what `s deploy` uploads. */

@@ -2,7 +2,7 @@
  * The local-only routes of `npm start` (`GET /_local/...`): what the embedded cloud has seen, as
  * JSON, so the effect of a request can be looked at without a console.
  */
-import type { Cloud } from './cloud';
+import type { Cloud } from '../test/doubles';
 
 export const INSPECTION_PREFIX = '/_local/';
 

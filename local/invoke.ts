@@ -9,8 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { FcInvoker } from '../shared/fc-invoke';
-import { DEV_CREDENTIALS, type Cloud } from './cloud';
+import { FcInvoker } from '../shared/clients/fc/invoke';
+import { DEV_CREDENTIALS, type Cloud } from '../test/doubles';
 import { FUNCTION_NAME, startLocalFunction } from './environment';
 import { MissingSecretError, prepareEvent } from './example-events';
 

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BodyTooLargeError, readBody } from './cloud/server';
+import { BodyTooLargeError, readBody } from '../test/doubles/server';
 import { banner } from './banner';
 import { startLocalFunction, type LocalFunction } from './environment';
 import { toHttpTriggerEvent, triggerRequestOf, writeHttpTriggerResponse } from './http-trigger';

@@ -2,16 +2,16 @@
  * Wires chat-ops to FC: replies go through one replier per instance (it caches the Lark tenant
  * token), and the async hand-off is an FC InvokeFunction call on this same function.
  */
-import { ChatReplier } from '../../shared/chatops/replier';
-import type { ChatopsDeps } from '../../shared/chatops/service';
-import type { Config } from '../../shared/config';
-import { resolveFcEndpoint } from '../../shared/fc';
-import type { FcContext } from '../../shared/fc';
-import { FcInvoker } from '../../shared/fc-invoke';
-import type { HttpTransport } from '../../shared/http';
-import type { Logger } from '../../shared/log';
-import type { Invocation, PipelineDeps } from '../../shared/pipeline';
-import type { Clock, RetryPolicy } from '../../shared/retry';
+import { ChatReplier } from '../../shared/sources/chat/replier';
+import type { ChatopsDeps } from '../../shared/sources/chat/service';
+import type { Config } from '../../shared/runtime/config';
+import { resolveFcEndpoint } from '../../shared/runtime/fc';
+import type { FcContext } from '../../shared/runtime/fc';
+import { FcInvoker } from '../../shared/clients/fc/invoke';
+import type { HttpTransport } from '../../shared/runtime/http';
+import type { Logger } from '../../shared/runtime/log';
+import type { Invocation, PipelineDeps } from '../../shared/core/pipeline';
+import type { Clock, RetryPolicy } from '../../shared/runtime/retry';
 
 export interface ChatopsWiring {
   readonly log: Logger;

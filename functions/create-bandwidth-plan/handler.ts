@@ -5,16 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CenClient } from '../../shared/cen/client';
-import { chatJobSource } from '../../shared/chatops/service';
-import { configSecrets, loadConfig, type Config } from '../../shared/config';
-import { resolveCredentials } from '../../shared/credentials';
-import { asBandwidthPlanError, type BandwidthPlanError } from '../../shared/errors';
-import type { FcContext } from '../../shared/fc';
-import type { HttpTransport } from '../../shared/http';
-import { createLogger, SecretRegistry, type LineWriter } from '../../shared/log';
-import type { Invocation, PipelineDeps } from '../../shared/pipeline';
-import { systemClock, type Clock, type RetryPolicy } from '../../shared/retry';
+import { CenClient } from '../../shared/clients/cen/client';
+import { chatJobSource } from '../../shared/sources/chat/service';
+import { configSecrets, loadConfig, type Config } from '../../shared/runtime/config';
+import { resolveCredentials } from '../../shared/runtime/credentials';
+import { asBandwidthPlanError, type BandwidthPlanError } from '../../shared/core/errors';
+import type { FcContext } from '../../shared/runtime/fc';
+import type { HttpTransport } from '../../shared/runtime/http';
+import { createLogger, SecretRegistry, type LineWriter } from '../../shared/runtime/log';
+import type { Invocation, PipelineDeps } from '../../shared/core/pipeline';
+import { systemClock, type Clock, type RetryPolicy } from '../../shared/runtime/retry';
 import { runUnrecognised } from '../../shared/sources/async';
 import { decodeEvent, sourceFor, type EventSource, type InvocationScope } from '../../shared/sources/dispatch';
 import { cloudEventBatchSource, cloudEventSource } from '../../shared/sources/eventbridge';

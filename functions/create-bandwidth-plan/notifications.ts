@@ -3,14 +3,14 @@
  * endpoint defaults to the function's own account and region, known only from the FC context, so
  * publishers are made on first use and kept per endpoint for the life of the instance.
  */
-import type { Config } from '../../shared/config';
-import { ProductError } from '../../shared/errors';
-import type { FcContext } from '../../shared/fc';
-import type { HttpTransport } from '../../shared/http';
-import type { Logger } from '../../shared/log';
-import { defaultMnsEndpoint, MnsPublisher } from '../../shared/notifier/mns-publisher';
-import { createMnsNotifier, disabledNotifier, type Notifier } from '../../shared/notifier/notifier';
-import type { Clock, RetryPolicy } from '../../shared/retry';
+import type { Config } from '../../shared/runtime/config';
+import { ProductError } from '../../shared/core/errors';
+import type { FcContext } from '../../shared/runtime/fc';
+import type { HttpTransport } from '../../shared/runtime/http';
+import type { Logger } from '../../shared/runtime/log';
+import { defaultMnsEndpoint, MnsPublisher } from '../../shared/clients/mns/publisher';
+import { createMnsNotifier, disabledNotifier, type Notifier } from '../../shared/core/notifications/notifier';
+import type { Clock, RetryPolicy } from '../../shared/runtime/retry';
 
 export interface NotifierOptions {
   readonly log: Logger;

@@ -5,9 +5,9 @@
  * outcome could not be published, or a failure is retryable, the invocation throws after every
  * element has run, so FC runs the event again: the ClientTokens make the re-run buy nothing new.
  */
-import { ProductError } from '../errors';
-import { receivedExcerpt, type Outcome, type Trigger } from '../outcome';
-import { createBandwidthPlan, redeliveryReason, reportRejection, type Completed, type CreateCommand, type NotificationReport } from '../pipeline';
+import { ProductError } from '../core/errors';
+import { receivedExcerpt, type Outcome, type Trigger } from '../core/outcome';
+import { createBandwidthPlan, redeliveryReason, reportRejection, type Completed, type CreateCommand, type NotificationReport } from '../core/pipeline';
 import type { InvocationScope } from './dispatch';
 
 /** What an async invocation returns to FC for each element. */

@@ -4,11 +4,11 @@
  * an array, …), and the table checks it: an event that more than one claims, or that none claims, is
  * not guessed at — it is an unrecognised element, published as a rejection (see `async.ts`).
  */
-import type { ChatopsDeps } from '../chatops/service';
-import type { Config } from '../config';
-import type { Logger } from '../log';
-import type { Invocation, PipelineDeps } from '../pipeline';
-import type { Clock } from '../retry';
+import type { ChatopsDeps } from './chat/service';
+import type { Config } from '../runtime/config';
+import type { Logger } from '../runtime/log';
+import type { Invocation, PipelineDeps } from '../core/pipeline';
+import type { Clock } from '../runtime/retry';
 
 /** What one invocation works with, whichever source it is. */
 export interface InvocationScope {

@@ -3,9 +3,9 @@
  * `data` holds the CreateCenBandwidthPackage parameters. Delivery is at least once; receivers treat
  * events with the same `source` and `id` as duplicates, so the ClientToken derives from them.
  */
-import type { Issue } from '../errors';
-import { derivedClientToken } from '../idempotency';
-import type { CreateCommand } from '../pipeline';
+import type { Issue } from '../core/errors';
+import { derivedClientToken } from '../core/idempotency';
+import type { CreateCommand } from '../core/pipeline';
 import { runAsyncElements, type AsyncElement } from './async';
 import type { EventSource, InvocationScope } from './dispatch';
 import { findForbiddenKey, isPlainObject, jsonProblem, parseUntrustedJson } from './json';

@@ -3,9 +3,9 @@
  * of the parameters. Each firing is one intent: the ClientToken derives from the trigger name and
  * the firing time, so FC's re-invocation of the same firing buys nothing new.
  */
-import type { Issue } from '../errors';
-import { derivedClientToken } from '../idempotency';
-import type { CreateCommand } from '../pipeline';
+import type { Issue } from '../core/errors';
+import { derivedClientToken } from '../core/idempotency';
+import type { CreateCommand } from '../core/pipeline';
 import { runAsyncElements } from './async';
 import type { EventSource } from './dispatch';
 import { isPlainObject, jsonProblem, parseUntrustedJson } from './json';

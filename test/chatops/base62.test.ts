@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBase62, encodeBase62 } from '../../shared/chatops/base62';
+import { decodeBase62, encodeBase62 } from '../../shared/sources/chat/base62';
 
 describe('base62', () => {
   it.each([

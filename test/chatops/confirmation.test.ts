@@ -2,10 +2,10 @@ import { createHmac } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeBase62 } from '../../shared/chatops/base62';
-import { clientTokenForConfirmation, issueConfirmationCode, verifyConfirmationCode } from '../../shared/chatops/confirmation';
-import { ProductError } from '../../shared/errors';
-import type { BandwidthPlanRequest } from '../../shared/schema';
+import { encodeBase62 } from '../../shared/sources/chat/base62';
+import { clientTokenForConfirmation, issueConfirmationCode, verifyConfirmationCode } from '../../shared/sources/chat/confirmation';
+import { ProductError } from '../../shared/core/errors';
+import type { BandwidthPlanRequest } from '../../shared/core/schema';
 
 const KEY = 'confirmation-key-0123456789abcdef';
 const NOW = 1_700_000_000_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDingTalkMessage } from '../../shared/chatops/dingtalk/parse';
-import { dingTalkSignature, verifyDingTalkRequest } from '../../shared/chatops/dingtalk/verify';
+import { parseDingTalkMessage } from '../../shared/sources/chat/dingtalk/parse';
+import { dingTalkSignature, verifyDingTalkRequest } from '../../shared/sources/chat/dingtalk/verify';
 
 // Computed vector (chatops.md §1.1; DingTalk publishes none).
 const SECRET = 'this is secret';

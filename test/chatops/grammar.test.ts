@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COMMAND_USAGE, parseCommand } from '../../shared/chatops/grammar';
-import { AREAS, validateBandwidthPlan } from '../../shared/schema';
+import { COMMAND_USAGE, parseCommand } from '../../shared/sources/chat/grammar';
+import { AREAS, validateBandwidthPlan } from '../../shared/core/schema';
 
 const ALL_USAGE = Object.values(COMMAND_USAGE).join('\n');
 const CHINA_EUROPE = { Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' } as const;

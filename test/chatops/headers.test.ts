@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headerValue } from '../../shared/chatops/headers';
+import { headerValue } from '../../shared/sources/chat/headers';
 
 describe('headerValue', () => {
   const headers = { 'X-Slack-Signature': 'v0=abc', timestamp: '1577262236757', 'x-empty': '' };

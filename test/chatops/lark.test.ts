@@ -1,9 +1,9 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decryptLarkPayload } from '../../shared/chatops/lark/decrypt';
-import { openLarkRequest } from '../../shared/chatops/lark/open';
-import { parseLarkMessage, stripLarkMentions } from '../../shared/chatops/lark/parse';
-import { larkSignature, verifyLarkSignature } from '../../shared/chatops/lark/verify';
+import { decryptLarkPayload } from '../../shared/sources/chat/lark/decrypt';
+import { openLarkRequest } from '../../shared/sources/chat/lark/open';
+import { parseLarkMessage, stripLarkMentions } from '../../shared/sources/chat/lark/parse';
+import { larkSignature, verifyLarkSignature } from '../../shared/sources/chat/lark/verify';
 
 // Vectors of chatops.md §3.3 (computed) and §3.4 (official example, recomputed).
 const KEY = 'test key';

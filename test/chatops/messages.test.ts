@@ -9,9 +9,9 @@ import {
   outcomeReply,
   previewReply,
   summarise,
-} from '../../shared/chatops/messages';
-import type { Outcome } from '../../shared/outcome';
-import type { BandwidthPlanRequest } from '../../shared/schema';
+} from '../../shared/sources/chat/replies';
+import type { Outcome } from '../../shared/core/outcome';
+import type { BandwidthPlanRequest } from '../../shared/core/schema';
 
 const POSTPAY: BandwidthPlanRequest = {
   Bandwidth: 100,

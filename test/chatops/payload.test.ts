@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJsonObject, readConstant, readNumber, readStrings, valueAt } from '../../shared/chatops/payload';
+import { parseJsonObject, readConstant, readNumber, readStrings, valueAt } from '../../shared/sources/chat/payload';
 
 describe('parseJsonObject', () => {
   it.each([

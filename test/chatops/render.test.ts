@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Reply } from '../../shared/chatops/messages';
-import { renderDingTalk, renderLark, renderSlack } from '../../shared/chatops/render';
+import type { Reply } from '../../shared/sources/chat/replies';
+import { renderDingTalk, renderLark, renderSlack } from '../../shared/sources/chat/render';
 
 const REPLY: Reply = { title: 'Bandwidth plan preview', lines: ['100 Mbit/s between China and Europe, pay-as-you-go', 'Reply "confirm Abc123" within 10 minutes to buy.'] };
 const ECHO: Reply = { title: 'Not a valid bandwidth plan', lines: ['Description: <!channel> & <at user_id="all"></at>'] };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REPLY_HOSTS, isAllowedReplyUrl, type ReplyHosts } from '../../shared/chatops/chat-message';
-import type { ChatPlatform } from '../../shared/outcome';
+import { DEFAULT_REPLY_HOSTS, isAllowedReplyUrl, type ReplyHosts } from '../../shared/sources/chat/message';
+import type { ChatPlatform } from '../../shared/core/outcome';
 
 /** The defaults, plus a loopback host listed for every platform (as local runs and tests do). */
 const withLoopback: ReplyHosts = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSlackCommand, unescapeSlackText } from '../../shared/chatops/slack/parse';
-import { slackSignature, verifySlackRequest } from '../../shared/chatops/slack/verify';
+import { parseSlackCommand, unescapeSlackText } from '../../shared/sources/chat/slack/parse';
+import { slackSignature, verifySlackRequest } from '../../shared/sources/chat/slack/verify';
 
 // Slack's official worked example (chatops.md §2.2).
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';

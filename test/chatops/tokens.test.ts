@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { tokenize } from '../../shared/chatops/tokens';
+import { tokenize } from '../../shared/sources/chat/tokens';
 
 describe('tokenize', () => {
   it.each([

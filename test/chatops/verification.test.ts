@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isFresh, parseTimestamp, timingSafeEqualText } from '../../shared/chatops/verification';
+import { isFresh, parseTimestamp, timingSafeEqualText } from '../../shared/sources/chat/verification';
 
 describe('timingSafeEqualText', () => {
   it.each([

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startCenDouble, type CenDouble, type CenFault } from '../../local/cloud/cen';
-import { DEV_CREDENTIALS } from '../../local/cloud/credentials';
-import { CenClient, type CreatePlanRequest } from '../../shared/cen/client';
-import { nodeHttpTransport, type HttpRequest, type HttpTransport } from '../../shared/http';
-import { validateBandwidthPlan } from '../../shared/schema';
+import { startCenDouble, type CenDouble, type CenFault } from '../doubles/cen';
+import { DEV_CREDENTIALS } from '../doubles/credentials';
+import { CenClient, type CreatePlanRequest } from '../../shared/clients/cen/client';
+import { nodeHttpTransport, type HttpRequest, type HttpTransport } from '../../shared/runtime/http';
+import { validateBandwidthPlan } from '../../shared/core/schema';
 
 let cen: CenDouble;
 let sent: HttpRequest[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, MIN_SECRET_LENGTH } from '../../shared/config';
+import { loadConfig, MIN_SECRET_LENGTH } from '../../shared/runtime/config';
 
 const LONG = 'x'.repeat(MIN_SECRET_LENGTH);
 const SHORT = 'y'.repeat(MIN_SECRET_LENGTH - 1);

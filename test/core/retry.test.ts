@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { retry, type Attempt, type Clock, type RetryPolicy } from '../../shared/retry';
+import { retry, type Attempt, type Clock, type RetryPolicy } from '../../shared/runtime/retry';
 import {
   BandwidthPlanError,
   DeadlineExceededError,
@@ -12,7 +12,7 @@ import {
   UpstreamError,
   ValidationError,
   classifyUpstream,
-} from '../../shared/errors';
+} from '../../shared/core/errors';
 
 const START = 1_700_000_000_000;
 

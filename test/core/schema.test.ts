@@ -4,8 +4,8 @@
  */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { toQueryParameters, validateBandwidthPlan, type BandwidthPlanRequest } from '../../shared/schema';
-import type { Issue } from '../../shared/errors';
+import { toQueryParameters, validateBandwidthPlan, type BandwidthPlanRequest } from '../../shared/core/schema';
+import type { Issue } from '../../shared/core/errors';
 
 const VALID = { Bandwidth: 10, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' } as const;
 const DEFAULTS = { BandwidthPackageChargeType: 'POSTPAY', PricingCycle: 'Month', AutoPay: false, Period: 1 } as const;

@@ -18,8 +18,8 @@ import {
   signAcs3Detailed,
   type Credentials,
   type SignableRequest,
-} from '../../shared/signer/acs3';
-import { toQueryParameters, validateBandwidthPlan, type BandwidthPlanRequest } from '../../shared/schema';
+} from '../../shared/clients/signer/acs3';
+import { toQueryParameters, validateBandwidthPlan, type BandwidthPlanRequest } from '../../shared/core/schema';
 
 const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { verifyAcs3 } from '../../local/cloud/acs3-verify';
-import { canonicalRequest, EMPTY_SHA256, signature } from './acs3-reference';
+import { verifyAcs3 } from './acs3-verify';
+import { canonicalRequest, EMPTY_SHA256, signature } from '../oracles/acs3-reference';
 
 // alibaba-openapi.md §7.1 (official) and §7.2 (SDK-computed regression vectors B and C).
 const OFFICIAL = {

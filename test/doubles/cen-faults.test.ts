@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startCenDouble, type CenDouble } from '../../local/cloud/cen';
-import { DEV_CREDENTIALS } from '../../local/cloud/credentials';
-import { signedRequest } from './acs3-reference';
-import { callCen, sdkClient, sdkFailure } from './openapi-sdk';
-import { send } from './raw-http';
-import { until } from './wait';
+import { startCenDouble, type CenDouble } from './cen';
+import { DEV_CREDENTIALS } from './credentials';
+import { signedRequest } from '../oracles/acs3-reference';
+import { callCen, sdkClient, sdkFailure } from '../oracles/openapi-sdk';
+import { send } from '../support/raw-http';
+import { until } from '../support/wait';
 
 const CREATE = 'CreateCenBandwidthPackage';
 const DESCRIBE = 'DescribeCenBandwidthPackages';

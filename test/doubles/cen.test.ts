@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startCenDouble, type CenDouble } from '../../local/cloud/cen';
-import { DEV_CREDENTIALS } from '../../local/cloud/credentials';
-import { acsDate, signedRequest } from './acs3-reference';
-import { callCen, sdkClient, sdkFailure } from './openapi-sdk';
-import { send } from './raw-http';
+import { startCenDouble, type CenDouble } from './cen';
+import { DEV_CREDENTIALS } from './credentials';
+import { acsDate, signedRequest } from '../oracles/acs3-reference';
+import { callCen, sdkClient, sdkFailure } from '../oracles/openapi-sdk';
+import { send } from '../support/raw-http';
 
 const CREATE = 'CreateCenBandwidthPackage';
 const DESCRIBE = 'DescribeCenBandwidthPackages';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEV_LARK_APP, startChatDouble, type ChatDouble } from '../../local/cloud/chat';
-import { send, type RawResponse } from './raw-http';
-import { until } from './wait';
+import { DEV_LARK_APP, startChatDouble, type ChatDouble } from './chat';
+import { send, type RawResponse } from '../support/raw-http';
+import { until } from '../support/wait';
 
 let chat: ChatDouble;
 let clock = Date.parse('2025-01-02T03:04:05Z');

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEV_CREDENTIALS } from '../../local/cloud/credentials';
-import { startFcDouble, type FcDouble, type FcDoubleOptions, type InvocationInfo } from '../../local/cloud/fc';
-import { signedRequest } from './acs3-reference';
-import { invokeFunction, sdkClient, sdkFailure } from './openapi-sdk';
-import { send } from './raw-http';
-import { until } from './wait';
+import { DEV_CREDENTIALS } from './credentials';
+import { startFcDouble, type FcDouble, type FcDoubleOptions, type InvocationInfo } from './fc';
+import { signedRequest } from '../oracles/acs3-reference';
+import { invokeFunction, sdkClient, sdkFailure } from '../oracles/openapi-sdk';
+import { send } from '../support/raw-http';
+import { until } from '../support/wait';
 
 const FUNCTION = 'create-bandwidth-plan';
 const EVENT = Buffer.from('{"Bandwidth":2,"GeographicRegionAId":"China","GeographicRegionBId":"Europe"}');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalMnsHeaders, mnsSignature, mnsStringToSign } from '../../local/cloud/mns-signature';
-import { mnsSdkClient } from './mns-sdk';
+import { canonicalMnsHeaders, mnsSignature, mnsStringToSign } from './mns-signature';
+import { mnsSdkClient } from '../oracles/mns-sdk';
 
 // mns.md §4: the official example, and the computed PublishMessage vectors.
 const OFFICIAL = {

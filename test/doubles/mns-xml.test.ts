@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeText, parseMessageXml } from '../../local/cloud/mns-xml';
+import { escapeText, parseMessageXml } from './mns-xml';
 
 const DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 const wrap = (inner: string, ns = ' xmlns="http://mns.aliyuncs.com/doc/v1/"') => `${DECL}<Message${ns}>${inner}</Message>`;

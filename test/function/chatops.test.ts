@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clientTokenForConfirmation, issueConfirmationCode } from '../../shared/chatops/confirmation';
-import { sealChatJob } from '../../shared/chatops/jobs';
-import { validateBandwidthPlan } from '../../shared/schema';
+import { clientTokenForConfirmation, issueConfirmationCode } from '../../shared/sources/chat/confirmation';
+import { sealChatJob } from '../../shared/sources/chat/jobs';
+import { validateBandwidthPlan } from '../../shared/core/schema';
 import { dingtalkMessage, larkMessage, larkSigned, slackCommand } from '../support/chat';
 import { CHAT_USERS, CHATOPS_CONFIRM_SECRET, findSecrets, httpEvent, LARK_VERIFICATION_TOKEN, startHarness, type Harness } from '../support/harness';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { derivedClientToken } from '../../shared/idempotency';
-import { DEV_CREDENTIALS } from '../../local/cloud/credentials';
+import { derivedClientToken } from '../../shared/core/idempotency';
+import { DEV_CREDENTIALS } from '../doubles/credentials';
 import { cloudEvent, findSecrets, httpEvent, startHarness, timerEvent, VALID_PLAN, type Harness } from '../support/harness';
 
 let h: Harness;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { derivedClientToken } from '../../shared/idempotency';
+import { derivedClientToken } from '../../shared/core/idempotency';
 import { ACCOUNT_ID, cloudEvent, findSecrets, REGION, startHarness, timerEvent, VALID_PLAN, type Harness } from '../support/harness';
 
 let h: Harness;

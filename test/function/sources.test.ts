@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { derivedClientToken, freshClientToken } from '../../shared/idempotency';
-import { chatJobSource } from '../../shared/chatops/service';
+import { derivedClientToken, freshClientToken } from '../../shared/core/idempotency';
+import { chatJobSource } from '../../shared/sources/chat/service';
 import { decodeEvent, sourceFor } from '../../shared/sources/dispatch';
 import { cloudEventBatchSource, cloudEventProblem, cloudEventSource, createCommandFromCloudEvent } from '../../shared/sources/eventbridge';
 import { createCommandFromHttp } from '../../shared/sources/http-api/create';

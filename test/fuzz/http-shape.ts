@@ -4,7 +4,7 @@
  * purchase attempt failed); 201, dry-run and status answers with their documented fields.
  */
 import assert from 'node:assert/strict';
-import type { FcHttpResponse } from '../../shared/fc';
+import type { FcHttpResponse } from '../../shared/runtime/fc';
 
 export type AnswerKind = 'created' | 'dry-run' | 'status' | 'chat';
 

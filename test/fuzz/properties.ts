@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { FcHttpResponse } from '../../shared/fc';
+import type { FcHttpResponse } from '../../shared/runtime/fc';
 import { dingtalkCallback, dingtalkSigned, larkEncryptedText, larkMessageEvent, larkSignedBody, slackSigned } from '../support/chat';
 import {
   LARK_VERIFICATION_TOKEN,

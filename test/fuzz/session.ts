@@ -4,10 +4,10 @@
  * predict what a repeated token must do, and the tally of outcomes for the summary.
  */
 import assert from 'node:assert/strict';
-import type { CenRequestRecord } from '../../local/cloud/cen';
-import type { ChatReply } from '../../local/cloud/chat';
-import type { InvocationRecord } from '../../local/cloud/fc';
-import type { PublishedMessage } from '../../local/cloud/mns';
+import type { CenRequestRecord } from '../doubles/cen';
+import type { ChatReply } from '../doubles/chat';
+import type { InvocationRecord } from '../doubles/fc';
+import type { PublishedMessage } from '../doubles/mns';
 import { startHarness, type Harness, type HarnessOptions } from '../support/harness';
 import { leakedSecrets } from '../support/observe';
 

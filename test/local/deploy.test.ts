@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { EnvironmentSchema, loadConfig } from '../../shared/config';
-import { validateBandwidthPlan } from '../../shared/schema';
+import { EnvironmentSchema, loadConfig } from '../../shared/runtime/config';
+import { validateBandwidthPlan } from '../../shared/core/schema';
 import { cleanEnv, ROOT } from './processes';
 
 const template = parse(readFileSync(resolve(ROOT, 's.yaml'), 'utf8'));

@@ -7,9 +7,9 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_SECRETS } from '../../local/environment';
 import { eventKind, MissingSecretError, prepareEvent, type ReplyUrls } from '../../local/example-events';
-import { verifyDingTalkRequest } from '../../shared/chatops/dingtalk/verify';
-import { openLarkRequest } from '../../shared/chatops/lark/open';
-import { verifySlackRequest } from '../../shared/chatops/slack/verify';
+import { verifyDingTalkRequest } from '../../shared/sources/chat/dingtalk/verify';
+import { openLarkRequest } from '../../shared/sources/chat/lark/open';
+import { verifySlackRequest } from '../../shared/sources/chat/slack/verify';
 import { verifyWebhook } from '../../shared/sources/http-api/webhook-auth';
 import { ROOT } from './processes';
 

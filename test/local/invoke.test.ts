@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_CREDENTIALS, startFcDouble, type FcDouble } from '../../local/cloud';
+import { DEV_CREDENTIALS, startFcDouble, type FcDouble } from '../doubles';
 import { cleanEnv, ROOT, runTsx, type Finished } from './processes';
 
 const RUN_MS = 45_000;

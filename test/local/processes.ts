@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { EnvironmentSchema } from '../../shared/config';
+import { EnvironmentSchema } from '../../shared/runtime/config';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 const TSX_CLI = resolve(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');

@@ -6,9 +6,9 @@ import {
   serialiseWithinLimit,
   toCloudEvent,
   type BandwidthPlanCloudEvent,
-} from '../../shared/notifier/cloudevent';
-import { escapeXmlText } from '../../shared/notifier/xml';
-import type { Outcome } from '../../shared/outcome';
+} from '../../shared/core/notifications/cloudevent';
+import { escapeXmlText } from '../../shared/clients/mns/xml';
+import type { Outcome } from '../../shared/core/outcome';
 import { CREATED, EVENT_CONTEXT, FAILED, PENDING, REJECTED, REQUEST } from './fixtures';
 
 const SOURCE = 'acs:fc:cn-hangzhou:1234567890123456:functions/create-bandwidth-plan';

@@ -1,6 +1,6 @@
 /** Outcomes and contexts shared by the notifier tests. */
-import type { Outcome } from '../../shared/outcome';
-import type { BandwidthPlanRequest } from '../../shared/schema';
+import type { Outcome } from '../../shared/core/outcome';
+import type { BandwidthPlanRequest } from '../../shared/core/schema';
 
 export const REQUEST: BandwidthPlanRequest = {
   Bandwidth: 10,

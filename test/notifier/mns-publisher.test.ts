@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeadlineExceededError, NetworkError, ProductError, UpstreamError } from '../../shared/errors';
-import { createLogger } from '../../shared/log';
+import { DeadlineExceededError, NetworkError, ProductError, UpstreamError } from '../../shared/core/errors';
+import { createLogger } from '../../shared/runtime/log';
 import {
   classifyMnsError,
   defaultMnsEndpoint,
   MnsPublisher,
   parsePublishResponse,
   type MnsPublisherOptions,
-} from '../../shared/notifier/mns-publisher';
-import { systemClock, type Clock } from '../../shared/retry';
+} from '../../shared/clients/mns/publisher';
+import { systemClock, type Clock } from '../../shared/runtime/retry';
 import { mnsErrorReply, startMnsTestServer, type MnsTestServer, type Reply } from './mns-test-server';
 
 const CREDENTIALS = {

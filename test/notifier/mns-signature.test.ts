@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalizedMnsHeaders, mnsStringToSign, signMns, type MnsSignableRequest } from '../../shared/notifier/mns-signature';
-import { sdkSignature } from './mns-sdk-oracle';
+import { canonicalizedMnsHeaders, mnsStringToSign, signMns, type MnsSignableRequest } from '../../shared/clients/mns/signature';
+import { sdkSignature } from '../oracles/mns-sdk-oracle';
 
 const TEST_CREDENTIALS = { accessKeyId: 'TestAccessID', accessKeySecret: 'TestAccessSecret' };
 const PUBLISH: MnsSignableRequest = {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sdkParseXml, sdkSignature } from './mns-sdk-oracle';
+import { sdkParseXml, sdkSignature } from '../oracles/mns-sdk-oracle';
 
 /** A scripted answer: an HTTP reply, a connection reset, or no answer at all. */
 export type Reply = { readonly status: number; readonly body: string } | 'reset' | 'hang';

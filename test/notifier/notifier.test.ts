@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NetworkError, UpstreamError } from '../../shared/errors';
-import { createLogger } from '../../shared/log';
-import { MNS_MAX_MESSAGE_BYTES, toCloudEvent, type BandwidthPlanCloudEvent } from '../../shared/notifier/cloudevent';
-import { MnsPublisher, type MessagePublisher, type OutgoingMessage, type PublishCall } from '../../shared/notifier/mns-publisher';
-import { createMnsNotifier, disabledNotifier } from '../../shared/notifier/notifier';
-import { escapeXmlText } from '../../shared/notifier/xml';
-import type { Outcome } from '../../shared/outcome';
+import { NetworkError, UpstreamError } from '../../shared/core/errors';
+import { createLogger } from '../../shared/runtime/log';
+import { MNS_MAX_MESSAGE_BYTES, toCloudEvent, type BandwidthPlanCloudEvent } from '../../shared/core/notifications/cloudevent';
+import { MnsPublisher, type MessagePublisher, type OutgoingMessage, type PublishCall } from '../../shared/clients/mns/publisher';
+import { createMnsNotifier, disabledNotifier } from '../../shared/core/notifications/notifier';
+import { escapeXmlText } from '../../shared/clients/mns/xml';
+import type { Outcome } from '../../shared/core/outcome';
 import { CREATED, EVENT_CONTEXT, FAILED, PENDING, REJECTED, REQUEST } from './fixtures';
 import { mnsErrorReply, startMnsTestServer, type MnsTestServer } from './mns-test-server';
 

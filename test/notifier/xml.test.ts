@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildPublishMessageXml, escapeXmlText, parseMnsXml, unescapeXmlText } from '../../shared/notifier/xml';
-import { sdkParseXml } from './mns-sdk-oracle';
+import { buildPublishMessageXml, escapeXmlText, parseMnsXml, unescapeXmlText } from '../../shared/clients/mns/xml';
+import { sdkParseXml } from '../oracles/mns-sdk-oracle';
 
 const ENVELOPE_START = '<?xml version="1.0" encoding="UTF-8"?><Message xmlns="http://mns.aliyuncs.com/doc/v1/">';
 

@@ -4,11 +4,11 @@
  * interleaving, one intent buys one plan, and every answer names it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { derivedClientToken } from '../../shared/idempotency';
+import { derivedClientToken } from '../../shared/core/idempotency';
 import { slackCommand } from '../support/chat';
 import { cloudEvent, httpEvent, startHarness, VALID_PLAN, type Harness } from '../support/harness';
 import { accountForOutcomes, capturedTexts, leakedSecrets } from '../support/observe';
-import type { FcHttpResponse } from '../../shared/fc';
+import type { FcHttpResponse } from '../../shared/runtime/fc';
 
 const COPIES = 100;
 /** Patient retries: under 100 parallel calls a slow answer is load, not a fault. */

@@ -6,9 +6,9 @@
  * invocation ends, no secret leaves the function.
  */
 import { describe, expect, it, onTestFinished, type TestContext } from 'vitest';
-import { clientTokenForConfirmation, issueConfirmationCode } from '../../shared/chatops/confirmation';
-import { validateBandwidthPlan } from '../../shared/schema';
-import type { ErrorFault } from '../../local/cloud/faults';
+import { clientTokenForConfirmation, issueConfirmationCode } from '../../shared/sources/chat/confirmation';
+import { validateBandwidthPlan } from '../../shared/core/schema';
+import type { ErrorFault } from '../doubles/faults';
 import { dingtalkMessage, larkMessage, slackCommand } from '../support/chat';
 import {
   CHAT_USERS,

@@ -6,10 +6,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueConfirmationCode } from '../../shared/chatops/confirmation';
-import { sealChatJob } from '../../shared/chatops/jobs';
-import { systemClock, type Clock } from '../../shared/retry';
-import { validateBandwidthPlan } from '../../shared/schema';
+import { issueConfirmationCode } from '../../shared/sources/chat/confirmation';
+import { sealChatJob } from '../../shared/sources/chat/jobs';
+import { systemClock, type Clock } from '../../shared/runtime/retry';
+import { validateBandwidthPlan } from '../../shared/core/schema';
 import { dingtalkCallback, dingtalkMessage, dingtalkSigned, larkEncryptedText, larkMessage, larkMessageEvent, larkSigned, slackCommand, slackSigned } from '../support/chat';
 import {
   CHAT_USERS,
@@ -26,7 +26,7 @@ import {
   type HttpCall,
 } from '../support/harness';
 import { accountForOutcomes, capturedTexts, leakedSecrets, publishedEvents, settle } from '../support/observe';
-import type { FcHttpResponse } from '../../shared/fc';
+import type { FcHttpResponse } from '../../shared/runtime/fc';
 
 let h: Harness;
 afterEach(async () => {
@@ -238,12 +238,12 @@ describe('constant-time comparison of every signature', () => {
 
   /** Files that hash or HMAC without verifying anything they receive; every other one must compare in constant time. */
   const SIGN_OR_DERIVE_ONLY: Record<string, string> = {
-    'shared/signer/acs3.ts': 'signs outgoing ACS3 requests',
-    'shared/notifier/mns-signature.ts': 'signs outgoing MNS requests',
-    'shared/idempotency.ts': 'derives ClientTokens from event identities',
-    'shared/chatops/lark/decrypt.ts': 'derives the AES key from the Encrypt Key',
+    'shared/clients/signer/acs3.ts': 'signs outgoing ACS3 requests',
+    'shared/clients/mns/signature.ts': 'signs outgoing MNS requests',
+    'shared/core/idempotency.ts': 'derives ClientTokens from event identities',
+    'shared/sources/chat/lark/decrypt.ts': 'derives the AES key from the Encrypt Key',
     // Computes the signatures; the comparison lives in verify.ts, checked below.
-    'shared/chatops/lark/verify.ts': 'verifies: checked below like the others',
+    'shared/sources/chat/lark/verify.ts': 'verifies: checked below like the others',
   };
 
   /** Words that name a received or computed signature, MAC or digest. */
@@ -292,9 +292,9 @@ describe('constant-time comparison of every signature', () => {
 
   it('every file that computes an HMAC or hash either only signs/derives or compares in constant time', () => {
     const hashing = files.filter(({ text }) => /\bcreate(Hmac|Hash)\(/.test(text)).map(({ name }) => name);
-    const verifying = hashing.filter((name) => !(name in SIGN_OR_DERIVE_ONLY) || name === 'shared/chatops/lark/verify.ts');
+    const verifying = hashing.filter((name) => !(name in SIGN_OR_DERIVE_ONLY) || name === 'shared/sources/chat/lark/verify.ts');
     expect(verifying).toEqual(
-      expect.arrayContaining(['shared/sources/http-api/webhook-auth.ts', 'shared/chatops/slack/verify.ts', 'shared/chatops/dingtalk/verify.ts', 'shared/chatops/jobs.ts', 'shared/chatops/confirmation.ts']),
+      expect.arrayContaining(['shared/sources/http-api/webhook-auth.ts', 'shared/sources/chat/slack/verify.ts', 'shared/sources/chat/dingtalk/verify.ts', 'shared/sources/chat/jobs.ts', 'shared/sources/chat/confirmation.ts']),
     );
     const constantTime = (name: string) => /\btimingSafeEqual(Text)?\(/.test(files.find((file) => file.name === name)!.text);
     expect(verifying.filter((name) => !constantTime(name))).toEqual([]);
@@ -308,7 +308,7 @@ describe('constant-time comparison of every signature', () => {
   });
 
   it('the Lark verification token is compared in constant time too', () => {
-    const opener = files.find(({ name }) => name === 'shared/chatops/lark/open.ts')!.text;
+    const opener = files.find(({ name }) => name === 'shared/sources/chat/lark/open.ts')!.text;
     expect(opener).toMatch(/timingSafeEqualText\(token, request\.verificationToken\)/);
   });
 });

@@ -4,12 +4,12 @@
  */
 import { createHmac } from 'node:crypto';
 import { createHandler, type Handler, type HandlerOptions } from '../../functions/create-bandwidth-plan/handler';
-import { startCenDouble, type CenDouble, type CenDoubleOptions } from '../../local/cloud/cen';
-import { DEV_CREDENTIALS } from '../../local/cloud/credentials';
-import { startMnsDouble, type MnsDouble } from '../../local/cloud/mns';
-import { DEV_LARK_APP, startChatDouble, type ChatDouble } from '../../local/cloud/chat';
-import { startFcDouble, type FcDouble } from '../../local/cloud/fc';
-import type { FcContext, FcHttpResponse } from '../../shared/fc';
+import { startCenDouble, type CenDouble, type CenDoubleOptions } from '../doubles/cen';
+import { DEV_CREDENTIALS } from '../doubles/credentials';
+import { startMnsDouble, type MnsDouble } from '../doubles/mns';
+import { DEV_LARK_APP, startChatDouble, type ChatDouble } from '../doubles/chat';
+import { startFcDouble, type FcDouble } from '../doubles/fc';
+import type { FcContext, FcHttpResponse } from '../../shared/runtime/fc';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret-7f3a9c-0123456789';
 export const TOPIC = 'bandwidth-plan-events';

@@ -4,7 +4,7 @@
  * here is in the bundle's cold-start path).
  */
 import * as z from 'zod/mini';
-import { BandwidthPlanRequestSchema } from '../../schema';
+import { BandwidthPlanRequestSchema } from '../../core/schema';
 
 const text = z.string();
 const optionalText = z.optional(z.string());

@@ -2,9 +2,9 @@
  * `POST /bandwidth-plans` as a create command: the JSON body is the request; the ClientToken comes
  * from the body, else the `Idempotency-Key` header (hashed), else the request's own signature.
  */
-import { ProductError } from '../../errors';
-import { derivedClientToken, freshClientToken } from '../../idempotency';
-import type { CreateCommand } from '../../pipeline';
+import { ProductError } from '../../core/errors';
+import { derivedClientToken, freshClientToken } from '../../core/idempotency';
+import type { CreateCommand } from '../../core/pipeline';
 import { isPlainObject, parseUntrustedJson, UnsafeJsonError } from '../json';
 import type { HttpRequestView } from './request';
 

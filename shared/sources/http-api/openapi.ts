@@ -5,9 +5,9 @@
  * a test fails when the committed file and this function disagree.
  */
 import * as z from 'zod/mini';
-import { PRODUCT_ERRORS } from '../../errors';
-import { CHAT_PLATFORMS } from '../../outcome';
-import { BandwidthPlanRequestSchema } from '../../schema';
+import { PRODUCT_ERRORS } from '../../core/errors';
+import { CHAT_PLATFORMS } from '../../core/outcome';
+import { BandwidthPlanRequestSchema } from '../../core/schema';
 import {
   ChatAnswerSchema,
   CreatedAnswerSchema,

@@ -3,8 +3,8 @@
  * then method, decoded path, headers and query as delivered (function-compute.md §3.1 in the
  * reference: repeated keys arrive comma-joined, header-name casing is not promised).
  */
-import { ProductError } from '../../errors';
-import type { FcHttpEvent } from '../../fc';
+import { ProductError } from '../../core/errors';
+import type { FcHttpEvent } from '../../runtime/fc';
 import { isPlainObject } from '../json';
 import type { RequestSurface } from './routes';
 

@@ -2,8 +2,8 @@
  * Every HTTP answer is FC's response shape with a JSON body; errors are
  * `{"error": {code, message, requestId?, issues?}}` with the status from the one error table.
  */
-import type { BandwidthPlanError } from '../../errors';
-import type { FcHttpResponse } from '../../fc';
+import type { BandwidthPlanError } from '../../core/errors';
+import type { FcHttpResponse } from '../../runtime/fc';
 import { MethodNotAllowedError } from './routes';
 
 export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): FcHttpResponse {

@@ -6,10 +6,10 @@
  * the request schema (`npm run openapi`), and a test keeps the two equal.
  */
 import * as z from 'zod/mini';
-import type { Issue } from '../../errors';
-import { ProductError } from '../../errors';
-import { CHAT_PLATFORMS, type ChatPlatform } from '../../outcome';
-import { closestName } from '../../suggest';
+import type { Issue } from '../../core/errors';
+import { ProductError } from '../../core/errors';
+import { CHAT_PLATFORMS, type ChatPlatform } from '../../core/outcome';
+import { closestName } from '../../core/suggest';
 
 /** A bandwidth plan id as CEN issues them. */
 export const PLAN_ID_PATTERN = /^cenbwp-[a-z0-9]{1,64}$/;

@@ -6,10 +6,10 @@
  * published as a `rejected` outcome. Nothing is thrown on this path, except by a MAC'd chat job (FC's
  * own delivery of this function's InvokeFunction call), which must be retried like any async event.
  */
-import { handleChatRequest, runChatJob } from '../../chatops/service';
-import { isChatJobEvent } from '../../chatops/jobs';
-import { asBandwidthPlanError, ProductError, ValidationError, describeIssues, type BandwidthPlanError } from '../../errors';
-import type { FcHttpEvent, FcHttpResponse } from '../../fc';
+import { handleChatRequest, runChatJob } from '../chat/service';
+import { isChatJobEvent } from '../chat/jobs';
+import { asBandwidthPlanError, ProductError, ValidationError, describeIssues, type BandwidthPlanError } from '../../core/errors';
+import type { FcHttpEvent, FcHttpResponse } from '../../runtime/fc';
 import {
   createBandwidthPlan,
   describeBandwidthPlan,
@@ -17,7 +17,7 @@ import {
   type Completed,
   type NotificationReport,
   type Preview,
-} from '../../pipeline';
+} from '../../core/pipeline';
 import type { EventSource, InvocationScope } from '../dispatch';
 import { isPlainObject, parseUntrustedJson } from '../json';
 import { createCommandFromHttp, httpTrigger, isDryRun } from './create';

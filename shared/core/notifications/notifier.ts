@@ -1,0 +1,102 @@
+/**
+ * The seam the pipeline uses to announce an outcome. The MNS notifier publishes it as a CloudEvent;
+ * when publishing fails for good, the whole event goes to the log instead, so no outcome is lost,
+ * and the caller gets a report rather than an exception (it decides whether a failed notification
+ * fails the invocation, e.g. so FC retries an async event).
+ */
+import { randomUUID } from 'node:crypto';
+import { asBandwidthPlanError } from '../errors';
+import type { Logger } from '../../runtime/log';
+import type { Outcome } from '../outcome';
+import type { Credentials } from '../../clients/signer/acs3';
+import { serialiseWithinLimit, toCloudEvent } from './cloudevent';
+import type { MessagePublisher } from '../../clients/mns/publisher';
+
+export interface NotifyCall {
+  readonly credentials: Credentials;
+  /** Epoch ms by which the last publish attempt must have ended. */
+  readonly deadline: number;
+  /** The invocation doing the notifying, for the log (the event carries the outcome's own). */
+  readonly fcRequestId?: string | undefined;
+}
+
+export interface NotificationError {
+  readonly code: string;
+  readonly message: string;
+  readonly retryable: boolean;
+}
+
+export type NotificationReport =
+  | { readonly delivered: true; readonly messageId: string }
+  | { readonly delivered: false; readonly error: NotificationError }
+  | { readonly delivered: false; readonly disabled: true };
+
+export interface Notifier {
+  /** Never throws: a failure is reported (and logged with the whole event). */
+  notify(outcome: Outcome, call: NotifyCall): Promise<NotificationReport>;
+}
+
+export interface MnsNotifierOptions {
+  readonly publisher: MessagePublisher;
+  /** FC `context.region`, `context.accountId` and the function's name: the event `source`. */
+  readonly region: string;
+  readonly accountId: string;
+  readonly functionName: string;
+  readonly log: Logger;
+  /** Event id, unique per outcome. Default: a random UUID. */
+  readonly newId?: () => string;
+  /** Event time. Default: now. */
+  readonly now?: () => Date;
+}
+
+export function createMnsNotifier(options: MnsNotifierOptions): Notifier {
+  const newId = options.newId ?? randomUUID;
+  const now = options.now ?? (() => new Date());
+  const { publisher, log } = options;
+  return {
+    async notify(outcome, call) {
+      const cloudEvent = toCloudEvent(outcome, {
+        id: newId(),
+        time: now(),
+        region: options.region,
+        accountId: options.accountId,
+        functionName: options.functionName,
+      });
+      const fields = { eventId: cloudEvent.id, type: cloudEvent.type, fcRequestId: call.fcRequestId ?? outcome.fcRequestId };
+      try {
+        const { json, truncated } = serialiseWithinLimit(cloudEvent);
+        // The outcome kind is the filter tag: subscribers can take, say, only failures.
+        const published = await publisher.publish({ body: json, tag: outcome.kind }, call);
+        log.info('notification published', { ...fields, messageId: published.messageId, upstreamRequestId: published.requestId, truncated });
+        return { delivered: true, messageId: published.messageId };
+      } catch (thrown) {
+        const failure = asBandwidthPlanError(thrown);
+        const error: NotificationError = {
+          code: failure.code,
+          message: withoutSecrets(failure.message, call.credentials),
+          retryable: failure.retryable,
+        };
+        // The log line is the outcome's record of last resort: the whole event, untrimmed.
+        log.error('notification not delivered', { ...fields, cloudEvent, error: { ...error, upstreamRequestId: failure.requestId } });
+        return { delivered: false, error };
+      }
+    },
+  };
+}
+
+/** For when no topic is configured (`NOTIFY_TOPIC` unset): reports, publishes nothing. */
+export const disabledNotifier: Notifier = {
+  notify: async () => ({ delivered: false, disabled: true }),
+};
+
+/**
+ * Error messages come from the transport and from MNS; neither should ever echo a secret, but the
+ * report leaves the function (in replies and events), so make sure.
+ */
+function withoutSecrets(message: string, credentials: Credentials): string {
+  let result = message;
+  for (const secret of [credentials.accessKeySecret, credentials.securityToken]) {
+    if (secret) result = result.split(secret).join('[REDACTED]');
+  }
+  return result;
+}

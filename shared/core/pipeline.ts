@@ -1,0 +1,252 @@
+/**
+ * The one pipeline every source feeds: validate → guardrails → create → wait → notify. It never buys
+ * twice for one intent: the command's ClientToken is fixed before the first call and reused by every
+ * retry. Each purchase attempt ends as an {@link Outcome} that is published and logged.
+ */
+import type { CenClient, CreatePlanRequest, PlanStatus } from '../clients/cen/client';
+import { asBandwidthPlanError, BandwidthPlanError, ProductError, ValidationError, type Issue } from './errors';
+import type { Logger } from '../runtime/log';
+import type { Outcome, OutcomeKind, Trigger } from './outcome';
+import { evaluateGuardrails, awaitsPayment, type GuardrailVerdict } from './policy';
+import type { Clock } from '../runtime/retry';
+import { validateBandwidthPlan, type BandwidthPlanRequest } from './schema';
+import type { Credentials } from '../clients/signer/acs3';
+import type { Guardrails } from '../runtime/config';
+import type { NotificationReport, Notifier } from './notifications/notifier';
+
+export type { NotificationReport, Notifier };
+
+/** The invocation being served. */
+export interface Invocation {
+  readonly fcRequestId: string;
+  /** Epoch ms by which the invocation must have finished its upstream work. */
+  readonly deadline: number;
+  /** The function's credentials, read when first needed; throws a ConfigurationError when there are none. */
+  credentials(): Credentials;
+}
+
+export interface PipelineDeps {
+  readonly cen: CenClient;
+  readonly notifier: Notifier;
+  readonly guardrails: Guardrails;
+  /** How long to wait for a new plan to turn Idle/InUse. */
+  readonly waitSeconds: number;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+export interface CreateCommand {
+  readonly trigger: Trigger;
+  /** The parameters as received (unvalidated). */
+  readonly input: unknown;
+  /** Fixed by the source before anything is called: the caller's, derived from the event, or fresh. */
+  readonly clientToken: string;
+  readonly dryRun?: boolean;
+  /** Problems the source found before validation (e.g. a payload that is not JSON): reported as rejected. */
+  readonly inputIssues?: readonly Issue[];
+}
+
+export interface Preview {
+  readonly kind: 'preview';
+  /** Exactly what would be sent, ClientToken included. */
+  readonly request: CreatePlanRequest;
+  readonly verdict: GuardrailVerdict;
+}
+
+export interface Completed {
+  readonly kind: 'completed';
+  readonly outcome: Outcome;
+  readonly notification: NotificationReport;
+  /** The error behind a `failed`/`rejected` outcome. */
+  readonly error?: BandwidthPlanError;
+}
+
+/** Statuses of a plan that is ready for use. */
+const READY_STATUSES = new Set(['Idle', 'InUse']);
+/** Time kept back from the create and the wait so the outcome can still be published. */
+const NOTIFY_RESERVE_MS = 3_000;
+const POLL_FIRST_MS = 500;
+const POLL_MAX_MS = 3_000;
+
+/** Validation and guardrails only; nothing is called. */
+function previewBandwidthPlan(
+  input: unknown,
+  clientToken: string,
+  guardrails: Guardrails,
+): { ok: true; preview: Preview } | { ok: false; issues: Issue[] } {
+  const validation = validateBandwidthPlan(input);
+  if (!validation.ok) return validation;
+  const request = { ...validation.request, ClientToken: clientToken };
+  return { ok: true, preview: { kind: 'preview', request, verdict: evaluateGuardrails(request, guardrails) } };
+}
+
+/**
+ * Runs one purchase intent through the pipeline. A dry run stops after the guardrails: it returns the
+ * preview, or throws a ValidationError (nothing published) when the parameters are invalid.
+ */
+export async function createBandwidthPlan(
+  command: CreateCommand,
+  deps: PipelineDeps,
+  invocation: Invocation,
+): Promise<Preview | Completed> {
+  const started = deps.clock.now();
+  const checked = command.inputIssues?.length
+    ? ({ ok: false, issues: [...command.inputIssues] } as const)
+    : previewBandwidthPlan(command.input, command.clientToken, deps.guardrails);
+  // A dry run calls nothing and publishes nothing: invalid parameters are answered, not reported.
+  if (command.dryRun) {
+    if (checked.ok) return checked.preview;
+    throw new ValidationError(checked.issues);
+  }
+
+  let outcome: Outcome;
+  let error: BandwidthPlanError | undefined;
+  const base = { trigger: command.trigger, clientToken: command.clientToken, fcRequestId: invocation.fcRequestId };
+  try {
+    if (!checked.ok) throw new ValidationError(checked.issues);
+    const { request, verdict } = checked.preview;
+    if (!verdict.allowed) throw new ProductError('PolicyDenied', verdict.reasons.join('; '));
+    const credentials = invocation.credentials();
+    const created = await deps.cen.createBandwidthPackage(request, { credentials, deadline: invocation.deadline - NOTIFY_RESERVE_MS });
+    const status = awaitsPayment(request)
+      ? undefined
+      : await waitUntilReady(created.CenBandwidthPackageId, deps, { credentials, deadline: invocation.deadline });
+    const ready = status !== undefined && READY_STATUSES.has(status.Status);
+    outcome = outcomeOf(ready ? 'created' : 'pending', base, {
+      request,
+      result: { ...created, Status: ready ? status.Status : 'pending' },
+      notes: verdict.notes.length > 0 ? verdict.notes : undefined,
+    });
+  } catch (thrown) {
+    error = asBandwidthPlanError(thrown);
+    const rejected = error instanceof ValidationError || error.code === 'PolicyDenied';
+    outcome = outcomeOf(rejected ? 'rejected' : 'failed', base, {
+      request: checked.ok ? checked.preview.request : undefined,
+      error: {
+        code: error.code,
+        message: error.message,
+        requestId: error.requestId,
+        retryable: error.retryable,
+        issues: error.issues,
+      },
+    });
+  }
+  return finish(outcome, error, deps, invocation, started);
+}
+
+/**
+ * A request refused before the pipeline could run it (e.g. a chat user the allow-list does not name):
+ * still an outcome, published and logged like any other.
+ */
+export async function reportRejection(
+  trigger: Trigger,
+  error: BandwidthPlanError,
+  deps: PipelineDeps,
+  invocation: Invocation,
+  details: { readonly request?: BandwidthPlanRequest | undefined; readonly clientToken?: string | undefined; readonly received?: string | undefined } = {},
+): Promise<Completed> {
+  const clientToken = details.clientToken ?? details.request?.ClientToken;
+  const outcome: Outcome = {
+    ...outcomeOf('rejected', { trigger, clientToken, fcRequestId: invocation.fcRequestId }, {
+      request: details.request,
+      error: { code: error.code, message: error.message, retryable: false, issues: error.issues },
+    }),
+    ...(details.received !== undefined ? { received: details.received } : {}),
+  };
+  return finish(outcome, error, deps, invocation, deps.clock.now());
+}
+
+/**
+ * Whether FC must run the event again: a retryable failure (the same ClientToken makes the re-run buy
+ * nothing new), or an outcome that was not published (the log holds it in full until it is).
+ */
+export function redeliveryReason(result: Completed): BandwidthPlanError | undefined {
+  if (result.error?.retryable) return result.error;
+  const { notification } = result;
+  if (!notification.delivered && !('disabled' in notification)) {
+    return new ProductError('NotificationFailed', `The outcome was not published: ${notification.error.message}`);
+  }
+  return undefined;
+}
+
+async function finish(
+  outcome: Outcome,
+  error: BandwidthPlanError | undefined,
+  deps: PipelineDeps,
+  invocation: Invocation,
+  started: number,
+): Promise<Completed> {
+  const notification = await publish(outcome, deps, invocation);
+  logOutcome(deps.log, outcome, notification, deps.clock.now() - started, error);
+  return { kind: 'completed', outcome, notification, ...(error ? { error } : {}) };
+}
+
+/** The plan's current state, via DescribeCenBandwidthPackages. */
+export async function describeBandwidthPlan(id: string, deps: PipelineDeps, invocation: Invocation): Promise<PlanStatus | undefined> {
+  return deps.cen.describeBandwidthPackage(id, { credentials: invocation.credentials(), deadline: invocation.deadline });
+}
+
+function outcomeOf(
+  kind: OutcomeKind,
+  base: { trigger: Trigger; clientToken: string | undefined; fcRequestId: string },
+  rest: Pick<Outcome, 'request' | 'result' | 'error' | 'notes'>,
+): Outcome {
+  return { kind, ...base, ...rest };
+}
+
+/**
+ * Polls until the plan is ready, the wait is over, or time runs short. A failed describe does not
+ * fail the outcome: the plan was bought; it is reported as pending.
+ */
+async function waitUntilReady(
+  id: string,
+  deps: PipelineDeps,
+  call: { credentials: Credentials; deadline: number },
+): Promise<PlanStatus | undefined> {
+  const waitEnd = Math.min(deps.clock.now() + deps.waitSeconds * 1000, call.deadline - NOTIFY_RESERVE_MS);
+  let last: PlanStatus | undefined;
+  for (let delay = POLL_FIRST_MS; deps.clock.now() < waitEnd; delay = Math.min(delay * 2, POLL_MAX_MS)) {
+    try {
+      last = await deps.cen.describeBandwidthPackage(id, { credentials: call.credentials, deadline: waitEnd });
+    } catch (error) {
+      deps.log.warn('could not read the new plan status', { CenBandwidthPackageId: id, error });
+      return last;
+    }
+    if (last && READY_STATUSES.has(last.Status)) return last;
+    const pause = Math.min(delay, waitEnd - deps.clock.now());
+    if (pause <= 0) break;
+    await deps.clock.sleep(pause);
+  }
+  return last;
+}
+
+async function publish(outcome: Outcome, deps: PipelineDeps, invocation: Invocation): Promise<NotificationReport> {
+  let credentials: Credentials;
+  try {
+    credentials = invocation.credentials();
+  } catch (error) {
+    // No credentials: the outcome cannot be published, so it is logged in full instead.
+    const failure = asBandwidthPlanError(error);
+    deps.log.error('notification not delivered', { outcome, error: failure });
+    return { delivered: false, error: { code: failure.code, message: failure.message, retryable: false } };
+  }
+  return deps.notifier.notify(outcome, { credentials, deadline: invocation.deadline, fcRequestId: invocation.fcRequestId });
+}
+
+function logOutcome(log: Logger, outcome: Outcome, notification: NotificationReport, durationMs: number, error?: BandwidthPlanError): void {
+  const fields = {
+    fcRequestId: outcome.fcRequestId,
+    source: outcome.trigger.kind,
+    sourceId: outcome.trigger.id,
+    requester: outcome.trigger.requester,
+    clientToken: outcome.clientToken,
+    cenRequestId: outcome.result?.RequestId ?? outcome.error?.requestId,
+    CenBandwidthPackageId: outcome.result?.CenBandwidthPackageId,
+    outcome: outcome.kind,
+    errorCode: outcome.error?.code,
+    notified: notification.delivered,
+    durationMs,
+  };
+  if (outcome.kind === 'failed') log.error('bandwidth plan outcome', { ...fields, error });
+  else log.info('bandwidth plan outcome', fields);
+}

@@ -1,0 +1,221 @@
+/**
+ * All configuration comes from the environment, read and validated once per instance (cold start).
+ * A bad value produces one message naming the variable and the rule — never the value, which may
+ * be a secret. Configuration that would weaken a protection is refused, not guessed at: an empty or
+ * misspelt list, an unknown value, a signing secret short enough to guess, a variable name one typo
+ * away from one the function reads.
+ */
+import * as z from 'zod/mini';
+import { DEFAULT_REPLY_HOSTS, isLoopbackHost, type ReplyHosts } from '../sources/chat/message';
+import { ProductError } from '../core/errors';
+import { CHAT_PLATFORMS, type ChatPlatform } from '../core/outcome';
+import { AREAS, CHARGE_TYPES, MAX_BANDWIDTH, MIN_BANDWIDTH, type Area, type ChargeType } from '../core/schema';
+import { closestName } from '../core/suggest';
+
+/** Signing secrets and MAC keys shorter than this are guessable offline from one signed request. */
+export const MIN_SECRET_LENGTH = 32;
+
+/** `a, b,c` → `['a', 'b', 'c']`; `''` → `[]`. Empty entries are kept so that rules can refuse them. */
+const entries = (value: string): string[] => (value.trim() === '' ? [] : value.split(',').map((item) => item.trim()));
+
+/** A rule over a variable's value; `''` (unset in s.yaml) always means "the default". */
+const rule = (check: (value: string) => boolean, error: string) =>
+  z.optional(z.string().check(z.refine((value) => value === '' || check(value), { error })));
+
+const url = rule((value) => /^https?:\/\/[^\s/]+/.test(value), 'must be an http or https URL');
+const intInRange = (min: number, max: number) =>
+  rule((value) => /^\d+$/.test(value) && Number(value) >= min && Number(value) <= max, `must be a whole number from ${min} to ${max}`);
+/** A non-empty list of known values: `,` or ` , ` would otherwise read as "no restriction". */
+const subsetOf = (allowed: readonly string[]) =>
+  rule(
+    (value) => entries(value).length > 0 && entries(value).every((item) => allowed.includes(item)),
+    `must be a comma-separated list of ${allowed.join(', ')}, without empty entries`,
+  );
+const secret = rule((value) => value.trim().length >= MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`);
+const secrets = rule(
+  (value) => entries(value).length > 0 && entries(value).every((item) => item.length >= MIN_SECRET_LENGTH),
+  `must be one or more comma-separated secrets of at least ${MIN_SECRET_LENGTH} characters each`,
+);
+const optionalText = z.optional(z.string());
+
+const PLATFORM = `(?:${CHAT_PLATFORMS.join('|')})`;
+const ID = '[^\\s/:,]{1,128}';
+const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[::1\\])';
+const ALLOWED_USER = new RegExp(`^${PLATFORM}:${ID}(?:/${ID})?$`);
+const REPLY_HOST = new RegExp(`^(${PLATFORM}):(${HOST})$`);
+const listOf = (pattern: RegExp, form: string) =>
+  rule((value) => entries(value).length > 0 && entries(value).every((item) => pattern.test(item)), `must be a comma-separated list of ${form}`);
+
+/** The environment variables the function reads; README's configuration table documents each. */
+export const EnvironmentSchema = z.object({
+  CEN_ENDPOINT: url,
+  MNS_ENDPOINT: url,
+  FC_ENDPOINT: url,
+  NOTIFY_TOPIC: rule((value) => /^[A-Za-z][A-Za-z0-9-]{0,119}$/.test(value), 'must be an MNS topic name'),
+  WEBHOOK_SECRET: secrets,
+  MAX_BANDWIDTH_MBPS: intInRange(MIN_BANDWIDTH, MAX_BANDWIDTH),
+  ALLOWED_CHARGE_TYPES: subsetOf(CHARGE_TYPES),
+  ALLOWED_AREAS: subsetOf(AREAS),
+  WAIT_SECONDS: intInRange(0, 600),
+  SLACK_SIGNING_SECRET: secrets,
+  DINGTALK_APP_SECRET: secret,
+  LARK_ENCRYPT_KEY: secret,
+  LARK_VERIFICATION_TOKEN: optionalText,
+  LARK_APP_ID: optionalText,
+  LARK_APP_SECRET: optionalText,
+  LARK_API_BASE: url,
+  CHATOPS_ALLOWED_USERS: listOf(ALLOWED_USER, '<platform>:<user id> or <platform>:<tenant>/<user id> (platforms: dingtalk, slack, lark)'),
+  CHATOPS_REPLY_HOSTS: listOf(REPLY_HOST, '<platform>:<host> (platforms: dingtalk, slack, lark)'),
+  // The confirmation codes' HMAC key: short keys are guessable (checked here, not at the first `create`).
+  CHATOPS_CONFIRM_SECRET: secret,
+});
+
+/** Every variable the function reads. */
+export const ENVIRONMENT_VARIABLES = Object.keys(EnvironmentSchema.def.shape) as readonly (keyof typeof EnvironmentSchema.def.shape)[];
+
+export interface Guardrails {
+  readonly maxBandwidthMbps: number;
+  readonly allowedChargeTypes: readonly ChargeType[];
+  /** Undefined: every area is allowed. */
+  readonly allowedAreas?: readonly Area[] | undefined;
+}
+
+export interface ChatopsConfig {
+  readonly slackSigningSecrets: readonly string[];
+  readonly dingtalkAppSecret?: string | undefined;
+  readonly larkEncryptKey?: string | undefined;
+  readonly larkVerificationToken?: string | undefined;
+  readonly larkAppId?: string | undefined;
+  readonly larkAppSecret?: string | undefined;
+  readonly larkApiBase: string;
+  /** Platform user ids allowed to buy, e.g. `slack:T012AB3C4/U012AB3CD`. */
+  readonly allowedUsers: readonly string[];
+  /** Hosts each platform's replies may be sent to (https only, except loopback hosts listed here). */
+  readonly replyHosts: ReplyHosts;
+  readonly confirmSecret?: string | undefined;
+}
+
+export interface Config {
+  readonly cenEndpoint: string;
+  /** Undefined: derived from the FC context (`https://{accountId}.mns.{region}.aliyuncs.com`). */
+  readonly mnsEndpoint?: string | undefined;
+  /** Undefined: derived from the FC context (`https://{accountId}.{region}.fc.aliyuncs.com`). */
+  readonly fcEndpoint?: string | undefined;
+  /** Undefined: notifications are off. */
+  readonly notifyTopic?: string | undefined;
+  /** Accepted HTTP API signing secrets (several during rotation); empty: every API request is refused. */
+  readonly webhookSecrets: readonly string[];
+  readonly guardrails: Guardrails;
+  readonly waitSeconds: number;
+  readonly chatops: ChatopsConfig;
+}
+
+const DEFAULT_LARK_API_BASE = 'https://open.feishu.cn';
+
+const nonEmpty = (value: string | undefined): string | undefined => (value && value.trim() !== '' ? value.trim() : undefined);
+
+/** Reads the configuration, or throws a `ConfigurationError` naming every bad variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = EnvironmentSchema.safeParse(env);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  problems.push(...misspeltVariables(env));
+  if (!parsed.success || problems.length > 0) throw configurationError(problems);
+  const e = parsed.data;
+  const replyHosts = replyHostsFrom(entries(e.CHATOPS_REPLY_HOSTS ?? ''));
+  const larkApiBase = nonEmpty(e.LARK_API_BASE) ?? DEFAULT_LARK_API_BASE;
+  const larkProblem = larkApiBaseProblem(larkApiBase, replyHosts.lark);
+  if (larkProblem) throw configurationError([larkProblem]);
+  const chargeTypes = entries(e.ALLOWED_CHARGE_TYPES ?? '') as ChargeType[];
+  const areas = entries(e.ALLOWED_AREAS ?? '') as Area[];
+  return {
+    cenEndpoint: nonEmpty(e.CEN_ENDPOINT) ?? 'https://cbn.aliyuncs.com',
+    mnsEndpoint: nonEmpty(e.MNS_ENDPOINT),
+    fcEndpoint: nonEmpty(e.FC_ENDPOINT),
+    notifyTopic: nonEmpty(e.NOTIFY_TOPIC),
+    webhookSecrets: entries(e.WEBHOOK_SECRET ?? ''),
+    guardrails: {
+      maxBandwidthMbps: nonEmpty(e.MAX_BANDWIDTH_MBPS) ? Number(e.MAX_BANDWIDTH_MBPS) : 1000,
+      allowedChargeTypes: chargeTypes.length > 0 ? chargeTypes : [...CHARGE_TYPES],
+      allowedAreas: areas.length > 0 ? areas : undefined,
+    },
+    waitSeconds: nonEmpty(e.WAIT_SECONDS) ? Number(e.WAIT_SECONDS) : 20,
+    chatops: {
+      slackSigningSecrets: entries(e.SLACK_SIGNING_SECRET ?? ''),
+      dingtalkAppSecret: nonEmpty(e.DINGTALK_APP_SECRET),
+      larkEncryptKey: nonEmpty(e.LARK_ENCRYPT_KEY),
+      larkVerificationToken: nonEmpty(e.LARK_VERIFICATION_TOKEN),
+      larkAppId: nonEmpty(e.LARK_APP_ID),
+      larkAppSecret: nonEmpty(e.LARK_APP_SECRET),
+      larkApiBase,
+      allowedUsers: entries(e.CHATOPS_ALLOWED_USERS ?? ''),
+      replyHosts,
+      confirmSecret: nonEmpty(e.CHATOPS_CONFIRM_SECRET),
+    },
+  };
+}
+
+function configurationError(problems: readonly string[]): ProductError {
+  return new ProductError('ConfigurationError', `Invalid configuration: ${problems.join('; ')}`);
+}
+
+/**
+ * A variable one typo away from one the function reads (`ALLOWED_AREA`, `allowed_areas`) would be
+ * ignored, and the protection it was meant to set silently left at its default.
+ */
+function misspeltVariables(env: Readonly<Record<string, string | undefined>>): string[] {
+  const known = new Set<string>(ENVIRONMENT_VARIABLES);
+  return Object.keys(env)
+    .filter((name) => !known.has(name) && name.length >= 6)
+    .flatMap((name) => {
+      const meant = closestName(name, ENVIRONMENT_VARIABLES);
+      return meant ? [`${name} is not a variable this function reads (did you mean ${meant}?)`] : [];
+    });
+}
+
+/**
+ * `<platform>:<host>` entries: the hosts listed for a platform replace its defaults; a platform not
+ * named keeps its own hosts.
+ */
+function replyHostsFrom(items: readonly string[]): ReplyHosts {
+  const listed: Partial<Record<ChatPlatform, string[]>> = {};
+  for (const item of items) {
+    const [, platform, host] = REPLY_HOST.exec(item)! as unknown as [string, ChatPlatform, string];
+    (listed[platform] ??= []).push(host.toLowerCase());
+  }
+  return {
+    dingtalk: listed.dingtalk ?? DEFAULT_REPLY_HOSTS.dingtalk,
+    slack: listed.slack ?? DEFAULT_REPLY_HOSTS.slack,
+    lark: listed.lark ?? DEFAULT_REPLY_HOSTS.lark,
+  };
+}
+
+/** Lark replies (and the tenant-token request, which carries the app secret) go to LARK_API_BASE only. */
+function larkApiBaseProblem(base: string, larkHosts: readonly string[]): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(base);
+  } catch {
+    return 'LARK_API_BASE must be an http or https URL';
+  }
+  const bare = parsed.pathname === '/' && parsed.search === '' && parsed.hash === '' && parsed.username === '' && parsed.password === '';
+  const loopback = isLoopbackHost(parsed.hostname);
+  const secure = parsed.protocol === 'https:' && parsed.port === '';
+  if (!bare || !larkHosts.includes(parsed.hostname) || !(secure || loopback)) {
+    return `LARK_API_BASE must be https://<host> with a host allowed for lark (${larkHosts.join(', ')}; CHATOPS_REPLY_HOSTS)`;
+  }
+  return undefined;
+}
+
+/** Every secret value in the configuration, for the log scrubber. */
+export function configSecrets(config: Config): string[] {
+  const { chatops } = config;
+  return [
+    ...config.webhookSecrets,
+    ...chatops.slackSigningSecrets,
+    chatops.dingtalkAppSecret,
+    chatops.larkEncryptKey,
+    chatops.larkVerificationToken,
+    chatops.larkAppSecret,
+    chatops.confirmSecret,
+  ].filter((value): value is string => value !== undefined);
+}

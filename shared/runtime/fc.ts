@@ -1,0 +1,51 @@
+/**
+ * The FC 3.0 nodejs20 contract, typed once: the handler receives the event as a Buffer and a
+ * context; HTTP triggers expect `{statusCode, headers, body}` back (function-compute.md §1–§3).
+ */
+import type { ContextCredentials } from './credentials';
+import { ProductError } from '../core/errors';
+
+export interface FcContext {
+  readonly requestId: string;
+  readonly credentials?: ContextCredentials;
+  readonly function?: { readonly name?: string; readonly handler?: string; readonly memory?: number; readonly timeout?: number };
+  readonly region?: string;
+  readonly accountId?: string;
+}
+
+export interface FcHttpEvent {
+  readonly version: string;
+  readonly rawPath: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly queryParameters?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly isBase64Encoded?: boolean;
+  readonly requestContext?: {
+    readonly accountId?: string;
+    readonly domainName?: string;
+    readonly http?: { readonly method?: string; readonly path?: string; readonly sourceIp?: string; readonly userAgent?: string };
+    readonly requestId?: string;
+    readonly time?: string;
+    readonly timeEpoch?: string;
+  };
+}
+
+export interface FcHttpResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly isBase64Encoded: boolean;
+  readonly body: string;
+}
+
+export type FcHandler = (event: Buffer | string | unknown, context: FcContext) => Promise<unknown>;
+
+/** The FC API endpoint: configured, else the function's own account and region. */
+export function resolveFcEndpoint(configured: string | undefined, context: FcContext): string {
+  if (configured) return configured;
+  const accountId = context.accountId ?? process.env.FC_ACCOUNT_ID;
+  const region = context.region ?? process.env.FC_REGION;
+  if (!accountId || !region) {
+    throw new ProductError('ConfigurationError', 'FC_ENDPOINT is not set and the FC context has no accountId/region to derive it from.');
+  }
+  return `https://${accountId}.${region}.fc.aliyuncs.com`;
+}

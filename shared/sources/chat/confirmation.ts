@@ -1,0 +1,135 @@
+/**
+ * Stateless confirmation codes for `create`: the code itself carries the normalised request, who
+ * asked and when it expires, signed with HMAC-SHA256, so `confirm` can arrive in any later message
+ * (or on another function instance) and nothing needs storing. The content is readable by whoever
+ * has the code (it is compressed, not encrypted) but cannot be altered or forged without the key.
+ *
+ * Layout: base62(deflate(JSON [version, expiresAt, requester, request])) followed by a fixed
+ * 22-character base62 signature (128 bits) — letters and digits only, so it survives copy-paste.
+ */
+import { createHash, createHmac } from 'node:crypto';
+// Loaded on first use: only `create` and `confirm` need it, so it stays off the cold-start path.
+const zlib = (): typeof import('node:zlib') => require('node:zlib');
+import { ProductError } from '../../core/errors';
+import { AREAS, validateBandwidthPlan, type BandwidthPlanRequest } from '../../core/schema';
+import { decodeBase62, encodeBase62 } from './base62';
+import { timingSafeEqualText } from './verification';
+
+export const CONFIRMATION_TTL_MS = 600_000;
+/** 32 characters: at least 128 bits even for a hex key. */
+export const MIN_CONFIRMATION_KEY_LENGTH = 32;
+
+const VERSION = 1;
+const SIGNATURE_BYTES = 16;
+/** base62 of 16 bytes behind the 0x01 sentinel is always 22 characters. */
+const SIGNATURE_CHARS = 22;
+const MAX_CODE_CHARS = 1_000;
+const MAX_PAYLOAD_BYTES = 4_096;
+const DOMAIN = `bwp-confirmation/v${VERSION}\n`;
+
+// zlib's preset dictionary: text every payload repeats, so a code is about half as long.
+// Changing it invalidates codes in flight, which live ten minutes.
+const DICTIONARY = Buffer.from(
+  `"slack:","dingtalk:","lark:","${AREAS.join('","')}",{"Bandwidth":100,"GeographicRegionAId":"","GeographicRegionBId":"",` +
+    '"Name":"","Description":"","BandwidthPackageChargeType":"POSTPAY","PricingCycle":"Month","Period":1,"AutoPay":false,"AutoRenew":true}]',
+);
+
+export interface ConfirmationIssue {
+  /** The validated, normalised request (`validateBandwidthPlan(...).request`). */
+  readonly request: BandwidthPlanRequest;
+  /** The asker's `userKey`; only they can confirm. */
+  readonly requester: string;
+  /** Current time, ms since the epoch. */
+  readonly now: number;
+  /** Secret HMAC key, at least {@link MIN_CONFIRMATION_KEY_LENGTH} characters. */
+  readonly key: string;
+  /** How long the code is valid; default {@link CONFIRMATION_TTL_MS} (10 minutes). */
+  readonly ttlMs?: number;
+}
+
+export interface ConfirmationCheck {
+  /** The `userKey` of whoever sent `confirm`. */
+  readonly requester: string;
+  readonly now: number;
+  readonly key: string;
+}
+
+export const CONFIRMATION_FAILURES = ['malformed', 'tampered', 'expired', 'other-user'] as const;
+export type ConfirmationFailure = (typeof CONFIRMATION_FAILURES)[number];
+
+export type Confirmation =
+  | {
+      readonly ok: true;
+      readonly request: BandwidthPlanRequest;
+      /** ms since the epoch. */
+      readonly expiresAt: number;
+      /** Stable id of this code (hex), for logs; {@link clientTokenForConfirmation} is built from it. */
+      readonly codeId: string;
+    }
+  | { readonly ok: false; readonly reason: ConfirmationFailure };
+
+function requireKey(key: string): void {
+  if (key.length < MIN_CONFIRMATION_KEY_LENGTH) {
+    throw new ProductError('ConfigurationError', `The confirmation key must be at least ${MIN_CONFIRMATION_KEY_LENGTH} characters.`);
+  }
+}
+
+function signature(payload: string, key: string): string {
+  const mac = createHmac('sha256', key).update(DOMAIN + payload).digest();
+  return encodeBase62(mac.subarray(0, SIGNATURE_BYTES));
+}
+
+export function issueConfirmationCode(issue: ConfirmationIssue): string {
+  requireKey(issue.key);
+  const ttlMs = issue.ttlMs ?? CONFIRMATION_TTL_MS;
+  const json = JSON.stringify([VERSION, issue.now + ttlMs, issue.requester, issue.request]);
+  const payload = encodeBase62(zlib().deflateRawSync(json, { level: 9, dictionary: DICTIONARY }));
+  return payload + signature(payload, issue.key);
+}
+
+/** The signed content, or `undefined` when it does not decode to a version-1 payload. */
+function readPayload(payload: string): { expiresAt: number; requester: string; request: unknown } | undefined {
+  const compressed = decodeBase62(payload);
+  if (compressed === undefined) return undefined;
+  let content: unknown;
+  try {
+    content = JSON.parse(zlib().inflateRawSync(compressed, { dictionary: DICTIONARY, maxOutputLength: MAX_PAYLOAD_BYTES }).toString('utf8'));
+  } catch {
+    // Only reachable with a valid signature over bad content (e.g. a key shared with another format).
+    return undefined;
+  }
+  if (!Array.isArray(content) || content.length !== 4) return undefined;
+  const [version, expiresAt, requester, request] = content as unknown[];
+  if (version !== VERSION || typeof expiresAt !== 'number' || typeof requester !== 'string') return undefined;
+  return { expiresAt, requester, request };
+}
+
+export function verifyConfirmationCode(code: string, check: ConfirmationCheck): Confirmation {
+  requireKey(check.key);
+  if (code.length <= SIGNATURE_CHARS || code.length > MAX_CODE_CHARS || !/^[0-9A-Za-z]+$/.test(code)) {
+    return { ok: false, reason: 'malformed' };
+  }
+  const payload = code.slice(0, -SIGNATURE_CHARS);
+  // The signature is checked before anything is decompressed or parsed.
+  if (!timingSafeEqualText(code.slice(-SIGNATURE_CHARS), signature(payload, check.key))) return { ok: false, reason: 'tampered' };
+  const content = readPayload(payload);
+  if (content === undefined) return { ok: false, reason: 'malformed' };
+  // Validated again in case the schema changed since the code was issued.
+  const validation = validateBandwidthPlan(content.request);
+  if (!validation.ok) return { ok: false, reason: 'malformed' };
+  if (content.requester !== check.requester) return { ok: false, reason: 'other-user' };
+  if (check.now >= content.expiresAt) return { ok: false, reason: 'expired' };
+  return { ok: true, request: validation.request, expiresAt: content.expiresAt, codeId: codeIdOf(code) };
+}
+
+function codeIdOf(code: string): string {
+  return createHash('sha256').update(code.slice(-SIGNATURE_CHARS)).digest('hex').slice(0, 32);
+}
+
+/**
+ * The ClientToken for buying what `code` confirms: `chat-` + 32 hex characters derived from the
+ * signature, so confirming the same code twice sends the same token and CEN creates one plan.
+ */
+export function clientTokenForConfirmation(code: string): string {
+  return `chat-${codeIdOf(code)}`;
+}

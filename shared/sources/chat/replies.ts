@@ -1,0 +1,163 @@
+/**
+ * What the bot says, as plain text: a title and lines, independent of the platform
+ * (`render.ts` turns a {@link Reply} into Slack, DingTalk or Lark JSON). Pure; no links, no secrets.
+ */
+import type { Issue } from '../../core/errors';
+import type { Outcome } from '../../core/outcome';
+import { AREAS, BandwidthPlanRequestSchema, toQueryParameters, type BandwidthPlanRequest, type PricingCycle } from '../../core/schema';
+import { CONFIRMATION_TTL_MS, type ConfirmationFailure } from './confirmation';
+import { COMMAND_USAGE } from './grammar';
+
+export interface Reply {
+  readonly title: string;
+  readonly lines: readonly string[];
+}
+
+/** The guardrails' answer for a request, decided elsewhere. */
+export interface Verdict {
+  readonly allowed: boolean;
+  /** Why it was refused (or remarks when allowed). */
+  readonly reasons: readonly string[];
+}
+
+function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
+function periodText(period: number, cycle: PricingCycle): string {
+  return plural(period, cycle === 'Year' ? 'year' : 'month');
+}
+
+const onOff = (value: boolean | undefined): string => (value ? 'on' : 'off');
+
+const issueLine = (issue: Issue): string => (issue.path ? `${issue.path}: ${issue.message}` : issue.message);
+
+/** One sentence saying what would be bought: "100 Mbit/s between China and Europe, pay-as-you-go". */
+export function summarise(request: BandwidthPlanRequest): string {
+  const link = `${request.Bandwidth} Mbit/s between ${request.GeographicRegionAId} and ${request.GeographicRegionBId}`;
+  if (request.BandwidthPackageChargeType !== 'PREPAY') return `${link}, pay-as-you-go`;
+  const renewal =
+    request.AutoRenew && request.AutoRenewDuration !== undefined
+      ? `auto-renew on (${plural(request.AutoRenewDuration, 'month')} at a time)`
+      : `auto-renew ${onOff(request.AutoRenew)}`;
+  return `${link}, prepaid for ${periodText(request.Period, request.PricingCycle)}, auto-pay ${onOff(request.AutoPay)}, ${renewal}`;
+}
+
+/** Parameters in the schema's order, however the request object was built. */
+const PARAMETER_ORDER: readonly string[] = Object.keys(BandwidthPlanRequestSchema.def.shape);
+const parameterRank = (name: string): number => PARAMETER_ORDER.indexOf(name.split('.')[0]!);
+
+/** The request as the API receives it: `Bandwidth=100, GeographicRegionAId=China, …`. */
+function parameters(request: BandwidthPlanRequest): string {
+  return Object.entries(toQueryParameters(request))
+    .sort(([a], [b]) => parameterRank(a) - parameterRank(b))
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
+}
+
+const EXAMPLES = [
+  'plan 100 China Europe',
+  'create 10 Asia-Pacific North-America name=ops-link desc="backup link" prepay 3 month autopay',
+  'status cenbwp-xxxxxxxx',
+] as const;
+
+export function helpReply(): Reply {
+  return {
+    title: 'Bandwidth plan commands',
+    lines: [
+      ...Object.values(COMMAND_USAGE),
+      `Areas: ${AREAS.join(', ')}. Bandwidth is in Mbit/s. plan only previews; create previews and gives a code to confirm.`,
+      `Examples: ${EXAMPLES.join(' | ')}`,
+    ],
+  };
+}
+
+/** For a command the grammar did not understand (`usage` may hold several lines). */
+export function invalidCommandReply(invalid: { readonly message: string; readonly usage: string }): Reply {
+  return { title: 'Command not understood', lines: [invalid.message, 'Usage:', ...invalid.usage.split('\n'), 'Send help for examples.'] };
+}
+
+/** For a command that parsed but does not make a valid plan (`validateBandwidthPlan` issues). */
+export function invalidRequestReply(issues: readonly Issue[]): Reply {
+  return { title: 'Not a valid bandwidth plan', lines: issues.map(issueLine) };
+}
+
+export interface Preview {
+  readonly kind: 'plan' | 'create';
+  readonly request: BandwidthPlanRequest;
+  readonly verdict: Verdict;
+  /** For `create` when the verdict allows it: the code from `issueConfirmationCode`. */
+  readonly code?: string | undefined;
+  /** The code's lifetime; default 10 minutes. */
+  readonly ttlMs?: number | undefined;
+}
+
+export function previewReply(preview: Preview): Reply {
+  const { request, verdict } = preview;
+  const lines = [summarise(request)];
+  if (request.Name !== undefined) lines.push(`Name: ${request.Name}`);
+  if (request.Description !== undefined) lines.push(`Description: ${request.Description}`);
+  lines.push(`Parameters: ${parameters(request)}`);
+  const reasons = verdict.reasons.join('; ');
+  if (!verdict.allowed) {
+    lines.push(`Guardrails: refused${reasons ? ` (${reasons})` : ''}. Nothing can be bought.`);
+  } else {
+    lines.push(`Guardrails: allowed${reasons ? ` (${reasons})` : ''}.`);
+    if (preview.kind === 'plan') lines.push('Dry run: nothing was bought. Send the same with create instead of plan to buy.');
+    else if (preview.code !== undefined) {
+      const minutes = Math.round((preview.ttlMs ?? CONFIRMATION_TTL_MS) / 60_000);
+      lines.push(`Reply "confirm ${preview.code}" within ${plural(minutes, 'minute')} to buy.`);
+    }
+  }
+  return { title: preview.kind === 'plan' ? 'Bandwidth plan preview (dry run)' : 'Bandwidth plan preview', lines };
+}
+
+const CONFIRMATION_REFUSALS = {
+  malformed: 'That is not a confirmation code. Copy it exactly from the preview.',
+  tampered: 'That confirmation code is not valid. Copy it exactly from the preview.',
+  expired: 'That confirmation code has expired. Send the create command again for a new one.',
+  'other-user': 'That confirmation code was issued to someone else: only the person who asked can confirm it.',
+} as const satisfies Record<ConfirmationFailure, string>;
+
+export function confirmationRefusedReply(reason: ConfirmationFailure): Reply {
+  return { title: 'Not confirmed', lines: [CONFIRMATION_REFUSALS[reason], 'Nothing was bought.'] };
+}
+
+/** The immediate answer to a valid `confirm`, before the purchase runs. */
+export function confirmedReply(request: BandwidthPlanRequest): Reply {
+  return { title: 'Confirmed: buying', lines: [summarise(request), 'The result follows here when the plan is ready.'] };
+}
+
+/** For someone the allow-list does not name; says no more than that. */
+export function notAllowedReply(): Reply {
+  return { title: 'Not allowed', lines: ['You are not allowed to manage bandwidth plans with this bot. Ask its owner to add you.'] };
+}
+
+const OUTCOME_TITLES = {
+  created: 'Bandwidth plan created',
+  pending: 'Bandwidth plan ordered, not ready yet',
+  failed: 'Bandwidth plan not created',
+  rejected: 'Request refused',
+} as const satisfies Record<Outcome['kind'], string>;
+
+/** The result of a purchase attempt: plan id, status, billing, and the codes support needs. */
+export function outcomeReply(outcome: Outcome): Reply {
+  const lines: string[] = [];
+  const { result, error, request } = outcome;
+  if (result) {
+    lines.push(`Plan: ${result.CenBandwidthPackageId} (status ${result.Status})`);
+    if (result.CenBandwidthPackageOrderId) lines.push(`Order: ${result.CenBandwidthPackageOrderId}`);
+  }
+  if (request) lines.push(summarise(request));
+  if (error) {
+    lines.push(error.message);
+    lines.push(...(error.issues ?? []).map(issueLine));
+    if (outcome.kind === 'failed') {
+      lines.push(`Error code: ${error.code}${error.requestId ? ` (request id ${error.requestId})` : ''}`);
+      if (error.retryable) lines.push('This may be temporary. Confirming the same code again is safe: it cannot buy twice.');
+    }
+  }
+  lines.push(...(outcome.notes ?? []));
+  lines.push(`Reference: ${outcome.fcRequestId}`);
+  return { title: OUTCOME_TITLES[outcome.kind], lines };
+}

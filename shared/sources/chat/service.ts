@@ -1,0 +1,315 @@
+/**
+ * Chat-ops, end to end: verify the platform's signature → parse → check the allow-list → run the
+ * command. Validation, previews and refusals answer at once; `confirm` and `status` acknowledge at
+ * once and continue in an asynchronous invocation of this function ({@link runChatJob}), which posts
+ * the final reply. Purchases go through the same pipeline, guardrails and notifications as every
+ * other source, with a ClientToken derived from the confirmation code (a double confirm buys once).
+ */
+import type { ChatopsConfig } from '../../runtime/config';
+import { asBandwidthPlanError, ProductError, ValidationError, type BandwidthPlanError } from '../../core/errors';
+import type { FcHttpResponse } from '../../runtime/fc';
+import type { Logger } from '../../runtime/log';
+import type { Trigger } from '../../core/outcome';
+import { createBandwidthPlan, describeBandwidthPlan, reportRejection, type Invocation, type PipelineDeps } from '../../core/pipeline';
+import type { PlanStatus } from '../../clients/cen/client';
+import { evaluateGuardrails } from '../../core/policy';
+import { validateBandwidthPlan, type BandwidthPlanRequest } from '../../core/schema';
+import type { ChatPlatform } from '../../core/outcome';
+import type { EventSource } from '../dispatch';
+import type { HttpRequestView } from '../http-api/request';
+import { errorBody, jsonResponse } from '../http-api/responses';
+import { PLAN_ID_PATTERN } from '../http-api/routes';
+import type { ChatMessage, ChatParse } from './message';
+import { clientTokenForConfirmation, issueConfirmationCode, verifyConfirmationCode } from './confirmation';
+import { parseDingTalkMessage } from './dingtalk/parse';
+import { verifyDingTalkRequest } from './dingtalk/verify';
+import { parseCommand } from './grammar';
+import { isChatJobEvent, openChatJob, sealChatJob, type ChatJob, type ChatJobEvent } from './jobs';
+import { openLarkRequest } from './lark/open';
+import { parseLarkMessage } from './lark/parse';
+import {
+  confirmationRefusedReply,
+  confirmedReply,
+  helpReply,
+  invalidCommandReply,
+  invalidRequestReply,
+  notAllowedReply,
+  outcomeReply,
+  previewReply,
+  type Reply,
+} from './replies';
+import type { ChatReplier } from './replier';
+import { renderSlack } from './render';
+import { parseSlackCommand } from './slack/parse';
+import { verifySlackRequest } from './slack/verify';
+import type { Verification } from './verification';
+
+export interface ChatopsDeps {
+  readonly config: ChatopsConfig;
+  readonly pipeline: PipelineDeps;
+  readonly replier: ChatReplier;
+  /** Starts an asynchronous invocation of this function with the job (FC InvokeFunction, Async), by `deadline` (epoch ms). */
+  readonly invokeSelf: (event: ChatJobEvent, deadline: number) => Promise<void>;
+  readonly log: Logger;
+}
+
+/** What an async job returns to FC. */
+export interface ChatJobResult {
+  readonly job: ChatJob['kind'] | 'invalid';
+  readonly outcome?: string;
+  readonly CenBandwidthPackageId?: string | undefined;
+  readonly replied: boolean;
+}
+
+/**
+ * Slack and Lark give up after 3 s: everything the synchronous answer waits for — publishing a
+ * refusal, the hand-off to the async run, posting the reply — shares this budget.
+ */
+const SYNC_BUDGET_MS = 2_500;
+
+const NO_CONFIRM_SECRET = new ProductError(
+  'ConfigurationError',
+  'Buying from chat is switched off: the owner has not set CHATOPS_CONFIRM_SECRET.',
+);
+
+/** Serves `POST /chatops/{platform}`. Unverified requests get 401 and nothing else happens. */
+export async function handleChatRequest(
+  platform: ChatPlatform,
+  request: HttpRequestView,
+  deps: ChatopsDeps,
+  invocation: Invocation,
+): Promise<FcHttpResponse> {
+  const now = deps.pipeline.clock.now();
+  const opened = openChatRequest(platform, request, deps.config, now);
+  if ('refused' in opened) {
+    deps.log.warn('chat request refused', { platform, reason: opened.refused });
+    return jsonResponse(401, errorBody(new ProductError('Unauthorized', `The ${platform} request could not be verified (${opened.refused}).`)));
+  }
+  if ('challenge' in opened) return jsonResponse(200, { challenge: opened.challenge });
+  if (!opened.parsed.ok) {
+    const { issue } = opened.parsed;
+    // Lark delivers every subscribed event (images, bot messages, …) and redelivers what is not
+    // acknowledged: a verified event that is not a text command is acknowledged and ignored.
+    if (platform === 'lark') {
+      deps.log.info('lark event ignored', { reason: `${issue.path}: ${issue.message}` });
+      return jsonResponse(200, {});
+    }
+    return jsonResponse(400, errorBody(new ProductError('InvalidParameter', `${issue.path}: ${issue.message}`, { issues: [issue] })));
+  }
+  const message = opened.parsed.message;
+  const quick: Invocation = { ...invocation, deadline: Math.min(invocation.deadline, now + SYNC_BUDGET_MS) };
+  const reply = await commandReply(message, deps, quick, now);
+  return respond(message, reply, deps, quick);
+}
+
+type OpenedChat = { refused: string } | { challenge: string } | { parsed: ChatParse };
+
+function openChatRequest(platform: ChatPlatform, request: HttpRequestView, config: ChatopsConfig, now: number): OpenedChat {
+  const { headers, rawBody } = request;
+  const refusedBy = (verification: Verification) => (verification.ok ? undefined : { refused: verification.reason });
+  switch (platform) {
+    case 'slack': {
+      const refused = refusedBy(verifySlackRequest({ headers, rawBody, now, signingSecrets: config.slackSigningSecrets }));
+      return refused ?? { parsed: parseSlackCommand(rawBody.toString('utf8'), config.replyHosts) };
+    }
+    case 'dingtalk': {
+      const refused = refusedBy(verifyDingTalkRequest({ headers, now, appSecret: config.dingtalkAppSecret }));
+      return refused ?? { parsed: parseDingTalkMessage(rawBody.toString('utf8'), config.replyHosts) };
+    }
+    case 'lark': {
+      const lark = openLarkRequest({
+        headers,
+        rawBody,
+        now,
+        encryptKey: config.larkEncryptKey,
+        verificationToken: config.larkVerificationToken,
+      });
+      if (!lark.ok) return { refused: lark.reason };
+      return lark.kind === 'challenge' ? { challenge: lark.challenge } : { parsed: parseLarkMessage(lark.event) };
+    }
+  }
+}
+
+/** Allow-list entries name immutable ids: `slack:T…/U…` (tenant-qualified) or `slack:U…`. */
+export function isAllowedUser(message: ChatMessage, allowedUsers: readonly string[]): boolean {
+  return allowedUsers.includes(message.userKey) || allowedUsers.includes(`${message.platform}:${message.userId}`);
+}
+
+function triggerOf(message: ChatMessage): Trigger {
+  return { kind: message.platform, id: message.messageId, requester: message.userKey };
+}
+
+async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation: Invocation, now: number): Promise<Reply> {
+  const command = parseCommand(message.text);
+  if (command.kind === 'help') return helpReply();
+  const purchaseAttempt = command.kind === 'create' || command.kind === 'confirm' || (command.kind === 'invalid' && command.command === 'create');
+  const { config } = deps;
+  if (!isAllowedUser(message, config.allowedUsers)) {
+    deps.log.warn('chat user not allowed', { platform: message.platform, requester: message.userKey, command: command.kind });
+    if (purchaseAttempt) {
+      await refuse(message, new ProductError('NotAllowed', `${message.userKey} is not on the chat-ops allow-list (CHATOPS_ALLOWED_USERS).`), deps, invocation);
+    }
+    return notAllowedReply();
+  }
+  switch (command.kind) {
+    case 'invalid':
+      // A create the grammar could not read is a refused purchase attempt; other typos are not.
+      if (purchaseAttempt) await refuse(message, new ValidationError([{ path: 'text', message: command.message }]), deps, invocation);
+      return invalidCommandReply(command);
+    case 'plan':
+    case 'create': {
+      const validation = validateBandwidthPlan(command.input);
+      if (!validation.ok) {
+        if (command.kind === 'create') await refuse(message, new ValidationError(validation.issues), deps, invocation);
+        return invalidRequestReply(validation.issues);
+      }
+      const { request } = validation;
+      const verdict = evaluateGuardrails(request, deps.pipeline.guardrails);
+      const shownVerdict = { allowed: verdict.allowed, reasons: [...verdict.reasons, ...verdict.notes] };
+      if (command.kind === 'plan') return previewReply({ kind: 'plan', request, verdict: shownVerdict });
+      if (!verdict.allowed) {
+        await refuse(message, new ProductError('PolicyDenied', verdict.reasons.join('; ')), deps, invocation, request);
+        return previewReply({ kind: 'create', request, verdict: shownVerdict });
+      }
+      if (!config.confirmSecret) {
+        await refuse(message, NO_CONFIRM_SECRET, deps, invocation, request);
+        return errorReply(NO_CONFIRM_SECRET);
+      }
+      const code = issueConfirmationCode({ request, requester: message.userKey, now, key: config.confirmSecret });
+      return previewReply({ kind: 'create', request, verdict: shownVerdict, code });
+    }
+    case 'confirm': {
+      if (!config.confirmSecret) {
+        await refuse(message, NO_CONFIRM_SECRET, deps, invocation);
+        return errorReply(NO_CONFIRM_SECRET);
+      }
+      const check = verifyConfirmationCode(command.code, { requester: message.userKey, now, key: config.confirmSecret });
+      if (!check.ok) {
+        await refuse(message, new ProductError('InvalidParameter', `The confirmation code was refused (${check.reason}).`), deps, invocation);
+        return confirmationRefusedReply(check.reason);
+      }
+      const started = await handOff({ ...jobBase(message), kind: 'confirm', code: command.code, acceptedAt: now }, deps, invocation.deadline);
+      return started ?? confirmedReply(check.request);
+    }
+    case 'status': {
+      if (!PLAN_ID_PATTERN.test(command.id)) return invalidRequestReply([{ path: 'id', message: 'must be a plan id like cenbwp-…' }]);
+      if (!config.confirmSecret) return errorReply(NO_CONFIRM_SECRET);
+      const started = await handOff({ ...jobBase(message), kind: 'status', id: command.id }, deps, invocation.deadline);
+      return started ?? { title: 'Looking it up', lines: [`Reading the status of ${command.id}; the answer follows here.`] };
+    }
+  }
+}
+
+/**
+ * A refused purchase attempt (`create`, or `confirm`) is an outcome like any other: published as
+ * `rejected` with who asked and why. Previews, `help` and `status` are not purchase attempts.
+ */
+async function refuse(message: ChatMessage, error: BandwidthPlanError, deps: ChatopsDeps, invocation: Invocation, request?: BandwidthPlanRequest): Promise<void> {
+  await reportRejection(triggerOf(message), error, deps.pipeline, invocation, { request });
+}
+
+function jobBase(message: ChatMessage) {
+  return { platform: message.platform, messageId: message.messageId, userKey: message.userKey, replyTo: message.replyTo };
+}
+
+/** Starts the async run; returns an error reply if it could not be started, else undefined. */
+async function handOff(job: ChatJob, deps: ChatopsDeps, deadline: number): Promise<Reply | undefined> {
+  try {
+    await deps.invokeSelf(sealChatJob(job, deps.config.confirmSecret!), deadline);
+    return undefined;
+  } catch (error) {
+    const failure = asBandwidthPlanError(error);
+    deps.log.error('could not start the async chat job', { job: job.kind, messageId: job.messageId, error: failure });
+    // The answer may have been lost after FC accepted the job: whether it runs is unknown, not "no".
+    return {
+      title: 'Not sure it started',
+      lines: [
+        'The purchase may or may not have started; the result will follow here if it did.',
+        'Sending the same command again is safe: it cannot buy twice.',
+        `Error code: ${failure.code}`,
+      ],
+    };
+  }
+}
+
+function errorReply(error: BandwidthPlanError): Reply {
+  return { title: 'Cannot do that here', lines: [error.message] };
+}
+
+/** Slack takes the reply as the HTTP answer; DingTalk and Lark get a bare 200 and the reply is posted. */
+async function respond(message: ChatMessage, reply: Reply, deps: ChatopsDeps, invocation: Invocation): Promise<FcHttpResponse> {
+  if (message.platform === 'slack') return jsonResponse(200, renderSlack(reply));
+  await sendReply(message.replyTo, reply, deps, invocation.deadline);
+  return jsonResponse(200, {});
+}
+
+async function sendReply(target: ChatMessage['replyTo'], reply: Reply, deps: ChatopsDeps, deadline: number): Promise<boolean> {
+  try {
+    await deps.replier.send(target, reply, deadline);
+    return true;
+  } catch (error) {
+    deps.log.error('chat reply not delivered', { platform: target.platform, title: reply.title, error: asBandwidthPlanError(error) });
+    return false;
+  }
+}
+
+/**
+ * Runs a job in the async invocation. A retryable purchase failure (or an outcome that could not be
+ * published) is thrown, so FC runs the job again: the ClientToken derives from the confirmation
+ * code, so nothing is bought twice.
+ */
+export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocation: Invocation): Promise<ChatJobResult> {
+  const job = openChatJob(event, deps.config.confirmSecret);
+  if (!job) {
+    deps.log.warn('chat job refused: bad MAC or no CHATOPS_CONFIRM_SECRET');
+    return { job: 'invalid', replied: false };
+  }
+  if (job.kind === 'status') {
+    const reply = await statusReply(job.id, deps, invocation);
+    return { job: 'status', replied: await sendReply(job.replyTo, reply, deps, invocation.deadline) };
+  }
+  // The code was valid when accepted; it must not expire while the job waits in FC's queue.
+  const check = verifyConfirmationCode(job.code, { requester: job.userKey, now: job.acceptedAt, key: deps.config.confirmSecret! });
+  if (!check.ok) {
+    return { job: 'confirm', replied: await sendReply(job.replyTo, confirmationRefusedReply(check.reason), deps, invocation.deadline) };
+  }
+  const result = await createBandwidthPlan(
+    {
+      trigger: { kind: job.platform, id: job.messageId, requester: job.userKey },
+      input: check.request,
+      clientToken: clientTokenForConfirmation(job.code),
+    },
+    deps.pipeline,
+    invocation,
+  );
+  if (result.kind === 'preview') return { job: 'confirm', replied: false };
+  const replied = await sendReply(job.replyTo, outcomeReply(result.outcome), deps, invocation.deadline);
+  if (result.error?.retryable) throw result.error;
+  if (!result.notification.delivered && !('disabled' in result.notification)) {
+    throw new ProductError('NotificationFailed', `The outcome was not published: ${result.notification.error.message}`);
+  }
+  return { job: 'confirm', outcome: result.outcome.kind, CenBandwidthPackageId: result.outcome.result?.CenBandwidthPackageId, replied };
+}
+
+async function statusReply(id: string, deps: ChatopsDeps, invocation: Invocation): Promise<Reply> {
+  let plan: PlanStatus | undefined;
+  try {
+    plan = await describeBandwidthPlan(id, deps.pipeline, invocation);
+  } catch (error) {
+    const failure = asBandwidthPlanError(error);
+    return { title: 'Could not read the status', lines: [failure.message, `Error code: ${failure.code}${failure.requestId ? ` (request id ${failure.requestId})` : ''}`] };
+  }
+  if (!plan) return { title: 'No such plan', lines: [`No bandwidth plan ${id} in this account.`] };
+  const lines = [`Plan: ${plan.CenBandwidthPackageId} (status ${plan.Status}${plan.BusinessStatus ? `, ${plan.BusinessStatus}` : ''})`];
+  if (plan.Bandwidth !== undefined) lines.push(`${plan.Bandwidth} Mbit/s between ${plan.GeographicRegionAId ?? '?'} and ${plan.GeographicRegionBId ?? '?'}`);
+  if (plan.BandwidthPackageChargeType) lines.push(`Billing: ${plan.BandwidthPackageChargeType === 'PREPAY' ? 'prepaid' : 'pay-as-you-go'}`);
+  if (plan.ExpiredTime) lines.push(`Expires: ${plan.ExpiredTime}`);
+  return { title: 'Bandwidth plan status', lines };
+}
+
+/** The async invocation chat-ops hands its slow work to (see {@link runChatJob}). */
+export const chatJobSource: EventSource<ChatJobEvent> = {
+  name: 'chat job',
+  matches: isChatJobEvent,
+  run: (event, scope) => runChatJob(event, scope.chatops(), scope.invocation),
+};
