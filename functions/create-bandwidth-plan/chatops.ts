@@ -11,7 +11,8 @@ import { FcInvoker } from '../../shared/clients/fc/invoke';
 import type { HttpTransport } from '../../shared/runtime/http';
 import type { Logger } from '../../shared/runtime/log';
 import type { Invocation, PipelineDeps } from '../../shared/core/pipeline';
-import type { Clock, RetryPolicy } from '../../shared/runtime/retry';
+import type { RetryPolicy } from '../../shared/runtime/retry';
+import type { Clock } from '../../shared/runtime/clock';
 
 export interface ChatopsWiring {
   readonly log: Logger;

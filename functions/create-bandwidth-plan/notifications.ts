@@ -10,7 +10,8 @@ import type { HttpTransport } from '../../shared/runtime/http';
 import type { Logger } from '../../shared/runtime/log';
 import { defaultMnsEndpoint, MnsPublisher } from '../../shared/clients/mns/publisher';
 import { createMnsNotifier, disabledNotifier, type Notifier } from '../../shared/core/notifications/notifier';
-import type { Clock, RetryPolicy } from '../../shared/runtime/retry';
+import type { RetryPolicy } from '../../shared/runtime/retry';
+import type { Clock } from '../../shared/runtime/clock';
 
 export interface NotifierOptions {
   readonly log: Logger;

@@ -33,19 +33,31 @@ export const PRODUCT_ERRORS = {
 
 export type ProductErrorCode = keyof typeof PRODUCT_ERRORS;
 
+/** The Alibaba Cloud services this function calls. */
+export type UpstreamService = 'CEN' | 'MNS' | 'FC';
+
+const throttled = { status: 429, retryable: true, message: '{service} throttled the request.' } as const;
+const failedThere = { status: 502, retryable: true, message: '{service} reported an internal error.' } as const;
+
 /**
- * Upstream codes with a known meaning. Codes not listed fall back on their HTTP status
- * (see {@link classifyUpstream}).
+ * Upstream codes with a known meaning, for every service this function calls (codes are distinct
+ * across CEN, MNS and FC or mean the same in each). `{service}` in a message names the service.
+ * Codes not listed fall back on their HTTP status (see {@link classifyUpstream}).
  */
 const UPSTREAM_ERRORS: Readonly<Record<string, ErrorRule>> = {
   // Retryable: the service asked us to come back, or failed on its side. Same ClientToken on retry.
-  Throttling: { status: 429, retryable: true, message: 'Alibaba Cloud throttled the request.' },
-  'Throttling.User': { status: 429, retryable: true, message: 'Alibaba Cloud throttled the request.' },
-  'Throttling.Api': { status: 429, retryable: true, message: 'Alibaba Cloud throttled the request.' },
-  'Rejected.Throttling': { status: 429, retryable: true, message: 'Alibaba Cloud throttled the request.' },
-  ServiceUnavailable: { status: 502, retryable: true, message: 'CEN is temporarily unavailable.' },
-  InternalError: { status: 502, retryable: true, message: 'CEN reported an internal error.' },
-  'DB.Error': { status: 502, retryable: true, message: 'CEN reported an internal error.' },
+  Throttling: throttled,
+  'Throttling.User': throttled,
+  'Throttling.Api': throttled,
+  'Rejected.Throttling': throttled,
+  QpsLimitExceeded: throttled,
+  TooManyRequests: throttled,
+  ResourceThrottled: throttled,
+  ResourceExhausted: throttled,
+  ServiceUnavailable: { status: 502, retryable: true, message: '{service} is temporarily unavailable.' },
+  InternalError: failedThere,
+  InternalServerError: failedThere,
+  'DB.Error': failedThere,
   // CEN serialises operations per account; Terraform retries exactly this code.
   'Operation.Blocking': { status: 502, retryable: true, message: 'Another CEN operation is in progress.' },
   // Non-retryable: the request or the account is wrong; repeating it cannot help.
@@ -54,8 +66,8 @@ const UPSTREAM_ERRORS: Readonly<Record<string, ErrorRule>> = {
     retryable: false,
     message: 'This ClientToken was already used with different parameters.',
   },
-  InvalidParameter: { status: 400, retryable: false, message: 'CEN rejected a parameter.' },
-  MissingParameter: { status: 400, retryable: false, message: 'CEN reported a missing parameter.' },
+  InvalidParameter: { status: 400, retryable: false, message: '{service} rejected a parameter.' },
+  MissingParameter: { status: 400, retryable: false, message: '{service} reported a missing parameter.' },
   'UnSupported.ChargeType': { status: 400, retryable: false, message: 'This charge type is not supported.' },
   'ParameterIllegal.BandwidthPackage': { status: 400, retryable: false, message: 'CEN rejected the plan parameters.' },
   'OperationInvalid.UserCanNotBuyCrossBorderBwp': {
@@ -71,26 +83,51 @@ const UPSTREAM_ERRORS: Readonly<Record<string, ErrorRule>> = {
   Forbidden: { status: 403, retryable: false, message: 'The function role is not allowed to do this.' },
   'Forbidden.RAM': { status: 403, retryable: false, message: 'The function role is not allowed to do this.' },
   'Forbidden.RiskControl': { status: 403, retryable: false, message: 'Alibaba Cloud risk control blocked the request.' },
+  AccessDenied: { status: 403, retryable: false, message: 'The function role is not allowed to do this on {service}.' },
   Unauthorized: { status: 403, retryable: false, message: 'The function credentials are not authorized.' },
-  SignatureDoesNotMatch: { status: 403, retryable: false, message: 'Alibaba Cloud rejected the request signature.' },
-  IncompleteSignature: { status: 403, retryable: false, message: 'Alibaba Cloud rejected the request signature.' },
+  SignatureDoesNotMatch: { status: 403, retryable: false, message: '{service} rejected the request signature.' },
+  SignatureNotMatch: { status: 403, retryable: false, message: '{service} rejected the request signature.' },
+  IncompleteSignature: { status: 403, retryable: false, message: '{service} rejected the request signature.' },
+  // STS keys come fresh with each invocation, so there is nothing newer to retry with.
+  InvalidAccessKeyId: { status: 403, retryable: false, message: '{service} does not know the function credentials.' },
   'InvalidAccessKeyId.NotFound': { status: 403, retryable: false, message: 'The function credentials are not valid.' },
   'InvalidAccessKeyId.Inactive': { status: 403, retryable: false, message: 'The function credentials are inactive.' },
   'InvalidTimeStamp.Expired': { status: 403, retryable: false, message: 'The function clock is off by more than 15 minutes.' },
+  TimeExpired: { status: 403, retryable: false, message: 'The function clock is off by more than 15 minutes.' },
+  // MNS: the topic, and the message itself.
+  TopicNotExist: { status: 502, retryable: false, message: 'The notification topic does not exist.' },
+  InvalidArgument: { status: 400, retryable: false, message: '{service} rejected an argument (too large or out of range).' },
+  MalformedXML: { status: 400, retryable: false, message: 'MNS could not read the message XML.' },
+  // FC: the function called.
+  FunctionNotFound: { status: 502, retryable: false, message: 'FC does not know the function.' },
 };
 
 /**
- * How an upstream error code behaves. Throttling and 5xx are retryable unless listed otherwise;
+ * How an upstream error code behaves. Throttling, 429 and 5xx are retryable unless listed otherwise;
  * every other 4xx is final.
  */
-export function classifyUpstream(code: string, httpStatus: number): ErrorRule {
-  const known = UPSTREAM_ERRORS[code];
-  if (known) return known;
-  if (code.startsWith('Throttling')) return UPSTREAM_ERRORS.Throttling!;
-  if (code.startsWith('Forbidden')) return UPSTREAM_ERRORS.Forbidden!;
-  if (httpStatus >= 500) return { status: 502, retryable: true, message: 'CEN failed on its side.' };
-  if (httpStatus === 403 || httpStatus === 401) return { status: 403, retryable: false, message: 'Alibaba Cloud refused the request.' };
-  return { status: 400, retryable: false, message: 'Alibaba Cloud rejected the request.' };
+export function classifyUpstream(code: string, httpStatus: number, service: UpstreamService = 'CEN'): ErrorRule {
+  const rule =
+    UPSTREAM_ERRORS[code] ??
+    (code.startsWith('Throttling')
+      ? throttled
+      : code.startsWith('Forbidden')
+        ? UPSTREAM_ERRORS.Forbidden!
+        : httpStatus >= 500 || httpStatus === 429
+          ? { status: 502, retryable: true, message: '{service} failed on its side.' }
+          : httpStatus === 403 || httpStatus === 401
+            ? { status: 403, retryable: false, message: '{service} refused the request.' }
+            : { status: 400, retryable: false, message: '{service} rejected the request.' });
+  return { ...rule, message: rule.message.replaceAll('{service}', service) };
+}
+
+/**
+ * An answer that is not one the service gives (a proxy's page, a cut-off body): never a success;
+ * worth another try only when the far side failed.
+ */
+export function notAnAnswer(description: string, httpStatus: number, requestId?: string): BandwidthPlanError {
+  if (httpStatus >= 500 || httpStatus === 429 || httpStatus === 0) return new NetworkError(description);
+  return new UpstreamError('InvalidResponse', description, httpStatus, requestId, { status: 502, retryable: false, message: description });
 }
 
 export interface Issue {
@@ -148,8 +185,9 @@ export class UpstreamError extends BandwidthPlanError {
   override readonly name = 'UpstreamError';
   /** HTTP status the upstream service answered with. */
   readonly upstreamStatus: number;
-  constructor(code: string, message: string, upstreamStatus: number, requestId: string | undefined, rule = classifyUpstream(code, upstreamStatus)) {
-    super(code, message, rule, requestId === undefined ? {} : { requestId });
+  constructor(code: string, message: string | undefined, upstreamStatus: number, requestId: string | undefined, rule: ErrorRule | UpstreamService = 'CEN') {
+    const classified = typeof rule === 'string' ? classifyUpstream(code, upstreamStatus, rule) : rule;
+    super(code, message || classified.message, classified, requestId === undefined ? {} : { requestId });
     this.upstreamStatus = upstreamStatus;
   }
 }

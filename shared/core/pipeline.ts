@@ -8,7 +8,7 @@ import { asBandwidthPlanError, BandwidthPlanError, ProductError, ValidationError
 import type { Logger } from '../runtime/log';
 import type { Outcome, OutcomeKind, Trigger } from './outcome';
 import { evaluateGuardrails, awaitsPayment, type GuardrailVerdict } from './policy';
-import type { Clock } from '../runtime/retry';
+import type { Clock } from '../runtime/clock';
 import { validateBandwidthPlan, type BandwidthPlanRequest } from './schema';
 import type { Credentials } from '../clients/signer/acs3';
 import type { Guardrails } from '../runtime/config';

@@ -4,20 +4,7 @@
  * ClientToken on every attempt; the caller fixes it before calling {@link retry}).
  */
 import { BandwidthPlanError, DeadlineExceededError } from '../core/errors';
-
-/** Time and randomness, injected so tests are deterministic. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-  /** Uniform in [0, 1). */
-  random(): number;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: () => Math.random(),
-};
+import { systemClock, type Clock } from './clock';
 
 export interface RetryPolicy {
   /** Attempts at most, the first included. Default 5. */

@@ -8,7 +8,7 @@ import type { ChatopsDeps } from './chat/service';
 import type { Config } from '../runtime/config';
 import type { Logger } from '../runtime/log';
 import type { Invocation, PipelineDeps } from '../core/pipeline';
-import type { Clock } from '../runtime/retry';
+import type { Clock } from '../runtime/clock';
 
 /** What one invocation works with, whichever source it is. */
 export interface InvocationScope {

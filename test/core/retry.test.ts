@@ -4,7 +4,8 @@
  */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { retry, type Attempt, type Clock, type RetryPolicy } from '../../shared/runtime/retry';
+import { retry, type Attempt, type RetryPolicy } from '../../shared/runtime/retry';
+import { type Clock } from '../../shared/runtime/clock';
 import {
   BandwidthPlanError,
   DeadlineExceededError,

@@ -1,14 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeadlineExceededError, NetworkError, ProductError, UpstreamError } from '../../shared/core/errors';
+import { classifyUpstream, DeadlineExceededError, NetworkError, ProductError, UpstreamError } from '../../shared/core/errors';
 import { createLogger } from '../../shared/runtime/log';
 import {
-  classifyMnsError,
   defaultMnsEndpoint,
   MnsPublisher,
   parsePublishResponse,
   type MnsPublisherOptions,
 } from '../../shared/clients/mns/publisher';
-import { systemClock, type Clock } from '../../shared/runtime/retry';
+import { systemClock, type Clock } from '../../shared/runtime/clock';
 import { mnsErrorReply, startMnsTestServer, type MnsTestServer, type Reply } from './mns-test-server';
 
 const CREDENTIALS = {
@@ -122,7 +121,7 @@ describe('MnsPublisher.publish', () => {
     ]);
     expect(server.received[0]!.headers.authorization).not.toBe(server.received[1]!.headers.authorization);
     expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toMatchObject([
-      { level: 'warn', message: 'retrying MNS publish', topic: TOPIC, attempt: 1, delayMs: 1_000, code: 'QpsLimitExceeded', upstreamRequestId: 'err-QpsLimitExceeded' },
+      { level: 'warn', message: 'retrying MNS PublishMessage', topic: TOPIC, attempt: 1, delayMs: 1_000, code: 'QpsLimitExceeded', upstreamRequestId: 'err-QpsLimitExceeded' },
     ]);
   });
 
@@ -257,7 +256,7 @@ describe('defaultMnsEndpoint', () => {
   });
 });
 
-describe('classifyMnsError', () => {
+describe('MNS codes in the one error table (classifyUpstream)', () => {
   it.each([
     { code: 'QpsLimitExceeded', status: 400, retryable: true },
     { code: 'InternalError', status: 500, retryable: true },
@@ -269,7 +268,7 @@ describe('classifyMnsError', () => {
     { code: 'InvalidAccessKeyId', status: 403, retryable: false },
     { code: 'Unknown', status: 400, retryable: false },
   ])('$code with HTTP $status is retryable: $retryable', ({ code, status, retryable }) => {
-    expect(classifyMnsError(code, status)).toMatchObject({ status: 502, retryable });
+    expect(classifyUpstream(code, status, 'MNS')).toMatchObject({ retryable });
   });
 });
 

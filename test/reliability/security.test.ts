@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { issueConfirmationCode } from '../../shared/sources/chat/confirmation';
 import { sealChatJob } from '../../shared/sources/chat/jobs';
-import { systemClock, type Clock } from '../../shared/runtime/retry';
+import { systemClock, type Clock } from '../../shared/runtime/clock';
 import { validateBandwidthPlan } from '../../shared/core/schema';
 import { dingtalkCallback, dingtalkMessage, dingtalkSigned, larkEncryptedText, larkMessage, larkMessageEvent, larkSigned, slackCommand, slackSigned } from '../support/chat';
 import {

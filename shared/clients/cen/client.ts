@@ -1,18 +1,18 @@
 /**
  * The CEN (Cbn 2017-09-12) API client: RPC style, POST `/`, every parameter in the query, empty
- * body, ACS3-signed afresh for every attempt. Retries reuse the caller's ClientToken: it is part of
- * the parameters, fixed before the retry loop starts.
+ * body, ACS3-signed afresh for every attempt (`signedCall`). Retries reuse the caller's ClientToken:
+ * it is part of the parameters, fixed before the retry loop starts.
  */
-import { randomUUID } from 'node:crypto';
-import { NetworkError, UpstreamError } from '../../core/errors';
+import { UpstreamError, notAnAnswer } from '../../core/errors';
+import { toQueryParameters, type BandwidthPlanRequest } from '../../core/schema';
+import { systemClock, type Clock } from '../../runtime/clock';
 import { nodeHttpTransport, type HttpResponse, type HttpTransport } from '../../runtime/http';
 import type { Logger } from '../../runtime/log';
-import { retry, systemClock, type Clock, type RetryPolicy } from '../../runtime/retry';
-import { toQueryParameters, type BandwidthPlanRequest } from '../../core/schema';
-import { canonicalQueryString, signAcs3, type Credentials } from '../signer/acs3';
+import type { RetryPolicy } from '../../runtime/retry';
+import { signedCall, type ClientDeps } from '../signed-call';
+import { canonicalQueryString, randomNonce, signAcs3, type Credentials } from '../signer/acs3';
 
 export const CEN_API_VERSION = '2017-09-12';
-export const DEFAULT_CEN_ENDPOINT = 'https://cbn.aliyuncs.com';
 
 /** A create request always carries its ClientToken: the one thing that makes retries safe. */
 export type CreatePlanRequest = BandwidthPlanRequest & { readonly ClientToken: string };
@@ -47,8 +47,8 @@ export interface CallOptions {
 }
 
 export interface CenClientOptions {
-  /** Default https://cbn.aliyuncs.com; `http://127.0.0.1:PORT` works for local doubles. */
-  readonly endpoint?: string;
+  /** `https://cbn.aliyuncs.com` (CEN_ENDPOINT's default); `http://127.0.0.1:PORT` works for local doubles. */
+  readonly endpoint: string;
   readonly transport?: HttpTransport;
   readonly clock?: Clock;
   readonly nonce?: () => string;
@@ -56,24 +56,15 @@ export interface CenClientOptions {
   readonly log?: Logger;
 }
 
-/** 32 hex characters. randomUUID draws from a batched entropy pool: no synchronous read per call. */
-export const randomNonce = (): string => randomUUID().replaceAll('-', '');
-
 export class CenClient {
   readonly #endpoint: URL;
-  readonly #transport: HttpTransport;
-  readonly #clock: Clock;
+  readonly #deps: ClientDeps;
   readonly #nonce: () => string;
-  readonly #retryPolicy: Partial<RetryPolicy>;
-  readonly #log: Logger | undefined;
 
-  constructor(options: CenClientOptions = {}) {
-    this.#endpoint = new URL(options.endpoint ?? DEFAULT_CEN_ENDPOINT);
-    this.#transport = options.transport ?? nodeHttpTransport;
-    this.#clock = options.clock ?? systemClock;
+  constructor(options: CenClientOptions) {
+    this.#endpoint = new URL(options.endpoint);
+    this.#deps = { transport: options.transport ?? nodeHttpTransport, clock: options.clock ?? systemClock, retryPolicy: options.retryPolicy, log: options.log };
     this.#nonce = options.nonce ?? randomNonce;
-    this.#retryPolicy = options.retryPolicy ?? {};
-    this.#log = options.log;
   }
 
   /** Creates a bandwidth plan. Repeating the call with the same ClientToken and parameters creates nothing new. */
@@ -115,35 +106,24 @@ export class CenClient {
     } as PlanStatus;
   }
 
-  async #call(action: string, params: Record<string, string>, call: CallOptions): Promise<Record<string, unknown>> {
-    const query = canonicalQueryString(params);
+  #call(action: string, params: Record<string, string>, call: CallOptions): Promise<Record<string, unknown>> {
     // Send the canonical query itself as the URL query, so what is signed is exactly what is sent.
-    const url = new URL(`/?${query}`, this.#endpoint);
-    return retry(
-      async (attempt) => {
-        const headers = signAcs3(
-          {
-            method: 'POST',
-            host: url.host,
-            path: '/',
-            query: params,
-            headers: { 'x-acs-action': action, 'x-acs-version': CEN_API_VERSION, accept: 'application/json' },
-          },
+    const url = new URL(`/?${canonicalQueryString(params)}`, this.#endpoint);
+    return signedCall(this.#deps, {
+      service: 'CEN',
+      action,
+      deadline: call.deadline,
+      sign: (date) => ({
+        method: 'POST',
+        url,
+        headers: signAcs3(
+          { method: 'POST', host: url.host, path: '/', query: params, headers: { 'x-acs-action': action, 'x-acs-version': CEN_API_VERSION, accept: 'application/json' } },
           call.credentials,
-          // A fresh date and nonce every attempt: the API refuses a reused nonce.
-          { date: new Date(this.#clock.now()), nonce: this.#nonce() },
-        );
-        const response = await this.#transport({ method: 'POST', url, headers, timeoutMs: attempt.timeoutMs });
-        return parseRpcResponse(action, response);
-      },
-      {
-        deadline: call.deadline,
-        policy: this.#retryPolicy,
-        clock: this.#clock,
-        onRetry: (error, attempt, delayMs) =>
-          this.#log?.warn('retrying CEN call', { action, attempt, delayMs, code: error.code, upstreamRequestId: error.requestId }),
-      },
-    );
+          { date, nonce: this.#nonce() },
+        ),
+      }),
+      read: (response) => parseRpcResponse(action, response),
+    });
   }
 }
 
@@ -152,22 +132,14 @@ export function parseRpcResponse(action: string, response: HttpResponse): Record
   let body: unknown;
   try {
     body = JSON.parse(response.body.toString('utf8'));
-  } catch (error) {
+  } catch {
     // A non-JSON answer (a proxy's error page, a cut-off body) is never a success.
-    if (response.status >= 500 || response.status === 0) {
-      throw new NetworkError(`${action}: HTTP ${response.status} with a non-JSON body`, error);
-    }
-    throw new UpstreamError('InvalidResponse', `${action}: HTTP ${response.status} with a non-JSON body`, response.status, undefined);
+    throw notAnAnswer(`${action}: HTTP ${response.status} with a non-JSON body`, response.status);
   }
   const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   const code = stringOr(record.Code);
   if (response.status >= 200 && response.status < 300 && code === undefined) return record;
-  throw new UpstreamError(
-    code ?? `HTTP${response.status}`,
-    stringOr(record.Message) ?? `${action} failed with HTTP ${response.status}`,
-    response.status,
-    stringOr(record.RequestId),
-  );
+  throw new UpstreamError(code ?? `HTTP${response.status}`, stringOr(record.Message) ?? `${action} failed with HTTP ${response.status}`, response.status, stringOr(record.RequestId), 'CEN');
 }
 
 function stringOr(value: unknown): string | undefined {

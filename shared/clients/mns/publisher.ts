@@ -3,10 +3,12 @@
  * `/topics/{topic}/messages`, MNS-signed afresh for every attempt, retried through {@link retry}
  * within the caller's deadline. Only an HTTP 201 that names a MessageId counts as published.
  */
-import { NetworkError, ProductError, UpstreamError, type ErrorRule } from '../../core/errors';
+import { notAnAnswer, ProductError, UpstreamError } from '../../core/errors';
+import { systemClock, type Clock } from '../../runtime/clock';
 import { nodeHttpTransport, type HttpResponse, type HttpTransport } from '../../runtime/http';
 import type { Logger } from '../../runtime/log';
-import { retry, systemClock, type Clock, type RetryPolicy } from '../../runtime/retry';
+import type { RetryPolicy } from '../../runtime/retry';
+import { responseHeader, signedCall, type ClientDeps } from '../signed-call';
 import type { Credentials } from '../signer/acs3';
 import { signMns } from './signature';
 import { buildPublishMessageXml, parseMnsXml } from './xml';
@@ -68,10 +70,7 @@ export class MnsPublisher implements MessagePublisher {
   readonly #url: URL;
   readonly #resource: string;
   readonly #topic: string;
-  readonly #transport: HttpTransport;
-  readonly #clock: Clock;
-  readonly #retryPolicy: Partial<RetryPolicy>;
-  readonly #log: Logger | undefined;
+  readonly #deps: ClientDeps;
 
   /** @throws ProductError `ConfigurationError` for an endpoint that is not an http(s) URL or an invalid topic name. */
   constructor(options: MnsPublisherOptions) {
@@ -81,37 +80,28 @@ export class MnsPublisher implements MessagePublisher {
     this.#topic = options.topic;
     this.#resource = `/topics/${options.topic}/messages`;
     this.#url = new URL(this.#resource, parseEndpoint(options.endpoint));
-    this.#transport = options.transport ?? nodeHttpTransport;
-    this.#clock = options.clock ?? systemClock;
-    this.#retryPolicy = options.retryPolicy ?? {};
-    this.#log = options.log;
+    this.#deps = { transport: options.transport ?? nodeHttpTransport, clock: options.clock ?? systemClock, retryPolicy: options.retryPolicy, log: options.log };
   }
 
   /**
    * Publishes `message`. Throttling, MNS-side failures, network errors and timeouts are retried until
    * the deadline; the last error is then thrown as is (retryable errors stay retryable). Other MNS
-   * errors ({@link classifyMnsError}) are thrown at once as an {@link UpstreamError} with MNS's code.
+   * errors are thrown at once as an {@link UpstreamError} with MNS's code.
    */
   async publish(message: OutgoingMessage, call: PublishCall): Promise<PublishedMessage> {
     if (message.tag !== undefined && message.tag.length > MAX_MESSAGE_TAG_LENGTH) {
       throw new ProductError('InvalidParameter', `The message tag must be at most ${MAX_MESSAGE_TAG_LENGTH} characters.`);
     }
     const body = buildPublishMessageXml(message.body, message.tag);
-    return retry(
-      async (attempt) => {
-        // A fresh Date every attempt: MNS refuses a request dated more than 15 minutes off.
-        const headers = this.#signedHeaders(new Date(this.#clock.now()).toUTCString(), call.credentials);
-        const response = await this.#transport({ method: 'POST', url: this.#url, headers, body, timeoutMs: attempt.timeoutMs });
-        return parsePublishResponse(response);
-      },
-      {
-        deadline: call.deadline,
-        policy: this.#retryPolicy,
-        clock: this.#clock,
-        onRetry: (error, attempt, delayMs) =>
-          this.#log?.warn('retrying MNS publish', { topic: this.#topic, attempt, delayMs, code: error.code, upstreamRequestId: error.requestId }),
-      },
-    );
+    return signedCall(this.#deps, {
+      service: 'MNS',
+      action: 'PublishMessage',
+      logFields: { topic: this.#topic },
+      deadline: call.deadline,
+      // A fresh Date every attempt: MNS refuses a request dated more than 15 minutes off.
+      sign: (date) => ({ method: 'POST', url: this.#url, headers: this.#signedHeaders(date.toUTCString(), call.credentials), body }),
+      read: parsePublishResponse,
+    });
   }
 
   #signedHeaders(date: string, credentials: Credentials): Record<string, string> {
@@ -141,38 +131,9 @@ function parseEndpoint(endpoint: string): URL {
   return url;
 }
 
-const RETRYABLE = { status: 502, retryable: true } as const;
-const FINAL = { status: 502, retryable: false } as const;
-
-/** MNS error codes with a known meaning (mns.md §6); others fall back on their HTTP status. */
-const MNS_ERRORS: Readonly<Record<string, ErrorRule>> = {
-  QpsLimitExceeded: { ...RETRYABLE, message: 'MNS throttled the notification.' },
-  InternalError: { ...RETRYABLE, message: 'MNS reported an internal error.' },
-  InternalServerError: { ...RETRYABLE, message: 'MNS reported an internal error.' },
-  TopicNotExist: { ...FINAL, message: 'The notification topic does not exist.' },
-  AccessDenied: { ...FINAL, message: 'The function role may not publish to the notification topic.' },
-  // STS keys come fresh with each invocation, so there is nothing newer to retry with.
-  InvalidAccessKeyId: { ...FINAL, message: 'MNS does not know the function credentials.' },
-  SignatureDoesNotMatch: { ...FINAL, message: 'MNS rejected the request signature.' },
-  TimeExpired: { ...FINAL, message: 'The function clock is off by more than 15 minutes.' },
-  InvalidArgument: { ...FINAL, message: 'MNS rejected the message (too large or out of range).' },
-  MalformedXML: { ...FINAL, message: 'MNS could not read the message XML.' },
-};
-
-/**
- * How an MNS error behaves: throttling, internal errors and every 5xx are retryable; every other
- * code (the 4xx table of mns.md §6 and unknown 4xx) is final.
- */
-export function classifyMnsError(code: string, httpStatus: number): ErrorRule {
-  const known = MNS_ERRORS[code];
-  if (known) return known;
-  if (httpStatus >= 500 || httpStatus === 429) return { ...RETRYABLE, message: 'MNS failed on its side.' };
-  return { ...FINAL, message: 'MNS rejected the notification request.' };
-}
-
 /** A 201 naming a MessageId is the only success; MNS errors keep their code and RequestId. */
 export function parsePublishResponse(response: HttpResponse): PublishedMessage {
-  const headerRequestId = headerValue(response.headers['x-mns-request-id']);
+  const headerRequestId = responseHeader(response, 'x-mns-request-id');
   const document = parseMnsXml(response.body.toString('utf8'));
   const messageId = document?.root === 'Message' ? document.fields.MessageId?.trim() : undefined;
   if (response.status === 201 && messageId) {
@@ -180,16 +141,8 @@ export function parsePublishResponse(response: HttpResponse): PublishedMessage {
   }
   const code = document?.root === 'Error' ? document.fields.Code?.trim() : undefined;
   if (code) {
-    const rule = classifyMnsError(code, response.status);
     const requestId = document?.fields.RequestId?.trim() || headerRequestId;
-    throw new UpstreamError(code, document?.fields.Message?.trim() || rule.message, response.status, requestId, rule);
+    throw new UpstreamError(code, document?.fields.Message?.trim(), response.status, requestId, 'MNS');
   }
-  // Not an MNS answer (a proxy's page, a cut-off body): never a success; worth retrying only if the far side failed.
-  const description = `MNS PublishMessage: HTTP ${response.status} without ${response.status === 201 ? 'a MessageId' : 'an MNS error document'}`;
-  if (response.status >= 500 || response.status === 429) throw new NetworkError(description);
-  throw new UpstreamError('InvalidResponse', description, response.status, headerRequestId, { ...FINAL, message: description });
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+  throw notAnAnswer(`MNS PublishMessage: HTTP ${response.status} without ${response.status === 201 ? 'a MessageId' : 'an MNS error document'}`, response.status, headerRequestId);
 }

@@ -3,7 +3,7 @@
  * Pure: the date and nonce are passed in, so the same input always gives the same headers.
  * Knows nothing of CEN, FC or events.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 
 export const ALGORITHM = 'ACS3-HMAC-SHA256';
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -34,6 +34,9 @@ export interface SigningInput {
   /** Unique per request (never reused, also across retries). */
   readonly nonce: string;
 }
+
+/** A signature nonce: 32 hex characters. randomUUID draws from a batched entropy pool (no synchronous read per call). */
+export const randomNonce = (): string => randomUUID().replaceAll('-', '');
 
 const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
 

@@ -6,7 +6,8 @@
  */
 import { ProductError } from '../../core/errors';
 import { nodeHttpTransport, type HttpResponse, type HttpTransport } from '../../runtime/http';
-import { retry, systemClock, type Clock, type RetryPolicy } from '../../runtime/retry';
+import { retry, type RetryPolicy } from '../../runtime/retry';
+import { systemClock, type Clock } from '../../runtime/clock';
 import { isAllowedReplyUrl, type Platform, type ReplyHosts, type ReplyTarget } from './message';
 import type { Reply } from './replies';
 import { renderDingTalk, renderLark, renderSlack } from './render';

@@ -1,0 +1,53 @@
+/**
+ * The one sign → send → read → retry loop every Alibaba Cloud client uses (CEN, MNS, FC): each
+ * attempt is signed afresh (a new date and nonce — the services refuse reused ones) and read by the
+ * client's own `read`, which turns the service's error answers into `UpstreamError`s classified by
+ * the one error table (`core/errors.ts`). Retryable errors are retried within the deadline; the
+ * operation must be safe to repeat (CreateCenBandwidthPackage: the same ClientToken every attempt).
+ */
+import type { BandwidthPlanError, UpstreamService } from '../core/errors';
+import type { Clock } from '../runtime/clock';
+import type { HttpRequest, HttpResponse, HttpTransport } from '../runtime/http';
+import type { Logger } from '../runtime/log';
+import { retry, type RetryPolicy } from '../runtime/retry';
+
+/** What every client is built with, for the life of the instance. */
+export interface ClientDeps {
+  readonly transport: HttpTransport;
+  readonly clock: Clock;
+  readonly retryPolicy?: Partial<RetryPolicy> | undefined;
+  readonly log?: Logger | undefined;
+}
+
+export interface SignedCall<T> {
+  readonly service: UpstreamService;
+  /** The API action, for logs. */
+  readonly action: string;
+  /** More to say in the retry log (e.g. the topic). */
+  readonly logFields?: Readonly<Record<string, unknown>>;
+  /** Epoch ms by which the last attempt must have ended. */
+  readonly deadline: number;
+  /** The request for one attempt, signed with this attempt's date and nonce. */
+  sign(now: Date): Omit<HttpRequest, 'timeoutMs'>;
+  /** The result, or a thrown error built with the one classifier (`UpstreamError`, `notAnAnswer`). */
+  read(response: HttpResponse): T;
+}
+
+export function signedCall<T>(deps: ClientDeps, call: SignedCall<T>): Promise<T> {
+  return retry(
+    async (attempt) => call.read(await deps.transport({ ...call.sign(new Date(deps.clock.now())), timeoutMs: attempt.timeoutMs })),
+    {
+      deadline: call.deadline,
+      clock: deps.clock,
+      ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
+      onRetry: (error: BandwidthPlanError, attempt, delayMs) =>
+        deps.log?.warn(`retrying ${call.service} ${call.action}`, { ...call.logFields, attempt, delayMs, code: error.code, upstreamRequestId: error.requestId }),
+    },
+  );
+}
+
+/** A header's value as a string (node gives arrays for repeated ones: the first counts). */
+export function responseHeader(response: HttpResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
