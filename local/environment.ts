@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { DEFAULT_REPLY_HOSTS } from '../shared/sources/chat/message';
+import { DEFAULT_REPLY_HOSTS } from '../shared/runtime/config';
 import { CHAT_PLATFORMS } from '../shared/core/outcome';
 import type { ContextCredentials } from '../shared/runtime/credentials';
 import type { FcContext, FcHandler } from '../shared/runtime/fc';

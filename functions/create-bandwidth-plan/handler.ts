@@ -10,7 +10,7 @@ import { chatJobSource } from '../../shared/sources/chat/service';
 import { configSecrets, loadConfig, type Config } from '../../shared/runtime/config';
 import { resolveCredentials } from '../../shared/runtime/credentials';
 import { asBandwidthPlanError, type BandwidthPlanError } from '../../shared/core/errors';
-import type { FcContext } from '../../shared/runtime/fc';
+import { identityOf, type FcContext } from '../../shared/runtime/fc';
 import type { HttpTransport } from '../../shared/runtime/http';
 import { createLogger, SecretRegistry, type LineWriter } from '../../shared/runtime/log';
 import type { Invocation, PipelineDeps } from '../../shared/core/pipeline';
@@ -27,7 +27,6 @@ import { notifierFactory } from './notifications';
 /** Kept back from FC's timeout so the handler can still answer. */
 const RETURN_MARGIN_MS = 1_000;
 const DEFAULT_TIMEOUT_SECONDS = 60;
-const DEFAULT_FUNCTION_NAME = 'create-bandwidth-plan';
 
 export interface HandlerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -95,12 +94,13 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       fcRequestId: context.requestId,
       deadline: clock.now() + timeoutMs - RETURN_MARGIN_MS,
       credentials: () => {
-        const credentials = resolveCredentials(context.credentials, env);
+        const credentials = resolveCredentials(context.credentials, config?.platform.credentials);
         secrets.add(credentials.accessKeySecret, credentials.securityToken);
         return credentials;
       },
     };
     const requestLog = log.child({ fcRequestId: context.requestId });
+    const identity = identityOf(context, config?.platform ?? {});
     let pipeline: PipelineDeps | undefined;
     const wired = () => {
       if (!instance) throw configError!;
@@ -110,18 +110,18 @@ export function createHandler(options: HandlerOptions = {}): Handler {
       invocation,
       log: requestLog,
       clock,
-      functionName: context.function?.name ?? DEFAULT_FUNCTION_NAME,
+      functionName: identity.functionName,
       config: () => wired().config,
       pipeline: () =>
         (pipeline ??= {
           cen: wired().cen,
-          notifier: wired().notifierFor(context, requestLog),
+          notifier: wired().notifierFor(identity, requestLog),
           guardrails: wired().config.guardrails,
           waitSeconds: wired().config.waitSeconds,
           clock,
           log: requestLog,
         }),
-      chatops: () => wired().chatopsFor(scope.pipeline(), context, invocation),
+      chatops: () => wired().chatopsFor(scope.pipeline(), identity, invocation),
     };
     const decoded = decodeEvent(event);
     const found = sourceFor(sources, decoded);

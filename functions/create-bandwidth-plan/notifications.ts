@@ -3,15 +3,15 @@
  * endpoint defaults to the function's own account and region, known only from the FC context, so
  * publishers are made on first use and kept per endpoint for the life of the instance.
  */
-import type { Config } from '../../shared/runtime/config';
+import { defaultMnsEndpoint, MnsPublisher } from '../../shared/clients/mns/publisher';
 import { ProductError } from '../../shared/core/errors';
-import type { FcContext } from '../../shared/runtime/fc';
+import { createMnsNotifier, disabledNotifier, type Notifier } from '../../shared/core/notifications/notifier';
+import type { Clock } from '../../shared/runtime/clock';
+import type { Config } from '../../shared/runtime/config';
+import type { FunctionIdentity } from '../../shared/runtime/fc';
 import type { HttpTransport } from '../../shared/runtime/http';
 import type { Logger } from '../../shared/runtime/log';
-import { defaultMnsEndpoint, MnsPublisher } from '../../shared/clients/mns/publisher';
-import { createMnsNotifier, disabledNotifier, type Notifier } from '../../shared/core/notifications/notifier';
 import type { RetryPolicy } from '../../shared/runtime/retry';
-import type { Clock } from '../../shared/runtime/clock';
 
 export interface NotifierOptions {
   readonly log: Logger;
@@ -22,13 +22,12 @@ export interface NotifierOptions {
 }
 
 /** Returns the notifier for an invocation, keeping one publisher per endpoint for the instance's life. */
-export function notifierFactory(config: Config, options: NotifierOptions): (context: FcContext, log: Logger) => Notifier {
+export function notifierFactory(config: Config, options: NotifierOptions): (identity: FunctionIdentity, log: Logger) => Notifier {
   const publishers = new Map<string, MnsPublisher>();
-  return (context, log) => {
+  return (identity, log) => {
     const topic = config.notifyTopic;
     if (!topic) return disabledNotifier;
-    const region = context.region ?? process.env.FC_REGION ?? '';
-    const accountId = context.accountId ?? process.env.FC_ACCOUNT_ID ?? '';
+    const { accountId, region } = identity;
     const endpoint = config.mnsEndpoint ?? (accountId && region ? defaultMnsEndpoint(accountId, region) : undefined);
     if (!endpoint) {
       throw new ProductError('ConfigurationError', 'MNS_ENDPOINT is not set and the FC context has no accountId/region to derive it from.');
@@ -47,9 +46,9 @@ export function notifierFactory(config: Config, options: NotifierOptions): (cont
     }
     return createMnsNotifier({
       publisher,
-      region,
-      accountId,
-      functionName: context.function?.name ?? process.env.FC_FUNCTION_NAME ?? 'create-bandwidth-plan',
+      region: region ?? '',
+      accountId: accountId ?? '',
+      functionName: identity.functionName,
       log,
       ...(options.newId ? { newId: options.newId } : {}),
     });

@@ -10,7 +10,7 @@ import type { Outcome, OutcomeKind, Trigger } from './outcome';
 import { evaluateGuardrails, awaitsPayment, type GuardrailVerdict } from './policy';
 import type { Clock } from '../runtime/clock';
 import { validateBandwidthPlan, type BandwidthPlanRequest } from './schema';
-import type { Credentials } from '../clients/signer/acs3';
+import type { Credentials } from '../runtime/credentials';
 import type { Guardrails } from '../runtime/config';
 import type { NotificationReport, Notifier } from './notifications/notifier';
 
@@ -68,15 +68,19 @@ const NOTIFY_RESERVE_MS = 3_000;
 const POLL_FIRST_MS = 500;
 const POLL_MAX_MS = 3_000;
 
-/** Validation and guardrails only; nothing is called. */
-function previewBandwidthPlan(
+/**
+ * Validation and guardrails only; nothing is called. The one preview every source shows (the HTTP
+ * dry run, the chat `plan` and `create`): the request exactly as it would be sent, with `clientToken`
+ * when it is known.
+ */
+export function previewBandwidthPlan<Token extends string | undefined>(
   input: unknown,
-  clientToken: string,
+  clientToken: Token,
   guardrails: Guardrails,
-): { ok: true; preview: Preview } | { ok: false; issues: Issue[] } {
+): { ok: true; preview: { kind: 'preview'; request: Token extends string ? CreatePlanRequest : BandwidthPlanRequest; verdict: GuardrailVerdict } } | { ok: false; issues: Issue[] } {
   const validation = validateBandwidthPlan(input);
   if (!validation.ok) return validation;
-  const request = { ...validation.request, ClientToken: clientToken };
+  const request = (clientToken === undefined ? validation.request : { ...validation.request, ClientToken: clientToken }) as Token extends string ? CreatePlanRequest : BandwidthPlanRequest;
   return { ok: true, preview: { kind: 'preview', request, verdict: evaluateGuardrails(request, guardrails) } };
 }
 

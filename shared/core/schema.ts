@@ -16,6 +16,10 @@ export const MIN_BANDWIDTH = 2;
 export const MAX_BANDWIDTH = 10_000;
 export const MAX_TAGS = 20;
 
+/** A bandwidth plan id as CEN issues them; the one rule every source checks an id against. */
+export const PLAN_ID_PATTERN = /^cenbwp-[a-z0-9]{1,64}$/;
+export const PLAN_ID_RULE = 'must be a plan id: cenbwp- followed by 1 to 64 lower-case letters and digits';
+
 export type Area = (typeof AREAS)[number];
 export type ChargeType = (typeof CHARGE_TYPES)[number];
 export type PricingCycle = (typeof PRICING_CYCLES)[number];

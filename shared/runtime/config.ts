@@ -6,11 +6,28 @@
  * away from one the function reads.
  */
 import * as z from 'zod/mini';
-import { DEFAULT_REPLY_HOSTS, isLoopbackHost, type ReplyHosts } from '../sources/chat/message';
 import { ProductError } from '../core/errors';
+import type { Credentials } from './credentials';
 import { CHAT_PLATFORMS, type ChatPlatform } from '../core/outcome';
 import { AREAS, CHARGE_TYPES, MAX_BANDWIDTH, MIN_BANDWIDTH, type Area, type ChargeType } from '../core/schema';
 import { closestName } from '../core/suggest';
+
+/** Hosts each chat platform's replies go to unless CHATOPS_REPLY_HOSTS names others (the paths are the platforms'). */
+export const DEFAULT_REPLY_HOSTS: ReplyHosts = {
+  dingtalk: ['oapi.dingtalk.com'],
+  slack: ['hooks.slack.com'],
+  lark: ['open.feishu.cn', 'open.larksuite.com'],
+};
+
+/** Hosts replies may go to, per platform. */
+export type ReplyHosts = Readonly<Record<ChatPlatform, readonly string[]>>;
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Loopback hosts take replies only when listed, for local runs and tests (then over http, on any port). */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname);
+}
 
 /** Signing secrets and MAC keys shorter than this are guessable offline from one signed request. */
 export const MIN_SECRET_LENGTH = 32;
@@ -70,8 +87,21 @@ export const EnvironmentSchema = z.object({
   CHATOPS_CONFIRM_SECRET: secret,
 });
 
-/** Every variable the function reads. */
-export const ENVIRONMENT_VARIABLES = Object.keys(EnvironmentSchema.def.shape) as readonly (keyof typeof EnvironmentSchema.def.shape)[];
+/**
+ * Variables Function Compute sets itself (never in s.yaml): the function's identity, and keys for a
+ * run outside FC (FC passes the role's keys in the context instead).
+ */
+export const PlatformEnvironmentSchema = z.object({
+  FC_ACCOUNT_ID: optionalText,
+  FC_REGION: optionalText,
+  FC_FUNCTION_NAME: optionalText,
+  ALIBABA_CLOUD_ACCESS_KEY_ID: optionalText,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: optionalText,
+  ALIBABA_CLOUD_SECURITY_TOKEN: optionalText,
+});
+
+/** Every variable the function reads: this module is the only reader of the environment. */
+export const ENVIRONMENT_VARIABLES = [...Object.keys(EnvironmentSchema.def.shape), ...Object.keys(PlatformEnvironmentSchema.def.shape)] as readonly string[];
 
 export interface Guardrails {
   readonly maxBandwidthMbps: number;
@@ -95,6 +125,15 @@ export interface ChatopsConfig {
   readonly confirmSecret?: string | undefined;
 }
 
+/** Who this function is and whose keys it has, from FC's variables; the FC context, when it says, wins. */
+export interface PlatformConfig {
+  readonly accountId?: string | undefined;
+  readonly region?: string | undefined;
+  readonly functionName?: string | undefined;
+  /** ALIBABA_CLOUD_* keys, for runs outside FC. */
+  readonly credentials?: Credentials | undefined;
+}
+
 export interface Config {
   readonly cenEndpoint: string;
   /** Undefined: derived from the FC context (`https://{accountId}.mns.{region}.aliyuncs.com`). */
@@ -108,7 +147,11 @@ export interface Config {
   readonly guardrails: Guardrails;
   readonly waitSeconds: number;
   readonly chatops: ChatopsConfig;
+  readonly platform: PlatformConfig;
 }
+
+/** CEN's public endpoint, CEN_ENDPOINT's default. */
+export const DEFAULT_CEN_ENDPOINT = 'https://cbn.aliyuncs.com';
 
 const DEFAULT_LARK_API_BASE = 'https://open.feishu.cn';
 
@@ -117,6 +160,7 @@ const nonEmpty = (value: string | undefined): string | undefined => (value && va
 /** Reads the configuration, or throws a `ConfigurationError` naming every bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const parsed = EnvironmentSchema.safeParse(env);
+  const platform = PlatformEnvironmentSchema.parse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
   problems.push(...misspeltVariables(env));
   if (!parsed.success || problems.length > 0) throw configurationError(problems);
@@ -128,7 +172,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const chargeTypes = entries(e.ALLOWED_CHARGE_TYPES ?? '') as ChargeType[];
   const areas = entries(e.ALLOWED_AREAS ?? '') as Area[];
   return {
-    cenEndpoint: nonEmpty(e.CEN_ENDPOINT) ?? 'https://cbn.aliyuncs.com',
+    cenEndpoint: nonEmpty(e.CEN_ENDPOINT) ?? DEFAULT_CEN_ENDPOINT,
     mnsEndpoint: nonEmpty(e.MNS_ENDPOINT),
     fcEndpoint: nonEmpty(e.FC_ENDPOINT),
     notifyTopic: nonEmpty(e.NOTIFY_TOPIC),
@@ -151,6 +195,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       replyHosts,
       confirmSecret: nonEmpty(e.CHATOPS_CONFIRM_SECRET),
     },
+    platform: platformConfig(platform),
+  };
+}
+
+function platformConfig(env: z.infer<typeof PlatformEnvironmentSchema>): PlatformConfig {
+  const accessKeyId = nonEmpty(env.ALIBABA_CLOUD_ACCESS_KEY_ID);
+  const accessKeySecret = nonEmpty(env.ALIBABA_CLOUD_ACCESS_KEY_SECRET);
+  return {
+    accountId: nonEmpty(env.FC_ACCOUNT_ID),
+    region: nonEmpty(env.FC_REGION),
+    functionName: nonEmpty(env.FC_FUNCTION_NAME),
+    credentials: accessKeyId && accessKeySecret ? { accessKeyId, accessKeySecret, securityToken: nonEmpty(env.ALIBABA_CLOUD_SECURITY_TOKEN) } : undefined,
   };
 }
 
@@ -217,5 +273,7 @@ export function configSecrets(config: Config): string[] {
     chatops.larkVerificationToken,
     chatops.larkAppSecret,
     chatops.confirmSecret,
+    config.platform.credentials?.accessKeySecret,
+    config.platform.credentials?.securityToken,
   ].filter((value): value is string => value !== undefined);
 }

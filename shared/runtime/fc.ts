@@ -4,6 +4,7 @@
  */
 import type { ContextCredentials } from './credentials';
 import { ProductError } from '../core/errors';
+import type { PlatformConfig } from './config';
 
 export interface FcContext {
   readonly requestId: string;
@@ -39,11 +40,27 @@ export interface FcHttpResponse {
 
 export type FcHandler = (event: Buffer | string | unknown, context: FcContext) => Promise<unknown>;
 
+/** The function's identity for this invocation: the FC context, else FC's own variables. */
+export interface FunctionIdentity {
+  readonly accountId: string | undefined;
+  readonly region: string | undefined;
+  readonly functionName: string;
+}
+
+const DEFAULT_FUNCTION_NAME = 'create-bandwidth-plan';
+
+export function identityOf(context: FcContext, platform: PlatformConfig): FunctionIdentity {
+  return {
+    accountId: context.accountId ?? platform.accountId,
+    region: context.region ?? platform.region,
+    functionName: context.function?.name ?? platform.functionName ?? DEFAULT_FUNCTION_NAME,
+  };
+}
+
 /** The FC API endpoint: configured, else the function's own account and region. */
-export function resolveFcEndpoint(configured: string | undefined, context: FcContext): string {
+export function resolveFcEndpoint(configured: string | undefined, identity: FunctionIdentity): string {
   if (configured) return configured;
-  const accountId = context.accountId ?? process.env.FC_ACCOUNT_ID;
-  const region = context.region ?? process.env.FC_REGION;
+  const { accountId, region } = identity;
   if (!accountId || !region) {
     throw new ProductError('ConfigurationError', 'FC_ENDPOINT is not set and the FC context has no accountId/region to derive it from.');
   }

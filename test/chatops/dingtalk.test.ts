@@ -72,7 +72,7 @@ describe('parseDingTalkMessage', () => {
         displayName: 'Alice',
         text: 'bwp create 2 China Asia-Pacific',
         channelId: 'cidxxxx',
-        replyTo: { platform: 'dingtalk', sessionWebhook: 'https://oapi.dingtalk.com/robot/sendBySession?session=xxxxx', expiresAt: 1613635652738 },
+        replyTo: { platform: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/sendBySession?session=xxxxx', expiresAt: 1613635652738 },
       },
     });
   });

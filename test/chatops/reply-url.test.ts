@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REPLY_HOSTS, isAllowedReplyUrl, type ReplyHosts } from '../../shared/sources/chat/message';
 import type { ChatPlatform } from '../../shared/core/outcome';
+import { DEFAULT_REPLY_HOSTS, type ReplyHosts } from '../../shared/runtime/config';
+import { DINGTALK_REPLY_ENDPOINT } from '../../shared/sources/chat/dingtalk/parse';
+import { LARK_REPLY_ENDPOINT } from '../../shared/sources/chat/lark/adapter';
+import { isAllowedReplyUrl } from '../../shared/sources/chat/message';
+import { SLACK_REPLY_ENDPOINT } from '../../shared/sources/chat/slack/parse';
+
+const ENDPOINTS = { slack: SLACK_REPLY_ENDPOINT, dingtalk: DINGTALK_REPLY_ENDPOINT, lark: LARK_REPLY_ENDPOINT };
 
 /** The defaults, plus a loopback host listed for every platform (as local runs and tests do). */
 const withLoopback: ReplyHosts = {
@@ -36,6 +42,6 @@ describe('reply URLs: each platform replies only to its own hosts and reply path
     ['a loopback host listed for another platform only', 'slack', 'http://127.0.0.1:4000/commands/T1/1/x', { ...DEFAULT_REPLY_HOSTS, dingtalk: ['127.0.0.1'] }, false],
     ['not a URL', 'slack', 'not a url', DEFAULT_REPLY_HOSTS, false],
   ])('%s', (_name, platform, url, hosts, allowed) => {
-    expect(isAllowedReplyUrl(url, platform, hosts)).toBe(allowed);
+    expect(isAllowedReplyUrl(url, ENDPOINTS[platform], hosts[platform])).toBe(allowed);
   });
 });

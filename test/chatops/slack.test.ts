@@ -79,7 +79,7 @@ describe('parseSlackCommand', () => {
         displayName: 'roadrunner',
         text: '',
         channelId: 'G8PSS9T3V',
-        replyTo: { platform: 'slack', responseUrl: 'https://hooks.slack.com/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN' },
+        replyTo: { platform: 'slack', url: 'https://hooks.slack.com/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN' },
       },
     });
   });

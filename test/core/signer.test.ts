@@ -16,9 +16,9 @@ import {
   percentEncode,
   signAcs3,
   signAcs3Detailed,
-  type Credentials,
   type SignableRequest,
 } from '../../shared/clients/signer/acs3';
+import type { Credentials } from '../../shared/runtime/credentials';
 import { toQueryParameters, validateBandwidthPlan, type BandwidthPlanRequest } from '../../shared/core/schema';
 
 const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');

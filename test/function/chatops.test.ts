@@ -259,7 +259,7 @@ describe('the async job', () => {
     const validation = validateBandwidthPlan({ Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' });
     if (!validation.ok) throw new Error('fixture');
     const code = issueConfirmationCode({ request: validation.request, requester: CHAT_USERS.slack, now: Date.now(), key: CHATOPS_CONFIRM_SECRET });
-    const job = { kind: 'confirm', platform: 'slack', messageId: 'm', userKey: CHAT_USERS.slack, replyTo: { platform: 'slack', responseUrl: h.chat.slackResponseUrl() }, code, acceptedAt: Date.now() } as const;
+    const job = { kind: 'confirm', platform: 'slack', messageId: 'm', userKey: CHAT_USERS.slack, replyTo: { platform: 'slack', url: h.chat.slackResponseUrl() }, code, acceptedAt: Date.now() } as const;
 
     const forged = await h.invoke(sealChatJob(job, 'guessed-key-guessed-key-guessed-key!'));
     expect(forged).toEqual({ job: 'invalid', replied: false });
@@ -297,7 +297,7 @@ describe('configuration and delivery shapes', () => {
     if (!validation.ok) throw new Error('fixture');
     const code = issueConfirmationCode({ request: validation.request, requester: CHAT_USERS.slack, now: Date.now(), key: CHATOPS_CONFIRM_SECRET });
     const job = sealChatJob(
-      { kind: 'confirm', platform: 'slack', messageId: 'm-http', userKey: CHAT_USERS.slack, replyTo: { platform: 'slack', responseUrl: h.chat.slackResponseUrl() }, code, acceptedAt: Date.now() },
+      { kind: 'confirm', platform: 'slack', messageId: 'm-http', userKey: CHAT_USERS.slack, replyTo: { platform: 'slack', url: h.chat.slackResponseUrl() }, code, acceptedAt: Date.now() },
       CHATOPS_CONFIRM_SECRET,
     );
     const event = { ...httpEvent({ path: '/2023-03-30/functions/create-bandwidth-plan/invocations', body: job, sign: false }) };

@@ -171,7 +171,7 @@ describe('secrets never leave the function', () => {
     await run(h.invoke(timerEvent('not json')));
     await run(h.invoke({ hello: 'world' }));
     await run(h.invoke(Buffer.from([0xff, 0xfe, 0x00, 0x7b])));
-    await run(h.invoke(sealChatJob({ kind: 'status', platform: 'slack', messageId: 'm', userKey: CHAT_USERS.slack, replyTo: { platform: 'slack', responseUrl: h.chat.slackResponseUrl() }, id: 'cenbwp-x' }, 'guessed-key-guessed-key-guessed-key!')));
+    await run(h.invoke(sealChatJob({ kind: 'status', platform: 'slack', messageId: 'm', userKey: CHAT_USERS.slack, replyTo: { platform: 'slack', url: h.chat.slackResponseUrl() }, id: 'cenbwp-x' }, 'guessed-key-guessed-key-guessed-key!')));
 
     // Chat: every command on every platform, refusals, and the confirm → job → reply path.
     for (const text of ['help', 'plan 100 China Europe', 'create 100 China Mars', 'frobnicate', 'confirm not-a-code']) {

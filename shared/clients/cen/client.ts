@@ -10,7 +10,8 @@ import { nodeHttpTransport, type HttpResponse, type HttpTransport } from '../../
 import type { Logger } from '../../runtime/log';
 import type { RetryPolicy } from '../../runtime/retry';
 import { signedCall, type ClientDeps } from '../signed-call';
-import { canonicalQueryString, randomNonce, signAcs3, type Credentials } from '../signer/acs3';
+import { canonicalQueryString, randomNonce, signAcs3 } from '../signer/acs3';
+import type { Credentials } from '../../runtime/credentials';
 
 export const CEN_API_VERSION = '2017-09-12';
 

@@ -10,7 +10,8 @@ import { systemClock, type Clock } from '../../runtime/clock';
 import { nodeHttpTransport, type HttpResponse, type HttpTransport } from '../../runtime/http';
 import type { RetryPolicy } from '../../runtime/retry';
 import { responseHeader, signedCall, type ClientDeps } from '../signed-call';
-import { percentEncode, randomNonce, signAcs3, type Credentials } from '../signer/acs3';
+import { percentEncode, randomNonce, signAcs3 } from '../signer/acs3';
+import type { Credentials } from '../../runtime/credentials';
 
 export const FC_API_VERSION = '2023-03-30';
 

@@ -9,7 +9,7 @@ import { nodeHttpTransport, type HttpResponse, type HttpTransport } from '../../
 import type { Logger } from '../../runtime/log';
 import type { RetryPolicy } from '../../runtime/retry';
 import { responseHeader, signedCall, type ClientDeps } from '../signed-call';
-import type { Credentials } from '../signer/acs3';
+import type { Credentials } from '../../runtime/credentials';
 import { signMns } from './signature';
 import { buildPublishMessageXml, parseMnsXml } from './xml';
 

@@ -4,7 +4,7 @@
  * same input always gives the same signature. Knows nothing of topics, events or HTTP.
  */
 import { createHmac } from 'node:crypto';
-import type { Credentials } from '../signer/acs3';
+import type { Credentials } from '../../runtime/credentials';
 
 export interface MnsSignableRequest {
   readonly method: string;

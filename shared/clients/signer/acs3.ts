@@ -4,16 +4,11 @@
  * Knows nothing of CEN, FC or events.
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
+import type { Credentials } from '../../runtime/credentials';
 
 export const ALGORITHM = 'ACS3-HMAC-SHA256';
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-export interface Credentials {
-  readonly accessKeyId: string;
-  readonly accessKeySecret: string;
-  /** STS token; present for RAM-role credentials. */
-  readonly securityToken?: string | undefined;
-}
 
 export interface SignableRequest {
   /** HTTP method; upper-cased when signed. */

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { asBandwidthPlanError } from '../errors';
 import type { Logger } from '../../runtime/log';
 import type { Outcome } from '../outcome';
-import type { Credentials } from '../../clients/signer/acs3';
+import type { Credentials } from '../../runtime/credentials';
 import { serialiseWithinLimit, toCloudEvent } from './cloudevent';
 import type { MessagePublisher } from '../../clients/mns/publisher';
 

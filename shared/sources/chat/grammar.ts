@@ -4,7 +4,7 @@
  * (a prepaid period needs its unit). It only builds the request; `validateBandwidthPlan` still
  * judges it, so each rule (bandwidth range, allowed periods) has one definition.
  */
-import { AREAS, type Area, type BandwidthPlanInput, type PricingCycle } from '../../core/schema';
+import { AREAS, PLAN_ID_PATTERN, type Area, type BandwidthPlanInput, type PricingCycle } from '../../core/schema';
 import { tokenize } from './tokens';
 
 export const COMMAND_USAGE = {
@@ -33,7 +33,6 @@ const OPTION_LIST = 'name=, desc=, prepay, autorenew or autopay';
 const PREFIXES = new Set(['bwp', '/bwp']);
 const BANDWIDTH = /^(\d+)(m|mbps|mbit|mbit\/s)?$/i;
 const BANDWIDTH_UNIT = /^(m|mbps|mbit|mbit\/s)$/i;
-const PLAN_ID = /^cenbwp-[a-z0-9]+$/;
 const PERIOD = /^(\d+)(months?|years?)?$/i;
 const PERIOD_UNIT = /^(months?|years?)$/i;
 
@@ -86,7 +85,7 @@ function parseStatus(args: readonly string[]): Command {
   if (given === undefined) return invalid('missing the plan id (e.g. status cenbwp-xxxxxxxx)', 'status');
   if (extra !== undefined) return invalid(`unexpected ${shown(extra)} after the plan id`, 'status');
   const id = given.toLowerCase();
-  if (!PLAN_ID.test(id)) return invalid(`${shown(given)} is not a bandwidth plan id (they look like cenbwp-xxxxxxxx)`, 'status');
+  if (!PLAN_ID_PATTERN.test(id)) return invalid(`${shown(given)} is not a bandwidth plan id (they look like cenbwp-xxxxxxxx)`, 'status');
   return { kind: 'status', id };
 }
 

@@ -1,21 +1,27 @@
 /**
- * The one shape a verified chat command takes, whichever platform sent it (chatops.md §1.2, §2.1,
- * §3.2), and the identity rules every parser applies.
+ * The one shape a verified chat command takes, whichever platform sent it, and the identity and
+ * reply-URL rules every platform's parser applies.
  */
 import type { Issue } from '../../core/errors';
 import type { ChatPlatform } from '../../core/outcome';
+import { isLoopbackHost } from '../../runtime/config';
 
 /** The platforms are the HTTP routes' (`POST /chatops/{platform}`): one list. */
 export type Platform = ChatPlatform;
 
-/** Where and how the reply goes. */
-export type ReplyTarget =
-  /** POST the reply JSON to `responseUrl` (up to 5 times within 30 minutes). */
-  | { readonly platform: 'slack'; readonly responseUrl: string }
-  /** POST the reply JSON to `sessionWebhook` before `expiresAt` (ms since the epoch). */
-  | { readonly platform: 'dingtalk'; readonly sessionWebhook: string; readonly expiresAt: number }
-  /** Reply to `messageId` through the Lark IM API. */
-  | { readonly platform: 'lark'; readonly messageId: string };
+/**
+ * Where the reply goes; each platform's adapter reads the fields it uses. It travels inside chat jobs
+ * (across an async invocation), so it is plain data, checked again before anything is sent.
+ */
+export interface ReplyTarget {
+  readonly platform: Platform;
+  /** The URL to POST the reply to: Slack `response_url`, DingTalk `sessionWebhook`. */
+  readonly url?: string | undefined;
+  /** Until when `url` takes replies (ms since the epoch), where the platform says. */
+  readonly expiresAt?: number | undefined;
+  /** The message to reply to through the platform's API (Lark). */
+  readonly messageId?: string | undefined;
+}
 
 export interface ChatMessage {
   readonly platform: Platform;
@@ -54,59 +60,35 @@ export function userKeyFor(platform: Platform, tenantId: string, userId: string)
   return `${platform}:${tenantId}/${userId}`;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** Hosts replies may go to, per platform (CHATOPS_REPLY_HOSTS, else each platform's own). */
-export type ReplyHosts = Readonly<Record<Platform, readonly string[]>>;
-
-/**
- * Each platform's reply endpoints: its own hosts and the paths it hands out. A host check alone is
- * not enough: any URL on oapi.dingtalk.com passes it, including a custom group robot
- * (`/robot/send?access_token=…`) that whoever replays a DingTalk signature may own; and a reply
- * target of one platform must never be accepted for another.
- */
-export const REPLY_ENDPOINTS = {
-  slack: { hosts: ['hooks.slack.com'], path: /^\/(?:commands|actions)\/[^/]+\/[^/]+\/[^/]+$/, shape: '/commands/… or /actions/…' },
-  dingtalk: { hosts: ['oapi.dingtalk.com'], path: /^\/robot\/sendBySession$/, shape: '/robot/sendBySession?session=…' },
-  lark: {
-    hosts: ['open.feishu.cn', 'open.larksuite.com'],
-    path: /^\/open-apis\/(?:im\/v1\/messages\/[^/]+\/reply|auth\/v3\/tenant_access_token\/internal)$/,
-    shape: '/open-apis/…',
-  },
-} as const satisfies Record<Platform, { readonly hosts: readonly string[]; readonly path: RegExp; readonly shape: string }>;
-
-export const DEFAULT_REPLY_HOSTS: ReplyHosts = {
-  slack: REPLY_ENDPOINTS.slack.hosts,
-  dingtalk: REPLY_ENDPOINTS.dingtalk.hosts,
-  lark: REPLY_ENDPOINTS.lark.hosts,
-};
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname);
+/** The reply endpoints a platform hands out: the paths (on any of the allowed hosts) and how they look. */
+export interface ReplyEndpoint {
+  readonly path: RegExp;
+  /** For messages: `/commands/… or /actions/…`. */
+  readonly shape: string;
 }
 
 /**
- * Whether `platform` may reply to `url`: one of the hosts allowed for that platform, over HTTPS on the
- * default port — or, for local runs and tests only, a loopback host listed for it (any port, http
- * allowed) — and always on one of the platform's reply paths. Reply URLs come from the body;
- * DingTalk does not sign the body, so a replayed signature could otherwise send replies (and
- * confirmation codes) anywhere.
+ * Whether a reply may be sent to `url`: one of `hosts` (the platform's own, or CHATOPS_REPLY_HOSTS),
+ * over HTTPS on the default port — or, for local runs and tests only, a loopback host listed there
+ * (any port, http allowed) — and always on one of the platform's reply paths. Reply URLs come from
+ * the body; DingTalk does not sign the body, so a replayed signature could otherwise send replies (and
+ * confirmation codes) anywhere, or to another platform's reply endpoint.
  */
-export function isAllowedReplyUrl(url: string, platform: Platform, hosts: ReplyHosts): boolean {
+export function isAllowedReplyUrl(url: string, endpoint: ReplyEndpoint, hosts: readonly string[]): boolean {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return false;
   }
-  if (parsed.username !== '' || parsed.password !== '' || !hosts[platform].includes(parsed.hostname)) return false;
-  if (!REPLY_ENDPOINTS[platform].path.test(parsed.pathname)) return false;
+  if (parsed.username !== '' || parsed.password !== '' || !hosts.includes(parsed.hostname)) return false;
+  if (!endpoint.path.test(parsed.pathname)) return false;
   if (isLoopbackHost(parsed.hostname)) return parsed.protocol === 'http:' || parsed.protocol === 'https:';
   return parsed.protocol === 'https:' && parsed.port === '';
 }
 
 /** An issue unless {@link isAllowedReplyUrl}. */
-export function replyUrlIssue(path: string, url: string, platform: Platform, hosts: ReplyHosts): Issue | undefined {
-  if (isAllowedReplyUrl(url, platform, hosts)) return undefined;
-  return { path, message: `must be a ${platform} reply URL: https://${hosts[platform].join(' or ')} with the path ${REPLY_ENDPOINTS[platform].shape}` };
+export function replyUrlIssue(path: string, url: string, platform: Platform, endpoint: ReplyEndpoint, hosts: readonly string[]): Issue | undefined {
+  if (isAllowedReplyUrl(url, endpoint, hosts)) return undefined;
+  return { path, message: `must be a ${platform} reply URL: https://${hosts.join(' or ')} with the path ${endpoint.shape}` };
 }

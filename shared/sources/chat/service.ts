@@ -1,32 +1,36 @@
 /**
- * Chat-ops, end to end: verify the platform's signature → parse → check the allow-list → run the
- * command. Validation, previews and refusals answer at once; `confirm` and `status` acknowledge at
- * once and continue in an asynchronous invocation of this function ({@link runChatJob}), which posts
- * the final reply. Purchases go through the same pipeline, guardrails and notifications as every
- * other source, with a ClientToken derived from the confirmation code (a double confirm buys once).
+ * Chat-ops, end to end, for every platform alike: the platform's adapter verifies and reads the
+ * request → the allow-list → the command. Validation, previews and refusals answer at once; `confirm`
+ * and `status` acknowledge at once and continue in an asynchronous invocation of this function
+ * ({@link runChatJob}), which posts the final reply. Purchases go through the same pipeline,
+ * guardrails and notifications as every other source, with a ClientToken derived from the
+ * confirmation code (a double confirm buys once).
  */
-import type { ChatopsConfig } from '../../runtime/config';
+import type { PlanStatus } from '../../clients/cen/client';
 import { asBandwidthPlanError, ProductError, ValidationError, type BandwidthPlanError } from '../../core/errors';
+import type { ChatPlatform, Trigger } from '../../core/outcome';
+import {
+  createBandwidthPlan,
+  describeBandwidthPlan,
+  previewBandwidthPlan,
+  redeliveryReason,
+  reportRejection,
+  type Invocation,
+  type PipelineDeps,
+} from '../../core/pipeline';
+import type { BandwidthPlanRequest } from '../../core/schema';
+import type { ChatopsConfig } from '../../runtime/config';
 import type { FcHttpResponse } from '../../runtime/fc';
 import type { Logger } from '../../runtime/log';
-import type { Trigger } from '../../core/outcome';
-import { createBandwidthPlan, describeBandwidthPlan, reportRejection, type Invocation, type PipelineDeps } from '../../core/pipeline';
-import type { PlanStatus } from '../../clients/cen/client';
-import { evaluateGuardrails } from '../../core/policy';
-import { validateBandwidthPlan, type BandwidthPlanRequest } from '../../core/schema';
-import type { ChatPlatform } from '../../core/outcome';
 import type { EventSource } from '../dispatch';
 import type { HttpRequestView } from '../http-api/request';
 import { errorBody, jsonResponse } from '../http-api/responses';
-import { PLAN_ID_PATTERN } from '../http-api/routes';
-import type { ChatMessage, ChatParse } from './message';
 import { clientTokenForConfirmation, issueConfirmationCode, verifyConfirmationCode } from './confirmation';
-import { parseDingTalkMessage } from './dingtalk/parse';
-import { verifyDingTalkRequest } from './dingtalk/verify';
 import { parseCommand } from './grammar';
 import { isChatJobEvent, openChatJob, sealChatJob, type ChatJob, type ChatJobEvent } from './jobs';
-import { openLarkRequest } from './lark/open';
-import { parseLarkMessage } from './lark/parse';
+import type { ChatMessage, ReplyTarget } from './message';
+import type { ChatPlatformAdapter } from './platform';
+import type { ReplyPoster } from './poster';
 import {
   confirmationRefusedReply,
   confirmedReply,
@@ -38,16 +42,12 @@ import {
   previewReply,
   type Reply,
 } from './replies';
-import type { ChatReplier } from './replier';
-import { renderSlack } from './render';
-import { parseSlackCommand } from './slack/parse';
-import { verifySlackRequest } from './slack/verify';
-import type { Verification } from './verification';
 
 export interface ChatopsDeps {
   readonly config: ChatopsConfig;
   readonly pipeline: PipelineDeps;
-  readonly replier: ChatReplier;
+  readonly platforms: Readonly<Record<ChatPlatform, ChatPlatformAdapter>>;
+  readonly poster: ReplyPoster;
   /** Starts an asynchronous invocation of this function with the job (FC InvokeFunction, Async), by `deadline` (epoch ms). */
   readonly invokeSelf: (event: ChatJobEvent, deadline: number) => Promise<void>;
   readonly log: Logger;
@@ -79,8 +79,9 @@ export async function handleChatRequest(
   deps: ChatopsDeps,
   invocation: Invocation,
 ): Promise<FcHttpResponse> {
+  const adapter = deps.platforms[platform];
   const now = deps.pipeline.clock.now();
-  const opened = openChatRequest(platform, request, deps.config, now);
+  const opened = adapter.open(request, deps.config, now);
   if ('refused' in opened) {
     deps.log.warn('chat request refused', { platform, reason: opened.refused });
     return jsonResponse(401, errorBody(new ProductError('Unauthorized', `The ${platform} request could not be verified (${opened.refused}).`)));
@@ -88,10 +89,8 @@ export async function handleChatRequest(
   if ('challenge' in opened) return jsonResponse(200, { challenge: opened.challenge });
   if (!opened.parsed.ok) {
     const { issue } = opened.parsed;
-    // Lark delivers every subscribed event (images, bot messages, …) and redelivers what is not
-    // acknowledged: a verified event that is not a text command is acknowledged and ignored.
-    if (platform === 'lark') {
-      deps.log.info('lark event ignored', { reason: `${issue.path}: ${issue.message}` });
+    if (adapter.ignoresNonCommands) {
+      deps.log.info('chat event ignored', { platform, reason: `${issue.path}: ${issue.message}` });
       return jsonResponse(200, {});
     }
     return jsonResponse(400, errorBody(new ProductError('InvalidParameter', `${issue.path}: ${issue.message}`, { issues: [issue] })));
@@ -99,35 +98,11 @@ export async function handleChatRequest(
   const message = opened.parsed.message;
   const quick: Invocation = { ...invocation, deadline: Math.min(invocation.deadline, now + SYNC_BUDGET_MS) };
   const reply = await commandReply(message, deps, quick, now);
-  return respond(message, reply, deps, quick);
-}
-
-type OpenedChat = { refused: string } | { challenge: string } | { parsed: ChatParse };
-
-function openChatRequest(platform: ChatPlatform, request: HttpRequestView, config: ChatopsConfig, now: number): OpenedChat {
-  const { headers, rawBody } = request;
-  const refusedBy = (verification: Verification) => (verification.ok ? undefined : { refused: verification.reason });
-  switch (platform) {
-    case 'slack': {
-      const refused = refusedBy(verifySlackRequest({ headers, rawBody, now, signingSecrets: config.slackSigningSecrets }));
-      return refused ?? { parsed: parseSlackCommand(rawBody.toString('utf8'), config.replyHosts) };
-    }
-    case 'dingtalk': {
-      const refused = refusedBy(verifyDingTalkRequest({ headers, now, appSecret: config.dingtalkAppSecret }));
-      return refused ?? { parsed: parseDingTalkMessage(rawBody.toString('utf8'), config.replyHosts) };
-    }
-    case 'lark': {
-      const lark = openLarkRequest({
-        headers,
-        rawBody,
-        now,
-        encryptKey: config.larkEncryptKey,
-        verificationToken: config.larkVerificationToken,
-      });
-      if (!lark.ok) return { refused: lark.reason };
-      return lark.kind === 'challenge' ? { challenge: lark.challenge } : { parsed: parseLarkMessage(lark.event) };
-    }
-  }
+  // A platform that takes the reply as the answer's body gets it there; the others get `{}` and a post.
+  const body = adapter.answerBody(reply);
+  if (body !== undefined) return jsonResponse(200, body);
+  await sendReply(message.replyTo, reply, deps, quick.deadline);
+  return jsonResponse(200, {});
 }
 
 /** Allow-list entries name immutable ids: `slack:T…/U…` (tenant-qualified) or `slack:U…`. */
@@ -158,13 +133,13 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
       return invalidCommandReply(command);
     case 'plan':
     case 'create': {
-      const validation = validateBandwidthPlan(command.input);
-      if (!validation.ok) {
-        if (command.kind === 'create') await refuse(message, new ValidationError(validation.issues), deps, invocation);
-        return invalidRequestReply(validation.issues);
+      // The pipeline's own preview: the same validation and guardrails as a dry run.
+      const checked = previewBandwidthPlan(command.input, undefined, deps.pipeline.guardrails);
+      if (!checked.ok) {
+        if (command.kind === 'create') await refuse(message, new ValidationError(checked.issues), deps, invocation);
+        return invalidRequestReply(checked.issues);
       }
-      const { request } = validation;
-      const verdict = evaluateGuardrails(request, deps.pipeline.guardrails);
+      const { request, verdict } = checked.preview;
       const shownVerdict = { allowed: verdict.allowed, reasons: [...verdict.reasons, ...verdict.notes] };
       if (command.kind === 'plan') return previewReply({ kind: 'plan', request, verdict: shownVerdict });
       if (!verdict.allowed) {
@@ -192,7 +167,6 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
       return started ?? confirmedReply(check.request);
     }
     case 'status': {
-      if (!PLAN_ID_PATTERN.test(command.id)) return invalidRequestReply([{ path: 'id', message: 'must be a plan id like cenbwp-…' }]);
       if (!config.confirmSecret) return errorReply(NO_CONFIRM_SECRET);
       const started = await handOff({ ...jobBase(message), kind: 'status', id: command.id }, deps, invocation.deadline);
       return started ?? { title: 'Looking it up', lines: [`Reading the status of ${command.id}; the answer follows here.`] };
@@ -236,16 +210,9 @@ function errorReply(error: BandwidthPlanError): Reply {
   return { title: 'Cannot do that here', lines: [error.message] };
 }
 
-/** Slack takes the reply as the HTTP answer; DingTalk and Lark get a bare 200 and the reply is posted. */
-async function respond(message: ChatMessage, reply: Reply, deps: ChatopsDeps, invocation: Invocation): Promise<FcHttpResponse> {
-  if (message.platform === 'slack') return jsonResponse(200, renderSlack(reply));
-  await sendReply(message.replyTo, reply, deps, invocation.deadline);
-  return jsonResponse(200, {});
-}
-
-async function sendReply(target: ChatMessage['replyTo'], reply: Reply, deps: ChatopsDeps, deadline: number): Promise<boolean> {
+async function sendReply(target: ReplyTarget, reply: Reply, deps: ChatopsDeps, deadline: number): Promise<boolean> {
   try {
-    await deps.replier.send(target, reply, deadline);
+    await deps.platforms[target.platform].send(target, reply, deps.poster, deadline);
     return true;
   } catch (error) {
     deps.log.error('chat reply not delivered', { platform: target.platform, title: reply.title, error: asBandwidthPlanError(error) });
@@ -284,10 +251,8 @@ export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocat
   );
   if (result.kind === 'preview') return { job: 'confirm', replied: false };
   const replied = await sendReply(job.replyTo, outcomeReply(result.outcome), deps, invocation.deadline);
-  if (result.error?.retryable) throw result.error;
-  if (!result.notification.delivered && !('disabled' in result.notification)) {
-    throw new ProductError('NotificationFailed', `The outcome was not published: ${result.notification.error.message}`);
-  }
+  const again = redeliveryReason(result);
+  if (again) throw again;
   return { job: 'confirm', outcome: result.outcome.kind, CenBandwidthPackageId: result.outcome.result?.CenBandwidthPackageId, replied };
 }
 

@@ -17,7 +17,8 @@ import {
   PlanStatusAnswerSchema,
 } from './answers';
 import { MAX_BODY_BYTES } from './request';
-import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE, PLAN_ID_PATTERN, ROUTES, type RouteDefinition } from './routes';
+import { PLAN_ID_PATTERN } from '../../core/schema';
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE, ROUTES, type RouteDefinition } from './routes';
 import { WEBHOOK_WINDOW_SECONDS } from './webhook-auth';
 
 type Json = Record<string, unknown>;

@@ -11,10 +11,6 @@ import { ProductError } from '../../core/errors';
 import { CHAT_PLATFORMS, type ChatPlatform } from '../../core/outcome';
 import { closestName } from '../../core/suggest';
 
-/** A bandwidth plan id as CEN issues them. */
-export const PLAN_ID_PATTERN = /^cenbwp-[a-z0-9]{1,64}$/;
-export const PLAN_ID_RULE = 'must be a plan id: cenbwp- followed by 1 to 64 lower-case letters and digits';
-
 /** Idempotency-Key: printable ASCII, no space and no comma (a repeated header arrives comma-joined). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x2b\x2d-\x7e]{1,128}$/;
 export const IDEMPOTENCY_KEY_RULE = 'must be 1 to 128 printable ASCII characters without spaces or commas';

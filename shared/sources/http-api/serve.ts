@@ -23,7 +23,8 @@ import { isPlainObject, parseUntrustedJson } from '../json';
 import { createCommandFromHttp, httpTrigger, isDryRun } from './create';
 import { isHttpEvent, readHttpEvent, type HttpRequestView } from './request';
 import { errorResponse, jsonResponse } from './responses';
-import { matchRoute, PLAN_ID_PATTERN, PLAN_ID_RULE, surfaceIssues, type RouteName } from './routes';
+import { PLAN_ID_PATTERN, PLAN_ID_RULE } from '../../core/schema';
+import { matchRoute, surfaceIssues, type RouteName } from './routes';
 import { authenticateApiRequest } from './webhook-auth';
 
 export interface HttpSourceOptions {

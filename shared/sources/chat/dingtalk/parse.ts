@@ -2,8 +2,15 @@
  * A verified DingTalk robot callback (JSON, chatops.md §1.2) as a {@link ChatMessage}. Authorizes
  * on `senderCorpId` + `senderStaffId`; `senderNick` is only displayed and `isAdmin` is ignored.
  */
-import { DEFAULT_REPLY_HOSTS, idIssue, replyUrlIssue, userKeyFor, type ChatParse, type ReplyHosts } from '../message';
+import { DEFAULT_REPLY_HOSTS, type ReplyHosts } from '../../../runtime/config';
+import { idIssue, replyUrlIssue, userKeyFor, type ChatParse, type ReplyEndpoint } from '../message';
 import { parseJsonObject, readConstant, readNumber, readStrings } from '../payload';
+
+/**
+ * DingTalk's session webhooks: `https://oapi.dingtalk.com/robot/sendBySession?session=…`. Any other
+ * path on that host (a custom group robot, `/robot/send?access_token=…`) may be someone else's group.
+ */
+export const DINGTALK_REPLY_ENDPOINT: ReplyEndpoint = { path: /^\/robot\/sendBySession$/, shape: '/robot/sendBySession?session=…' };
 
 const REQUIRED = ['msgId', 'senderStaffId', 'senderCorpId', 'conversationId', 'sessionWebhook', 'text.content'] as const;
 
@@ -21,7 +28,7 @@ export function parseDingTalkMessage(rawBody: string, replyHosts: ReplyHosts = D
   const issue =
     idIssue('senderCorpId', fields.senderCorpId) ??
     idIssue('senderStaffId', fields.senderStaffId) ??
-    replyUrlIssue('sessionWebhook', fields.sessionWebhook, 'dingtalk', replyHosts);
+    replyUrlIssue('sessionWebhook', fields.sessionWebhook, 'dingtalk', DINGTALK_REPLY_ENDPOINT, replyHosts.dingtalk);
   if (issue) return { ok: false, issue };
   const nick = body.value.senderNick;
   return {
@@ -36,7 +43,7 @@ export function parseDingTalkMessage(rawBody: string, replyHosts: ReplyHosts = D
       // The @mention of the robot is removed by DingTalk but leaves a leading space.
       text: fields['text.content'].trim(),
       channelId: fields.conversationId,
-      replyTo: { platform: 'dingtalk', sessionWebhook: fields.sessionWebhook, expiresAt: expiresAt.value },
+      replyTo: { platform: 'dingtalk', url: fields.sessionWebhook, expiresAt: expiresAt.value },
     },
   };
 }

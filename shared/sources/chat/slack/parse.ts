@@ -2,8 +2,12 @@
  * A verified Slack slash-command body (`application/x-www-form-urlencoded`, chatops.md §2.1) as a
  * {@link ChatMessage}. Authorizes on `team_id` + `user_id`; `user_name` is only displayed.
  */
-import { DEFAULT_REPLY_HOSTS, idIssue, replyUrlIssue, userKeyFor, type ChatParse, type ReplyHosts } from '../message';
+import { DEFAULT_REPLY_HOSTS, type ReplyHosts } from '../../../runtime/config';
+import { idIssue, replyUrlIssue, userKeyFor, type ChatParse, type ReplyEndpoint } from '../message';
 import { readStrings, type JsonObject } from '../payload';
+
+/** Slack's `response_url`s: `https://hooks.slack.com/commands/<team>/<id>/<secret>`, or `/actions/…` for interactions. */
+export const SLACK_REPLY_ENDPOINT: ReplyEndpoint = { path: /^\/(?:commands|actions)\/[^/]+\/[^/]+\/[^/]+$/, shape: '/commands/… or /actions/…' };
 
 const REQUIRED = ['team_id', 'user_id', 'channel_id', 'trigger_id', 'response_url'] as const;
 
@@ -37,7 +41,7 @@ export function parseSlackCommand(rawBody: string, replyHosts: ReplyHosts = DEFA
   const issue =
     idIssue('team_id', fields.team_id) ??
     idIssue('user_id', fields.user_id) ??
-    replyUrlIssue('response_url', fields.response_url, 'slack', replyHosts);
+    replyUrlIssue('response_url', fields.response_url, 'slack', SLACK_REPLY_ENDPOINT, replyHosts.slack);
   if (issue) return { ok: false, issue };
   const userName = form.fields.user_name;
   return {
@@ -51,7 +55,7 @@ export function parseSlackCommand(rawBody: string, replyHosts: ReplyHosts = DEFA
       displayName: typeof userName === 'string' && userName !== '' ? userName : undefined,
       text: unescapeSlackText(text).trim(),
       channelId: fields.channel_id,
-      replyTo: { platform: 'slack', responseUrl: fields.response_url },
+      replyTo: { platform: 'slack', url: fields.response_url },
     },
   };
 }

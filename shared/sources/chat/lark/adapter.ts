@@ -1,0 +1,81 @@
+/**
+ * Lark/Feishu (event subscription): signature + AES-encrypted body + verification token, the
+ * URL-verification challenge, replies through the IM reply API with a tenant token (cached until it
+ * expires) from LARK_API_BASE.
+ */
+import { ProductError } from '../../../core/errors';
+import type { HttpResponse } from '../../../runtime/http';
+import type { ReplyEndpoint } from '../message';
+import type { ChatPlatformAdapter } from '../platform';
+import { jsonAnswer, type ReplyPoster } from '../poster';
+import { openLarkRequest } from './open';
+import { parseLarkMessage } from './parse';
+import { renderLark } from './render';
+
+/** The two Lark APIs replies use, under LARK_API_BASE. */
+export const LARK_REPLY_ENDPOINT: ReplyEndpoint = {
+  path: /^\/open-apis\/(?:im\/v1\/messages\/[^/]+\/reply|auth\/v3\/tenant_access_token\/internal)$/,
+  shape: '/open-apis/…',
+};
+
+/** Lark tokens live 2 hours; refresh a little early so one never expires mid-request. */
+const TOKEN_MARGIN_MS = 5 * 60_000;
+/** Lark's "request trigger frequency limit": throttling. */
+const THROTTLED = 99991400;
+
+/** Lark answers `{code: 0}`; throttling and 5xx are worth another try. */
+function larkAccepted(response: HttpResponse): ProductError | undefined {
+  const body = jsonAnswer(response.body);
+  const code = body?.code;
+  if (response.status >= 200 && response.status < 300 && (code === 0 || code === undefined)) return undefined;
+  const retryable = response.status === 429 || response.status >= 500 || code === THROTTLED;
+  const message = typeof body?.msg === 'string' ? body.msg : `HTTP ${response.status}`;
+  return new ProductError('ReplyFailed', `Lark refused the reply: ${String(code ?? response.status)} ${message}`, { retryable });
+}
+
+/** Lark's adapter keeps the tenant token of the instance it lives in. */
+export function createLarkPlatform(): ChatPlatformAdapter {
+  let cached: { value: string; expiresAt: number } | undefined;
+
+  async function tenantToken(poster: ReplyPoster, deadline: number): Promise<string> {
+    if (cached && cached.expiresAt > poster.clock.now()) return cached.value;
+    const { larkAppId, larkAppSecret, larkApiBase } = poster.config;
+    if (!larkAppId || !larkAppSecret) throw new ProductError('ConfigurationError', 'Lark replies need LARK_APP_ID and LARK_APP_SECRET.');
+    let token: { value: string; expiresAt: number } | undefined;
+    await poster.post('lark', LARK_REPLY_ENDPOINT, `${larkApiBase.replace(/\/+$/, '')}/open-apis/auth/v3/tenant_access_token/internal`, { app_id: larkAppId, app_secret: larkAppSecret }, {
+      deadline,
+      check: (response) => {
+        const body = jsonAnswer(response.body);
+        if (response.status !== 200 || body?.code !== 0 || typeof body.tenant_access_token !== 'string') return larkAccepted(response);
+        const lifetimeMs = (typeof body.expire === 'number' ? body.expire : 7200) * 1000;
+        token = { value: body.tenant_access_token, expiresAt: poster.clock.now() + lifetimeMs - TOKEN_MARGIN_MS };
+        return undefined;
+      },
+    });
+    cached = token;
+    return token!.value;
+  }
+
+  return {
+    name: 'lark',
+    replyEndpoint: LARK_REPLY_ENDPOINT,
+    ignoresNonCommands: true,
+    open(request, config, now) {
+      const opened = openLarkRequest({
+        headers: request.headers,
+        rawBody: request.rawBody,
+        now,
+        encryptKey: config.larkEncryptKey,
+        verificationToken: config.larkVerificationToken,
+      });
+      if (!opened.ok) return { refused: opened.reason };
+      return opened.kind === 'challenge' ? { challenge: opened.challenge } : { parsed: parseLarkMessage(opened.event) };
+    },
+    answerBody: () => undefined,
+    async send(target, reply, poster, deadline) {
+      const token = await tenantToken(poster, deadline);
+      const url = `${poster.config.larkApiBase.replace(/\/+$/, '')}/open-apis/im/v1/messages/${encodeURIComponent(target.messageId ?? '')}/reply`;
+      await poster.post('lark', LARK_REPLY_ENDPOINT, url, renderLark(reply), { headers: { authorization: `Bearer ${token}` }, deadline, check: larkAccepted });
+    },
+  };
+}
