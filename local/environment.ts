@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { DEFAULT_REPLY_HOSTS } from '../shared/runtime/config';
+import { DEFAULT_REPLY_HOSTS, DEVELOPMENT_SECRETS } from '../shared/runtime/config';
 import { CHAT_PLATFORMS } from '../shared/core/outcome';
 import type { ContextCredentials } from '../shared/runtime/credentials';
 import type { FcContext, FcHandler } from '../shared/runtime/fc';
@@ -18,15 +18,8 @@ export const FUNCTION_NAME = 'create-bandwidth-plan';
 /** The built bundle: exactly what `s deploy` uploads. */
 export const BUNDLE_PATH = resolve(import.meta.dirname, '..', 'dist', FUNCTION_NAME, 'index.js');
 
-/** Development secrets: known to everyone, accepted only by a local run. */
-export const LOCAL_SECRETS = {
-  WEBHOOK_SECRET: 'local-dev-webhook-secret-0123456789',
-  SLACK_SIGNING_SECRET: 'local-dev-slack-signing-secret-0123456789',
-  DINGTALK_APP_SECRET: 'local-dev-dingtalk-app-secret-0123456789',
-  LARK_ENCRYPT_KEY: 'local-dev-lark-encrypt-key-0123456789',
-  LARK_VERIFICATION_TOKEN: 'local-dev-lark-verification-token',
-  CHATOPS_CONFIRM_SECRET: 'local-dev-chatops-confirm-secret-0123456789',
-} as const;
+/** Development secrets: known to everyone, accepted only by a local run (the configuration refuses them elsewhere). */
+export const LOCAL_SECRETS = DEVELOPMENT_SECRETS;
 
 /** The senders of examples/slack.json, dingtalk.json and lark.json, as `<platform>:<tenant>/<user>`. */
 export const EXAMPLE_USERS = [

@@ -17,7 +17,7 @@ import type { Invocation, PipelineDeps } from '../../shared/core/pipeline';
 import { type RetryPolicy } from '../../shared/runtime/retry';
 import { systemClock, type Clock } from '../../shared/runtime/clock';
 import { runUnrecognised } from '../../shared/sources/async';
-import { decodeEvent, sourceFor, type EventSource, type InvocationScope } from '../../shared/sources/dispatch';
+import { AmbiguousJson, decodeEvent, sourceFor, type EventSource, type InvocationScope } from '../../shared/sources/dispatch';
 import { cloudEventBatchSource, cloudEventSource } from '../../shared/sources/eventbridge';
 import { createHttpSource } from '../../shared/sources/http-api/serve';
 import { timerSource } from '../../shared/sources/timer';
@@ -126,7 +126,8 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     const decoded = decodeEvent(event);
     const found = sourceFor(sources, decoded);
     if ('source' in found) return found.source.run(decoded.json ? decoded.value : undefined, scope);
-    return runUnrecognised(found.unrecognised, decoded.json ? decoded.value : decoded.text, scope);
+    const received = !decoded.json ? decoded.text : decoded.value instanceof AmbiguousJson ? decoded.value.value : decoded.value;
+    return runUnrecognised(found.unrecognised, received, scope);
   };
 }
 

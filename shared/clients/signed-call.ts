@@ -7,6 +7,7 @@
  */
 import type { BandwidthPlanError, UpstreamService } from '../core/errors';
 import type { Clock } from '../runtime/clock';
+import type { Credentials } from '../runtime/credentials';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../runtime/http';
 import type { Logger } from '../runtime/log';
 import { retry, type RetryPolicy } from '../runtime/retry';
@@ -27,6 +28,8 @@ export interface SignedCall<T> {
   readonly logFields?: Readonly<Record<string, unknown>>;
   /** Epoch ms by which the last attempt must have ended. */
   readonly deadline: number;
+  /** Whose keys sign the call: never echoed back in an error's message (see below). */
+  readonly credentials: Credentials;
   /** The request for one attempt, signed with this attempt's date and nonce. */
   sign(now: Date): Omit<HttpRequest, 'timeoutMs'>;
   /** The result, or a thrown error built with the one classifier (`UpstreamError`, `notAnAnswer`). */
@@ -35,7 +38,14 @@ export interface SignedCall<T> {
 
 export function signedCall<T>(deps: ClientDeps, call: SignedCall<T>): Promise<T> {
   return retry(
-    async (attempt) => call.read(await deps.transport({ ...call.sign(new Date(deps.clock.now())), timeoutMs: attempt.timeoutMs })),
+    async (attempt) => {
+      const response = await deps.transport({ ...call.sign(new Date(deps.clock.now())), timeoutMs: attempt.timeoutMs });
+      try {
+        return call.read(response);
+      } catch (error) {
+        throw withoutCredentials(error, call.credentials);
+      }
+    },
     {
       deadline: call.deadline,
       clock: deps.clock,
@@ -50,4 +60,17 @@ export function signedCall<T>(deps: ClientDeps, call: SignedCall<T>): Promise<T>
 export function responseHeader(response: HttpResponse, name: string): string | undefined {
   const value = response.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * An upstream error's text goes on into outcomes, answers and chat replies. No service should echo the
+ * secret or token it was called with, but a proxy or a bug might: where upstream text enters the
+ * function, they are cut out.
+ */
+function withoutCredentials(error: unknown, credentials: Credentials): unknown {
+  if (!(error instanceof Error)) return error;
+  for (const secret of [credentials.accessKeySecret, credentials.securityToken]) {
+    if (secret) error.message = error.message.split(secret).join('[REDACTED]');
+  }
+  return error;
 }

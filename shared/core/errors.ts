@@ -23,12 +23,13 @@ export const PRODUCT_ERRORS = {
   NotFound: { status: 404, retryable: false, message: 'No such resource.' },
   MethodNotAllowed: { status: 405, retryable: false, message: 'Method not allowed on this path.' },
   PayloadTooLarge: { status: 413, retryable: false, message: 'The body is larger than 64 KB.' },
-  ConfigurationError: { status: 500, retryable: false, message: 'The function is misconfigured.' },
+  ConfigurationError: { status: 500, retryable: false, message: 'The function is misconfigured; its log names the problem.' },
   InternalError: { status: 500, retryable: false, message: 'Unexpected internal error.' },
   DeadlineExceeded: { status: 504, retryable: true, message: 'The call did not finish before the deadline.' },
   NetworkError: { status: 502, retryable: true, message: 'The upstream service could not be reached.' },
   NotificationFailed: { status: 502, retryable: true, message: 'The outcome could not be published.' },
   ReplyFailed: { status: 502, retryable: true, message: 'The chat reply could not be sent.' },
+  HandOffFailed: { status: 502, retryable: true, message: 'The purchase could not be handed to its asynchronous run.' },
 } as const satisfies Record<string, ErrorRule>;
 
 export type ProductErrorCode = keyof typeof PRODUCT_ERRORS;
@@ -205,6 +206,11 @@ export class DeadlineExceededError extends BandwidthPlanError {
   constructor(message: string = PRODUCT_ERRORS.DeadlineExceeded.message, cause?: unknown) {
     super('DeadlineExceeded', message, PRODUCT_ERRORS.DeadlineExceeded, { cause });
   }
+}
+
+/** The issues that are there (a check that found nothing gives undefined). */
+export function definedIssues(...issues: (Issue | undefined)[]): Issue[] {
+  return issues.filter((issue): issue is Issue => issue !== undefined);
 }
 
 export function describeIssues(issues: readonly Issue[]): string {

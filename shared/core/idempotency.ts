@@ -4,6 +4,7 @@
  * invocation and in FC's re-invocations of the same event.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import type { Issue } from './errors';
 import type { TriggerKind } from './outcome';
 
 /** The API allows ASCII only, at most 64 characters. */
@@ -23,4 +24,18 @@ export function derivedClientToken(kind: TriggerKind, ...identity: string[]): st
 /** A fresh token for an HTTP call that named no identity; returned to the caller so it can retry safely. */
 export function freshClientToken(): string {
   return `http-${randomUUID()}`;
+}
+
+/** The prefixes of the tokens this function derives: `<kind>-…` (chat confirmations: `chat-…`). */
+const DERIVED_PREFIXES = ['http', 'eventbridge', 'timer', 'chat'] as const;
+
+/**
+ * A ClientToken a caller chose must not wear another source's prefix: a signed HTTP request naming
+ * next month's `timer-…` token would otherwise make that firing fail as a conflict (or buy nothing).
+ * A source's own prefix stays allowed: HTTP callers retry with the `http-…` token they were given.
+ */
+export function foreignTokenIssue(token: unknown, source: 'http' | 'eventbridge' | 'timer'): Issue | undefined {
+  if (typeof token !== 'string') return undefined;
+  const reserved = DERIVED_PREFIXES.find((kind) => kind !== source && token.startsWith(`${kind}-`));
+  return reserved ? { path: 'ClientToken', message: `must not start with "${reserved}-": that prefix is reserved for the tokens this function derives` } : undefined;
 }

@@ -72,14 +72,38 @@ export interface Outcome {
 
 export const MAX_RECEIVED_CHARACTERS = 2_000;
 
-/** `value` as JSON text (a string as itself), cut to {@link MAX_RECEIVED_CHARACTERS} characters. */
+/** Containers deeper than this are shown as `[…]`/`{…}`: what arrived may nest deeper than a stack allows. */
+const MAX_RECEIVED_DEPTH = 16;
+
+/**
+ * `value` as JSON text (a string as itself), cut to {@link MAX_RECEIVED_CHARACTERS} characters and
+ * {@link MAX_RECEIVED_DEPTH} levels. Written out here rather than with JSON.stringify, which recurses
+ * as deep as the value does (and throws on a 5,000-deep array).
+ */
 export function receivedExcerpt(value: unknown): string {
-  let text: string;
-  try {
-    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  } catch {
-    text = String(value);
-  }
+  let text = '';
+  const full = () => text.length > MAX_RECEIVED_CHARACTERS;
+  const write = (item: unknown, depth: number): void => {
+    if (full()) return;
+    if (typeof item !== 'object' || item === null) {
+      text += (typeof item === 'string' && depth === 0 ? item : JSON.stringify(item)) ?? String(item);
+      return;
+    }
+    if (depth >= MAX_RECEIVED_DEPTH) {
+      text += Array.isArray(item) ? '[…]' : '{…}';
+      return;
+    }
+    const entries: [string | undefined, unknown][] = Array.isArray(item) ? item.map((element) => [undefined, element]) : Object.entries(item);
+    text += Array.isArray(item) ? '[' : '{';
+    entries.forEach(([key, element], index) => {
+      if (full()) return;
+      if (index > 0) text += ',';
+      if (key !== undefined) text += `${JSON.stringify(key)}:`;
+      write(element, depth + 1);
+    });
+    text += Array.isArray(item) ? ']' : '}';
+  };
+  write(value, 0);
   const characters = Array.from(text);
   return characters.length <= MAX_RECEIVED_CHARACTERS ? text : `${characters.slice(0, MAX_RECEIVED_CHARACTERS).join('')}…`;
 }

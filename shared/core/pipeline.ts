@@ -94,9 +94,11 @@ export async function createBandwidthPlan(
   invocation: Invocation,
 ): Promise<Preview | Completed> {
   const started = deps.clock.now();
+  const previewed = previewBandwidthPlan(command.input, command.clientToken, deps.guardrails);
+  // What the source found comes first; the rest of a readable input is judged too, so every issue is named at once.
   const checked = command.inputIssues?.length
-    ? ({ ok: false, issues: [...command.inputIssues] } as const)
-    : previewBandwidthPlan(command.input, command.clientToken, deps.guardrails);
+    ? ({ ok: false, issues: [...command.inputIssues, ...(command.input !== undefined && !previewed.ok ? previewed.issues : [])] } as const)
+    : previewed;
   // A dry run calls nothing and publishes nothing: invalid parameters are answered, not reported.
   if (command.dryRun) {
     if (checked.ok) return checked.preview;
@@ -142,18 +144,38 @@ export async function createBandwidthPlan(
  * A request refused before the pipeline could run it (e.g. a chat user the allow-list does not name):
  * still an outcome, published and logged like any other.
  */
-export async function reportRejection(
+export function reportRejection(trigger: Trigger, error: BandwidthPlanError, deps: PipelineDeps, invocation: Invocation, details: OutcomeDetails = {}): Promise<Completed> {
+  return reportWithoutCalling('rejected', trigger, error, deps, invocation, details);
+}
+
+/**
+ * An attempt that failed before it could reach CEN for a reason of this function's (e.g. a chat
+ * purchase that could not be handed to its async run): an outcome too, `failed`.
+ */
+export function reportFailure(trigger: Trigger, error: BandwidthPlanError, deps: PipelineDeps, invocation: Invocation, details: OutcomeDetails = {}): Promise<Completed> {
+  return reportWithoutCalling('failed', trigger, error, deps, invocation, details);
+}
+
+/** What is known of an attempt that never reached the pipeline's purchase step. */
+export interface OutcomeDetails {
+  readonly request?: BandwidthPlanRequest | undefined;
+  readonly clientToken?: string | undefined;
+  readonly received?: string | undefined;
+}
+
+function reportWithoutCalling(
+  kind: 'rejected' | 'failed',
   trigger: Trigger,
   error: BandwidthPlanError,
   deps: PipelineDeps,
   invocation: Invocation,
-  details: { readonly request?: BandwidthPlanRequest | undefined; readonly clientToken?: string | undefined; readonly received?: string | undefined } = {},
+  details: OutcomeDetails,
 ): Promise<Completed> {
   const clientToken = details.clientToken ?? details.request?.ClientToken;
   const outcome: Outcome = {
-    ...outcomeOf('rejected', { trigger, clientToken, fcRequestId: invocation.fcRequestId }, {
+    ...outcomeOf(kind, { trigger, clientToken, fcRequestId: invocation.fcRequestId }, {
       request: details.request,
-      error: { code: error.code, message: error.message, retryable: false, issues: error.issues },
+      error: { code: error.code, message: error.message, retryable: kind === 'failed' && error.retryable, issues: error.issues },
     }),
     ...(details.received !== undefined ? { received: details.received } : {}),
   };

@@ -33,7 +33,8 @@ const area = z.enum(AREAS, { error: `must be one of ${oneOf(AREAS)}` });
 // An unpaired UTF-16 surrogate cannot be percent-encoded (or stored) as UTF-8: refuse it here, by name.
 const wellFormed = z.refine<string>((value) => !/\p{Cs}/u.test(value), { error: 'must be valid Unicode text' });
 
-const noUrlPrefix = z.refine<string>((value) => !URL_PREFIX.test(value), {
+// Leading blanks do not hide a URL: the API (or whoever displays the text) may trim them.
+const noUrlPrefix = z.refine<string>((value) => !URL_PREFIX.test(value.trimStart()), {
   error: 'must not start with http:// or https://',
 });
 

@@ -31,6 +31,24 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /** Signing secrets and MAC keys shorter than this are guessable offline from one signed request. */
 export const MIN_SECRET_LENGTH = 32;
+/** …and with fewer different characters than this (`aaaa…`, `abababab…`) they are guessable too. */
+export const MIN_SECRET_CHARACTERS = 10;
+
+/**
+ * The development secrets `npm start` and the examples use. They are published (README,
+ * local/environment.ts), so they are accepted only by a local run: with CEN_ENDPOINT on a loopback host.
+ */
+export const DEVELOPMENT_SECRETS = {
+  WEBHOOK_SECRET: 'local-dev-webhook-secret-0123456789',
+  SLACK_SIGNING_SECRET: 'local-dev-slack-signing-secret-0123456789',
+  DINGTALK_APP_SECRET: 'local-dev-dingtalk-app-secret-0123456789',
+  LARK_ENCRYPT_KEY: 'local-dev-lark-encrypt-key-0123456789',
+  LARK_VERIFICATION_TOKEN: 'local-dev-lark-verification-token',
+  CHATOPS_CONFIRM_SECRET: 'local-dev-chatops-confirm-secret-0123456789',
+} as const;
+
+const strongSecret = (value: string): boolean => value.length >= MIN_SECRET_LENGTH && new Set(value).size >= MIN_SECRET_CHARACTERS;
+const SECRET_RULE = `at least ${MIN_SECRET_LENGTH} characters, of at least ${MIN_SECRET_CHARACTERS} different ones`;
 
 /** `a, b,c` → `['a', 'b', 'c']`; `''` → `[]`. Empty entries are kept so that rules can refuse them. */
 const entries = (value: string): string[] => (value.trim() === '' ? [] : value.split(',').map((item) => item.trim()));
@@ -48,10 +66,10 @@ const subsetOf = (allowed: readonly string[]) =>
     (value) => entries(value).length > 0 && entries(value).every((item) => allowed.includes(item)),
     `must be a comma-separated list of ${allowed.join(', ')}, without empty entries`,
   );
-const secret = rule((value) => value.trim().length >= MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`);
+const secret = rule((value) => strongSecret(value.trim()), `must be ${SECRET_RULE}`);
 const secrets = rule(
-  (value) => entries(value).length > 0 && entries(value).every((item) => item.length >= MIN_SECRET_LENGTH),
-  `must be one or more comma-separated secrets of at least ${MIN_SECRET_LENGTH} characters each`,
+  (value) => entries(value).length > 0 && entries(value).every(strongSecret),
+  `must be one or more comma-separated secrets, each ${SECRET_RULE}`,
 );
 const optionalText = z.optional(z.string());
 
@@ -83,8 +101,9 @@ export const EnvironmentSchema = z.object({
   LARK_API_BASE: url,
   CHATOPS_ALLOWED_USERS: listOf(ALLOWED_USER, '<platform>:<user id> or <platform>:<tenant>/<user id> (platforms: dingtalk, slack, lark)'),
   CHATOPS_REPLY_HOSTS: listOf(REPLY_HOST, '<platform>:<host> (platforms: dingtalk, slack, lark)'),
-  // The confirmation codes' HMAC key: short keys are guessable (checked here, not at the first `create`).
-  CHATOPS_CONFIRM_SECRET: secret,
+  // The confirmation codes' HMAC keys: the first signs, every one verifies (rotation). Short keys are
+  // guessable (checked here, not at the first `create`).
+  CHATOPS_CONFIRM_SECRET: secrets,
 });
 
 /**
@@ -122,7 +141,8 @@ export interface ChatopsConfig {
   readonly allowedUsers: readonly string[];
   /** Hosts each platform's replies may be sent to (https only, except loopback hosts listed here). */
   readonly replyHosts: ReplyHosts;
-  readonly confirmSecret?: string | undefined;
+  /** Keys of the confirmation codes and chat jobs: the first signs, every one verifies (rotation). Empty: buying from chat is off. */
+  readonly confirmSecrets: readonly string[];
 }
 
 /** Who this function is and whose keys it has, from FC's variables; the FC context, when it says, wins. */
@@ -162,7 +182,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const parsed = EnvironmentSchema.safeParse(env);
   const platform = PlatformEnvironmentSchema.parse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-  problems.push(...misspeltVariables(env));
+  problems.push(...misspeltVariables(env), ...publishedSecrets(env));
   if (!parsed.success || problems.length > 0) throw configurationError(problems);
   const e = parsed.data;
   const replyHosts = replyHostsFrom(entries(e.CHATOPS_REPLY_HOSTS ?? ''));
@@ -193,7 +213,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       larkApiBase,
       allowedUsers: entries(e.CHATOPS_ALLOWED_USERS ?? ''),
       replyHosts,
-      confirmSecret: nonEmpty(e.CHATOPS_CONFIRM_SECRET),
+      confirmSecrets: entries(e.CHATOPS_CONFIRM_SECRET ?? ''),
     },
     platform: platformConfig(platform),
   };
@@ -210,20 +230,45 @@ function platformConfig(env: z.infer<typeof PlatformEnvironmentSchema>): Platfor
   };
 }
 
+/** The development secrets are public: anywhere but against the local cloud they protect nothing. */
+function publishedSecrets(env: Readonly<Record<string, string | undefined>>): string[] {
+  let local = false;
+  try {
+    local = isLoopbackHost(new URL(env.CEN_ENDPOINT ?? '').hostname);
+  } catch {
+    local = false;
+  }
+  if (local) return [];
+  return Object.entries(DEVELOPMENT_SECRETS)
+    .filter(([name, value]) => entries(env[name] ?? '').includes(value))
+    .map(([name]) => `${name} is a published development secret (README, local/environment.ts): set your own`);
+}
+
 function configurationError(problems: readonly string[]): ProductError {
   return new ProductError('ConfigurationError', `Invalid configuration: ${problems.join('; ')}`);
 }
 
+/** Words that only a guardrail's name would use: a variable naming one is meant to restrict something. */
+const GUARDRAIL_WORDS = new Set(['BANDWIDTH', 'MBPS', 'AREA', 'AREAS', 'REGIONS', 'CHARGE', 'ALLOWED', 'GUARDRAIL', 'GUARDRAILS']);
+/** Prefixes FC and Alibaba Cloud reserve for their own variables. */
+const PLATFORM_PREFIXES = ['FC_', 'ALIBABA_CLOUD_'];
+
 /**
- * A variable one typo away from one the function reads (`ALLOWED_AREA`, `allowed_areas`) would be
- * ignored, and the protection it was meant to set silently left at its default.
+ * A variable one typo away from one the function reads (`ALLOWED_AREA`, `allowed_areas`), sharing two
+ * of its words (`MAX_BANDWIDTH`, `BANDWIDTH_MAX_MBPS`) or naming a guardrail word (`ALLOWED_REGIONS`)
+ * would be ignored, and the protection it was meant to set silently left at its default.
  */
 function misspeltVariables(env: Readonly<Record<string, string | undefined>>): string[] {
   const known = new Set<string>(ENVIRONMENT_VARIABLES);
+  const words = (name: string) => name.toUpperCase().split(/[_\W]+/).filter(Boolean);
   return Object.keys(env)
-    .filter((name) => !known.has(name) && name.length >= 6)
+    .filter((name) => !known.has(name) && name.length >= 6 && !PLATFORM_PREFIXES.some((prefix) => name.startsWith(prefix)))
     .flatMap((name) => {
-      const meant = closestName(name, ENVIRONMENT_VARIABLES);
+      const own = words(name);
+      const meant =
+        closestName(name, ENVIRONMENT_VARIABLES) ??
+        ENVIRONMENT_VARIABLES.find((candidate) => words(candidate).filter((word) => own.includes(word)).length >= 2) ??
+        (own.some((word) => GUARDRAIL_WORDS.has(word)) ? ENVIRONMENT_VARIABLES.find((candidate) => words(candidate).some((word) => own.includes(word) && GUARDRAIL_WORDS.has(word))) ?? 'MAX_BANDWIDTH_MBPS, ALLOWED_CHARGE_TYPES or ALLOWED_AREAS' : undefined);
       return meant ? [`${name} is not a variable this function reads (did you mean ${meant}?)`] : [];
     });
 }
@@ -272,7 +317,7 @@ export function configSecrets(config: Config): string[] {
     chatops.larkEncryptKey,
     chatops.larkVerificationToken,
     chatops.larkAppSecret,
-    chatops.confirmSecret,
+    ...chatops.confirmSecrets,
     config.platform.credentials?.accessKeySecret,
     config.platform.credentials?.securityToken,
   ].filter((value): value is string => value !== undefined);

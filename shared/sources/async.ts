@@ -5,9 +5,18 @@
  * outcome could not be published, or a failure is retryable, the invocation throws after every
  * element has run, so FC runs the event again: the ClientTokens make the re-run buy nothing new.
  */
-import { ProductError } from '../core/errors';
+import { asBandwidthPlanError, ProductError } from '../core/errors';
 import { receivedExcerpt, type Outcome, type Trigger } from '../core/outcome';
-import { createBandwidthPlan, redeliveryReason, reportRejection, type Completed, type CreateCommand, type NotificationReport } from '../core/pipeline';
+import {
+  createBandwidthPlan,
+  redeliveryReason,
+  reportFailure,
+  reportRejection,
+  type Completed,
+  type CreateCommand,
+  type NotificationReport,
+  type PipelineDeps,
+} from '../core/pipeline';
 import type { InvocationScope } from './dispatch';
 
 /** What an async invocation returns to FC for each element. */
@@ -36,24 +45,38 @@ export async function runAsyncElements(elements: readonly AsyncElement[], scope:
   let rethrow: Error | undefined;
   // One after another: CEN serialises operations per account (Operation.Blocking) anyway.
   for (const element of elements) {
-    let completed: Completed;
-    if ('command' in element) {
-      const result = await createBandwidthPlan(element.command, deps, scope.invocation);
-      if (result.kind === 'preview') {
-        results.push({ outcome: 'preview', clientToken: element.command.clientToken });
-        continue;
-      }
-      completed = result;
-    } else {
-      const { trigger, why, received } = element.unrecognised;
-      const error = new ProductError('UnknownEvent', `This element is not an event this function understands: ${why}. ${WHAT_TO_DELIVER}`);
-      completed = await reportRejection(trigger, error, deps, scope.invocation, { received: receivedExcerpt(received) });
+    const completed = await runElement(element, deps, scope);
+    if (completed === 'preview') {
+      results.push({ outcome: 'preview', clientToken: 'command' in element ? element.command.clientToken : undefined });
+      continue;
     }
     results.push(summaryOf(completed));
     rethrow ??= redeliveryReason(completed);
   }
   if (rethrow) throw rethrow;
   return results;
+}
+
+/**
+ * One element's outcome. Whatever goes wrong while it runs stays with it: an unexpected error is its
+ * `failed` outcome (published, logged), and its neighbours run as usual.
+ */
+async function runElement(element: AsyncElement, deps: PipelineDeps, scope: InvocationScope): Promise<Completed | 'preview'> {
+  const trigger = 'command' in element ? element.command.trigger : element.unrecognised.trigger;
+  try {
+    if ('command' in element) {
+      const result = await createBandwidthPlan(element.command, deps, scope.invocation);
+      return result.kind === 'preview' ? 'preview' : result;
+    }
+    const { why, received } = element.unrecognised;
+    const error = new ProductError('UnknownEvent', `This element is not an event this function understands: ${why}. ${WHAT_TO_DELIVER}`);
+    return await reportRejection(trigger, error, deps, scope.invocation, { received: receivedExcerpt(received) });
+  } catch (thrown) {
+    const error = asBandwidthPlanError(thrown);
+    scope.log.error('an element failed unexpectedly', { trigger, error });
+    const clientToken = 'command' in element ? element.command.clientToken : undefined;
+    return reportFailure(trigger, error, deps, scope.invocation, { clientToken });
+  }
 }
 
 function summaryOf({ outcome, notification, error }: Completed): AsyncResult {

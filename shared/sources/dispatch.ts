@@ -5,6 +5,7 @@
  * not guessed at — it is an unrecognised element, published as a rejection (see `async.ts`).
  */
 import type { ChatopsDeps } from './chat/service';
+import { isPlainObject, repeatedKeys } from './json';
 import type { Config } from '../runtime/config';
 import type { Logger } from '../runtime/log';
 import type { Invocation, PipelineDeps } from '../core/pipeline';
@@ -35,6 +36,21 @@ export interface EventSource<Event = unknown> {
 export type DecodedEvent = { readonly json: true; readonly value: unknown } | { readonly json: false; readonly text: string };
 
 /**
+ * An async event (or an element of a batch) in which an object gives a key twice: parsers disagree on
+ * which value counts, so it is not read at all (see `json.ts`). It stands where the element was.
+ */
+export class AmbiguousJson {
+  constructor(
+    readonly key: string,
+    readonly value: unknown,
+  ) {}
+
+  get why(): string {
+    return `it gives the key "${this.key}" twice in one object`;
+  }
+}
+
+/**
  * FC passes the event as a Buffer; tests and local runs may pass a string or an object. The envelope
  * is FC's own, so it is parsed as is: a prototype key somewhere inside must not make the whole event
  * unrecognisable (its outcome would be lost). Each source checks the parts that become input — the
@@ -43,16 +59,26 @@ export type DecodedEvent = { readonly json: true; readonly value: unknown } | { 
 export function decodeEvent(event: unknown): DecodedEvent {
   const text = Buffer.isBuffer(event) ? event.toString('utf8') : typeof event === 'string' ? event : undefined;
   if (text === undefined) return { json: true, value: event };
+  let value: unknown;
   try {
-    return { json: true, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text);
   } catch {
     return { json: false, text };
   }
+  // An HTTP event's envelope is FC's own; its body is checked where it is read.
+  if (isPlainObject(value) && typeof value.rawPath === 'string') return { json: true, value };
+  const repeated = repeatedKeys(text);
+  if (repeated.length === 0) return { json: true, value };
+  if (!Array.isArray(value) || repeated.some((found) => found.element === undefined)) return { json: true, value: new AmbiguousJson(repeated[0]!.key, value) };
+  const marked = [...value];
+  for (const { key, element } of repeated) marked[element!] = new AmbiguousJson(key, value[element!]);
+  return { json: true, value: marked };
 }
 
 /** The one source that claims `event`, or why none can. */
 export function sourceFor(sources: readonly EventSource[], event: DecodedEvent): { source: EventSource } | { unrecognised: string } {
   if (!event.json) return { unrecognised: 'it is not JSON' };
+  if (event.value instanceof AmbiguousJson) return { unrecognised: event.value.why };
   const claimed = sources.filter((source) => source.matches(event.value));
   if (claimed.length === 1) return { source: claimed[0]! };
   if (claimed.length > 1) return { unrecognised: `it has the shape of more than one event (${claimed.map((source) => source.name).join(', ')})` };

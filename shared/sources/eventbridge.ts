@@ -3,11 +3,11 @@
  * `data` holds the CreateCenBandwidthPackage parameters. Delivery is at least once; receivers treat
  * events with the same `source` and `id` as duplicates, so the ClientToken derives from them.
  */
-import type { Issue } from '../core/errors';
-import { derivedClientToken } from '../core/idempotency';
+import { definedIssues, type Issue } from '../core/errors';
+import { derivedClientToken, foreignTokenIssue } from '../core/idempotency';
 import type { CreateCommand } from '../core/pipeline';
 import { runAsyncElements, type AsyncElement } from './async';
-import type { EventSource, InvocationScope } from './dispatch';
+import { AmbiguousJson, type EventSource, type InvocationScope } from './dispatch';
 import { findForbiddenKey, isPlainObject, jsonProblem, parseUntrustedJson } from './json';
 
 export interface CloudEventLike {
@@ -47,7 +47,7 @@ export function createCommandFromCloudEvent(event: CloudEventLike): CreateComman
     trigger: { kind: 'eventbridge', id: `${event.source}/${event.id}` },
     input: parsed.input,
     clientToken: own ?? derivedClientToken('eventbridge', event.source, event.id),
-    ...(parsed.issue ? { inputIssues: [parsed.issue] } : {}),
+    inputIssues: definedIssues(parsed.issue, foreignTokenIssue(own, 'eventbridge')),
   };
 }
 
@@ -89,13 +89,14 @@ export const cloudEventBatchSource: EventSource<readonly unknown[]> = {
 };
 
 function batchElement(element: unknown, index: number, scope: InvocationScope): AsyncElement {
-  const problem = cloudEventProblem(element);
+  const problem = element instanceof AmbiguousJson ? element.why : cloudEventProblem(element);
   if (problem === undefined) return { command: createCommandFromCloudEvent(element as CloudEventLike) };
   return {
     unrecognised: {
       trigger: { kind: 'unrecognised', id: `${scope.invocation.fcRequestId}[${index}]` },
       why: `element ${index} of the batch is not a CloudEvent: ${problem}`,
-      received: element,
+      received: element instanceof AmbiguousJson ? element.value : element,
     },
   };
 }
+

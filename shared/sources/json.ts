@@ -37,22 +37,31 @@ export function parseUntrustedJson(text: string): unknown {
         if (FORBIDDEN_KEYS.has(key)) throw new UnsafeJsonError(key);
         return parsed;
       });
-  const repeated = repeatedKey(text);
-  if (repeated !== undefined) throw new UnsafeJsonError(repeated, 'duplicate');
+  const [repeated] = repeatedKeys(text);
+  if (repeated !== undefined) throw new UnsafeJsonError(repeated.key, 'duplicate');
   return value;
 }
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/** A key given twice in one object, and which element of a top-level array it is in (if the text is one). */
+export interface RepeatedKey {
+  readonly key: string;
+  readonly element?: number;
+}
+
 /**
- * The first key that appears twice in one object of `text`, which must already be valid JSON (so a
- * string always ends at an unescaped quote). Keys are compared after their escapes are resolved:
- * `"a"` and `"\u0061"` are the same key.
+ * Keys that appear twice in one object of `text`, which must already be valid JSON (so a string
+ * always ends at an unescaped quote): the first for each element of a top-level array, or the first of
+ * all. Keys are compared after their escapes are resolved: `"a"` and `"\u0061"` are the same key.
  */
-function repeatedKey(text: string): string | undefined {
+export function repeatedKeys(text: string): RepeatedKey[] {
+  const found: RepeatedKey[] = [];
   // One entry per open container: the keys seen so far in an object, undefined in an array.
   const open: (Set<string> | undefined)[] = [];
+  const topLevelArray = /^\s*\[/.test(text);
+  let element = 0;
   let expectKey = false;
   for (let index = 0; index < text.length; index++) {
     const unit = text.charCodeAt(index);
@@ -63,7 +72,10 @@ function repeatedKey(text: string): string | undefined {
       if (expectKey && keys) {
         const raw = text.slice(index, end + 1);
         const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-        if (keys.has(key)) return key;
+        if (keys.has(key)) {
+          if (!topLevelArray) return [{ key }];
+          if (found.at(-1)?.element !== element) found.push({ key, element });
+        }
         keys.add(key);
         expectKey = false;
       }
@@ -76,10 +88,11 @@ function repeatedKey(text: string): string | undefined {
     } else if (unit === 0x7d || unit === 0x5d) {
       open.pop();
     } else if (unit === 0x2c) {
+      if (topLevelArray && open.length === 1) element++;
       expectKey = open.at(-1) !== undefined;
     }
   }
-  return undefined;
+  return found;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

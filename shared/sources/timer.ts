@@ -3,8 +3,8 @@
  * of the parameters. Each firing is one intent: the ClientToken derives from the trigger name and
  * the firing time, so FC's re-invocation of the same firing buys nothing new.
  */
-import type { Issue } from '../core/errors';
-import { derivedClientToken } from '../core/idempotency';
+import { definedIssues, type Issue } from '../core/errors';
+import { derivedClientToken, foreignTokenIssue } from '../core/idempotency';
 import type { CreateCommand } from '../core/pipeline';
 import { runAsyncElements } from './async';
 import type { EventSource } from './dispatch';
@@ -28,7 +28,7 @@ export function createCommandFromTimer(event: TimerEvent): CreateCommand {
     trigger: { kind: 'timer', id: `${event.triggerName}@${event.triggerTime}` },
     input: parsed.input,
     clientToken: own ?? derivedClientToken('timer', event.triggerName, event.triggerTime),
-    ...(parsed.issue ? { inputIssues: [parsed.issue] } : {}),
+    inputIssues: definedIssues(parsed.issue, foreignTokenIssue(own, 'timer')),
   };
 }
 
@@ -49,3 +49,4 @@ export const timerSource: EventSource<TimerEvent> = {
     return result;
   },
 };
+

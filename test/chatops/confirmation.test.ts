@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeBase62 } from '../../shared/sources/chat/base62';
 import { clientTokenForConfirmation, issueConfirmationCode, verifyConfirmationCode } from '../../shared/sources/chat/confirmation';
 import { ProductError } from '../../shared/core/errors';
-import type { BandwidthPlanRequest } from '../../shared/core/schema';
+import { validateBandwidthPlan, type BandwidthPlanRequest } from '../../shared/core/schema';
 
 const KEY = 'confirmation-key-0123456789abcdef';
 const NOW = 1_700_000_000_000;
@@ -42,8 +42,8 @@ describe('issueConfirmationCode', () => {
   });
 
   it.each(['', 'short', 'x'.repeat(31)])('refuses a key of %d characters as a configuration error', (key) => {
-    expect(() => issueConfirmationCode({ request: REQUEST, requester: ALICE, now: NOW, key })).toThrow(ProductError);
-    expect(() => verifyConfirmationCode(CODE, { requester: ALICE, now: NOW, key })).toThrow(
+    expect(() => issueConfirmationCode({ request: REQUEST, requester: ALICE, now: NOW, key: key })).toThrow(ProductError);
+    expect(() => verifyConfirmationCode(CODE, { requester: ALICE, now: NOW, keys: [key] })).toThrow(
       'The confirmation key must be at least 32 characters.',
     );
   });
@@ -55,7 +55,7 @@ describe('issueConfirmationCode', () => {
 
 describe('verifyConfirmationCode', () => {
   it('round-trips the request for the same user within ten minutes', () => {
-    expect(verifyConfirmationCode(CODE, { requester: ALICE, now: NOW + 599_999, key: KEY })).toEqual({
+    expect(verifyConfirmationCode(CODE, { requester: ALICE, now: NOW + 599_999, keys: [KEY] })).toEqual({
       ok: true,
       request: REQUEST,
       expiresAt: NOW + 600_000,
@@ -74,7 +74,7 @@ describe('verifyConfirmationCode', () => {
       Period: 1,
     };
     const code = issueConfirmationCode({ request, requester: 'dingtalk:dinge8a565xxxx/user123', now: NOW, key: KEY, ttlMs: 60_000 });
-    expect(verifyConfirmationCode(code, { requester: 'dingtalk:dinge8a565xxxx/user123', now: NOW, key: KEY })).toMatchObject({
+    expect(verifyConfirmationCode(code, { requester: 'dingtalk:dinge8a565xxxx/user123', now: NOW, keys: [KEY] })).toMatchObject({
       ok: true,
       request,
       expiresAt: NOW + 60_000,
@@ -99,7 +99,7 @@ describe('verifyConfirmationCode', () => {
     ['a code with a space', `${CODE.slice(0, 10)} ${CODE.slice(10)}`, ALICE, NOW, KEY, 'malformed'],
     ['an absurdly long code', 'a'.repeat(1_001), ALICE, NOW, KEY, 'malformed'],
   ])('refuses %s', (_name, code, requester, now, key, reason) => {
-    expect(verifyConfirmationCode(code, { requester, now, key })).toEqual({ ok: false, reason });
+    expect(verifyConfirmationCode(code, { requester, now, keys: [key] })).toEqual({ ok: false, reason });
   });
 
   it('refuses any single changed character', () => {
@@ -107,7 +107,7 @@ describe('verifyConfirmationCode', () => {
       fc.property(fc.nat(CODE.length - 1), fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'), (index, char) => {
         fc.pre(CODE[index] !== char);
         const changed = CODE.slice(0, index) + char + CODE.slice(index + 1);
-        expect(verifyConfirmationCode(changed, { requester: ALICE, now: NOW, key: KEY })).toEqual({ ok: false, reason: 'tampered' });
+        expect(verifyConfirmationCode(changed, { requester: ALICE, now: NOW, keys: [KEY] })).toEqual({ ok: false, reason: 'tampered' });
       }),
     );
   });
@@ -122,12 +122,12 @@ describe('verifyConfirmationCode', () => {
   ])('refuses a correctly signed payload that %s', (_name, bytes) => {
     const payload = encodeBase62(bytes);
     const mac = createHmac('sha256', KEY).update(`bwp-confirmation/v1\n${payload}`).digest().subarray(0, 16);
-    expect(verifyConfirmationCode(payload + encodeBase62(mac), { requester: ALICE, now: NOW, key: KEY })).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifyConfirmationCode(payload + encodeBase62(mac), { requester: ALICE, now: NOW, keys: [KEY] })).toEqual({ ok: false, reason: 'malformed' });
   });
 
   it('refuses a correctly signed request the schema no longer accepts', () => {
     const code = issueConfirmationCode({ request: { ...REQUEST, Bandwidth: 1 }, requester: ALICE, now: NOW, key: KEY });
-    expect(verifyConfirmationCode(code, { requester: ALICE, now: NOW, key: KEY })).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifyConfirmationCode(code, { requester: ALICE, now: NOW, keys: [KEY] })).toEqual({ ok: false, reason: 'malformed' });
   });
 });
 
@@ -141,5 +141,17 @@ describe('clientTokenForConfirmation', () => {
   it('differs between codes for the same request issued at different times', () => {
     const later = issueConfirmationCode({ request: REQUEST, requester: ALICE, now: NOW + 1, key: KEY });
     expect(clientTokenForConfirmation(later)).not.toBe(clientTokenForConfirmation(CODE));
+  });
+});
+
+describe('confirmation keys rotate', () => {
+  it('a code signed with the previous key verifies while both are configured, and not after', () => {
+    const validation = validateBandwidthPlan({ Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' });
+    if (!validation.ok) throw new Error('fixture');
+    const OLD = 'old-key-0123456789abcdefghijklmnopqrstuvwxyz';
+    const NEW = 'new-key-0123456789abcdefghijklmnopqrstuvwxyz';
+    const code = issueConfirmationCode({ request: validation.request, requester: 'slack:T1/U1', now: 0, key: OLD });
+    expect(verifyConfirmationCode(code, { requester: 'slack:T1/U1', now: 1, keys: [NEW, OLD] })).toMatchObject({ ok: true });
+    expect(verifyConfirmationCode(code, { requester: 'slack:T1/U1', now: 1, keys: [NEW] })).toEqual({ ok: false, reason: 'tampered' });
   });
 });

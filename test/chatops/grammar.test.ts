@@ -92,7 +92,10 @@ describe('parseCommand: invalid', () => {
   it.each([
     ['buy 100 China Europe', `unknown command 'buy' (use help, plan, create, confirm or status)`, ALL_USAGE],
     ['bwp', undefined, undefined],
-    ['plan 100 China Europe desc="open', 'a quote is not closed', ALL_USAGE],
+    ['plan 100 China Europe desc="open', 'a quote is not closed', COMMAND_USAGE.plan],
+    ['create 100 China Europe desc="open', 'a quote is not closed', COMMAND_USAGE.create],
+    ['bwp Create 100 China Europe desc="open', 'a quote is not closed', COMMAND_USAGE.create],
+    ['"unclosed', 'a quote is not closed', ALL_USAGE],
     ['plan', 'missing the bandwidth in Mbit/s (e.g. plan 100 China Europe)', COMMAND_USAGE.plan],
     ['create', 'missing the bandwidth in Mbit/s (e.g. create 100 China Europe)', COMMAND_USAGE.create],
     ['plan China Europe', `bandwidth 'China' is not a number of Mbit/s (e.g. 100 or 100Mbps)`, COMMAND_USAGE.plan],

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, MIN_SECRET_LENGTH } from '../../shared/runtime/config';
+import { DEVELOPMENT_SECRETS, loadConfig, MIN_SECRET_LENGTH } from '../../shared/runtime/config';
 
-const LONG = 'x'.repeat(MIN_SECRET_LENGTH);
-const SHORT = 'y'.repeat(MIN_SECRET_LENGTH - 1);
+/** Secrets of the minimum length, with enough different characters. */
+const LONG = '0123456789abcdefghijklmnopqrstuv'.slice(0, MIN_SECRET_LENGTH);
+const LONG2 = 'zyxwvutsrqponmlkjihgfedcba987654';
+const SHORT = LONG.slice(1);
 
 /** The ConfigurationError message for `env`, or undefined when it loads. */
 function problem(env: Record<string, string>): string | undefined {
@@ -23,14 +25,23 @@ describe('configuration that would weaken a protection stops the instance, namin
     ['a blank-only list', { ALLOWED_AREAS: '   ' }, 'ALLOWED_AREAS must be a comma-separated list'],
     ['an unknown area', { ALLOWED_AREAS: 'China,Mars' }, 'ALLOWED_AREAS must be a comma-separated list of China'],
     ['a lower-case charge type', { ALLOWED_CHARGE_TYPES: 'prepay' }, 'ALLOWED_CHARGE_TYPES must be'],
-    ['a short webhook secret', { WEBHOOK_SECRET: SHORT }, `WEBHOOK_SECRET must be one or more comma-separated secrets of at least ${MIN_SECRET_LENGTH} characters each`],
+    ['a short webhook secret', { WEBHOOK_SECRET: SHORT }, `WEBHOOK_SECRET must be one or more comma-separated secrets, each at least ${MIN_SECRET_LENGTH} characters`],
+    ['a long webhook secret of one repeated character', { WEBHOOK_SECRET: 'a'.repeat(64) }, 'of at least 10 different ones'],
+    ['a long secret of a few characters repeated', { SLACK_SIGNING_SECRET: 'abcd'.repeat(16) }, 'SLACK_SIGNING_SECRET must be'],
+    ['the published development webhook secret against the real CEN', { WEBHOOK_SECRET: DEVELOPMENT_SECRETS.WEBHOOK_SECRET }, 'WEBHOOK_SECRET is a published development secret'],
+    ['the published development confirm key with no CEN_ENDPOINT', { CHATOPS_CONFIRM_SECRET: DEVELOPMENT_SECRETS.CHATOPS_CONFIRM_SECRET }, 'CHATOPS_CONFIRM_SECRET is a published development secret'],
+    ['a published development secret among rotated ones', { SLACK_SIGNING_SECRET: `${'x1y2z3'.repeat(6)},${DEVELOPMENT_SECRETS.SLACK_SIGNING_SECRET}`, CEN_ENDPOINT: 'https://cbn.aliyuncs.com' }, 'SLACK_SIGNING_SECRET is a published development secret'],
     ['a two-character second webhook secret', { WEBHOOK_SECRET: `${LONG},ab` }, 'WEBHOOK_SECRET must be one or more'],
     ['an empty webhook secret entry', { WEBHOOK_SECRET: `${LONG},` }, 'WEBHOOK_SECRET must be one or more'],
     ['a short Slack signing secret among long ones', { SLACK_SIGNING_SECRET: `${LONG},${SHORT}` }, 'SLACK_SIGNING_SECRET must be one or more'],
     ['a short DingTalk app secret', { DINGTALK_APP_SECRET: SHORT }, `DINGTALK_APP_SECRET must be at least ${MIN_SECRET_LENGTH} characters`],
     ['a short Lark encrypt key', { LARK_ENCRYPT_KEY: SHORT }, 'LARK_ENCRYPT_KEY must be at least'],
-    ['a short confirmation key', { CHATOPS_CONFIRM_SECRET: 'too-short' }, 'CHATOPS_CONFIRM_SECRET must be at least'],
-    ['a blank confirmation key', { CHATOPS_CONFIRM_SECRET: '   ' }, 'CHATOPS_CONFIRM_SECRET must be at least'],
+    ['a short confirmation key', { CHATOPS_CONFIRM_SECRET: 'too-short' }, 'CHATOPS_CONFIRM_SECRET must be one or more'],
+    ['a blank confirmation key', { CHATOPS_CONFIRM_SECRET: '   ' }, 'CHATOPS_CONFIRM_SECRET must be one or more'],
+    ['a guardrail under another name', { MAX_BANDWIDTH: '500' }, 'MAX_BANDWIDTH is not a variable this function reads (did you mean MAX_BANDWIDTH_MBPS?)'],
+    ['a guardrail with its words reordered', { BANDWIDTH_MAX_MBPS: '500' }, 'did you mean MAX_BANDWIDTH_MBPS?'],
+    ['a guardrail with a word of its own', { MAX_MBPS: '500' }, 'did you mean MAX_BANDWIDTH_MBPS?'],
+    ['a guardrail word in another name', { ALLOWED_REGIONS: 'China' }, 'ALLOWED_REGIONS is not a variable this function reads'],
     ['an allow-list entry without a platform', { CHATOPS_ALLOWED_USERS: 'U012AB3CD' }, 'CHATOPS_ALLOWED_USERS must be a comma-separated list of <platform>:<user id>'],
     ['an allow-list entry of an unknown platform', { CHATOPS_ALLOWED_USERS: 'teams:U1' }, 'CHATOPS_ALLOWED_USERS must be'],
     ['an allow-list of only a comma', { CHATOPS_ALLOWED_USERS: ',' }, 'CHATOPS_ALLOWED_USERS must be'],
@@ -80,7 +91,13 @@ describe('configuration that loads', () => {
   });
 
   it('reads several rotated secrets, trimmed', () => {
-    expect(loadConfig({ WEBHOOK_SECRET: ` ${LONG} , ${'z'.repeat(40)} ` }).webhookSecrets).toEqual([LONG, 'z'.repeat(40)]);
+    expect(loadConfig({ WEBHOOK_SECRET: ` ${LONG} , ${LONG2} ` }).webhookSecrets).toEqual([LONG, LONG2]);
+  });
+
+  it('accepts the published development secrets against the local cloud only (CEN_ENDPOINT on loopback)', () => {
+    const local = loadConfig({ ...DEVELOPMENT_SECRETS, CEN_ENDPOINT: 'http://127.0.0.1:4000' });
+    expect(local.webhookSecrets).toEqual([DEVELOPMENT_SECRETS.WEBHOOK_SECRET]);
+    expect(local.chatops.confirmSecrets).toEqual([DEVELOPMENT_SECRETS.CHATOPS_CONFIRM_SECRET]);
   });
 
   it('replaces a platform’s reply hosts only for the platforms listed', () => {

@@ -147,6 +147,7 @@ describe('validateBandwidthPlan rejects every broken rule with its exact issue',
     ['AutoRenewDuration -1', { ...VALID, AutoRenew: true, AutoRenewDuration: -1 }, [{ path: 'AutoRenewDuration', message: 'must be at least 1 month' }]],
     ['AutoRenewDuration 1.5', { ...VALID, AutoRenew: true, AutoRenewDuration: 1.5 }, [{ path: 'AutoRenewDuration', message: 'must be a whole number of months' }]],
     // Tags
+    ['a Description starting with blanks and then a URL', { ...VALID, Description: '  \thttp://example.com' }, [{ path: 'Description', message: URL_PREFIX_MESSAGE }]],
     ['21 tags', { ...VALID, Tag: tags(21) }, [{ path: 'Tag', message: 'must have at most 20 tags' }]],
     ['Tag that is not a list', { ...VALID, Tag: 'env=prod' }, [{ path: 'Tag', message: 'must be a list of {Key, Value} objects' }]],
     ['a tag that is not an object', { ...VALID, Tag: ['env'] }, [{ path: 'Tag.1', message: 'must be an object with Key and Value' }]],

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clientTokenForConfirmation, issueConfirmationCode } from '../../shared/sources/chat/confirmation';
-import { sealChatJob } from '../../shared/sources/chat/jobs';
+import { CHAT_JOB_MAX_AGE_MS, sealChatJob } from '../../shared/sources/chat/jobs';
 import { validateBandwidthPlan } from '../../shared/core/schema';
 import { dingtalkMessage, larkMessage, larkSigned, slackCommand } from '../support/chat';
 import { CHAT_USERS, CHATOPS_CONFIRM_SECRET, findSecrets, httpEvent, LARK_VERIFICATION_TOKEN, startHarness, type Harness } from '../support/harness';
@@ -288,7 +288,9 @@ describe('configuration and delivery shapes', () => {
     h = await startHarness({ env: { CHATOPS_CONFIRM_SECRET: 'too-short' } });
     const answer = await h.http(slackCommand('plan 100 China Europe', h.chat.slackResponseUrl()));
     expect(answer.status).toBe(500);
-    expect(answer.body.error.message).toBe('Invalid configuration: CHATOPS_CONFIRM_SECRET must be at least 32 characters');
+    // The caller is told the function is misconfigured; the owner's log names the variable.
+    expect(answer.body.error).toEqual({ code: 'ConfigurationError', message: 'The function is misconfigured; its log names the problem.' });
+    expect(h.logs.some((line) => line.includes('CHATOPS_CONFIRM_SECRET must be one or more comma-separated secrets'))).toBe(true);
   });
 
   it('runs the chat job when FC delivers the self-invocation in HTTP shape', async () => {
@@ -377,6 +379,9 @@ describe('refused purchase attempts from chat are outcomes; previews are not', (
   const platforms = ['slack', 'dingtalk', 'lark'] as const;
   const refusals: readonly [string, (platform: (typeof platforms)[number]) => string, 'allowed' | 'other', string][] = [
     ['a create the grammar cannot read', () => 'create lots China Europe', 'allowed', 'InvalidParameter'],
+    ['a create whose quote is left open', () => 'create 100 China Europe desc="unclosed', 'allowed', 'InvalidParameter'],
+    ['a confirm without its code', () => 'confirm', 'allowed', 'InvalidParameter'],
+    ['a confirm with words after the code', () => 'confirm abcdefghijklmnopqrstuvwxyz0123456789 please', 'allowed', 'InvalidParameter'],
     ['a create that breaks a rule', () => 'create 1 China Europe', 'allowed', 'InvalidParameter'],
     ['a create over the guardrails', () => 'create 5000 China Europe', 'allowed', 'PolicyDenied'],
     ['a confirm with an expired code', (platform) => `confirm ${expiredCode(CHAT_USERS[platform])}`, 'allowed', 'InvalidParameter'],
@@ -413,4 +418,49 @@ describe('refused purchase attempts from chat are outcomes; previews are not', (
       expect(h.cen.requests.filter((request) => request.action === 'CreateCenBandwidthPackage')).toHaveLength(0);
     },
   );
+});
+
+describe('chat jobs are checked again when they run', () => {
+  const sealedConfirm = (userKey: string, acceptedAt: number, key = CHATOPS_CONFIRM_SECRET) => {
+    const validation = validateBandwidthPlan({ Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' });
+    if (!validation.ok) throw new Error('fixture');
+    const code = issueConfirmationCode({ request: validation.request, requester: userKey, now: acceptedAt, key: CHATOPS_CONFIRM_SECRET });
+    return sealChatJob({ kind: 'confirm', platform: 'slack', messageId: 'm-job', userKey, replyTo: { platform: 'slack', url: h.chat.slackResponseUrl() }, code, acceptedAt }, key);
+  };
+
+  it('a job for someone no longer on the allow-list buys nothing, is published as rejected and answered', async () => {
+    h = await startHarness({ env: { CHATOPS_ALLOWED_USERS: CHAT_USERS.dingtalk } });
+    const result = await h.invoke(sealedConfirm(CHAT_USERS.slack, Date.now()));
+
+    expect(result).toMatchObject({ job: 'confirm', outcome: 'rejected', replied: true });
+    expect(h.cen.requests).toHaveLength(0);
+    expect(JSON.parse(h.mns.messages[0]!.body).data).toMatchObject({ outcome: 'rejected', requester: CHAT_USERS.slack, error: { code: 'NotAllowed' } });
+  });
+
+  it('a job older than FC keeps async events is a replayed copy: nothing bought, published as rejected', async () => {
+    h = await startHarness();
+    const result = await h.invoke(sealedConfirm(CHAT_USERS.slack, Date.now() - CHAT_JOB_MAX_AGE_MS - 1_000));
+
+    expect(result).toMatchObject({ job: 'confirm', outcome: 'rejected' });
+    expect(h.cen.requests).toHaveLength(0);
+    expect(JSON.parse(h.mns.messages[0]!.body).data).toMatchObject({ outcome: 'rejected', error: { code: 'InvalidParameter' } });
+  });
+
+  it('a job whose MAC matches no configured key (the key rotated away) is refused, and the refusal is published', async () => {
+    h = await startHarness();
+    const result = await h.invoke(sealedConfirm(CHAT_USERS.slack, Date.now(), 'a-key-this-function-does-not-have-0123456789'));
+
+    expect(result).toEqual({ job: 'invalid', replied: false });
+    expect(h.cen.requests).toHaveLength(0);
+    expect(JSON.parse(h.mns.messages[0]!.body).data).toMatchObject({ outcome: 'rejected', trigger: { kind: 'unrecognised' }, error: { code: 'Unauthorized' } });
+  });
+
+  it('a job sealed with the previous key still runs while both keys are configured (rotation)', async () => {
+    const previous = CHATOPS_CONFIRM_SECRET;
+    h = await startHarness({ env: { CHATOPS_CONFIRM_SECRET: `new-confirm-key-0123456789abcdefghijklmnop,${previous}` } });
+    const result = await h.invoke(sealedConfirm(CHAT_USERS.slack, Date.now(), previous));
+
+    expect(result).toMatchObject({ job: 'confirm', outcome: 'created' });
+    expect(h.cen.plans).toHaveLength(1);
+  });
 });

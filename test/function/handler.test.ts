@@ -413,6 +413,39 @@ describe('EventBridge', () => {
     expect(h.mns.messages.map((message) => JSON.parse(message.body).data.outcome)).toEqual(['created', 'rejected', 'created']);
   });
 
+  it('an element nested 5,000 deep is a published rejection like any other; its neighbours are bought', async () => {
+    // Written out as text: JSON.stringify itself cannot go that deep.
+    const deep = `${'['.repeat(5_000)}1${']'.repeat(5_000)}`;
+    const batch = `[${JSON.stringify(cloudEvent('deep-1', VALID_PLAN))},${deep},${JSON.stringify(cloudEvent('deep-3', { ...VALID_PLAN, Bandwidth: 20 }))}]`;
+    const results = (await h.invoke(Buffer.from(batch))) as Array<{ outcome: string }>;
+
+    expect(results.map((result) => result.outcome)).toEqual(['created', 'rejected', 'created']);
+    expect(h.cen.plans).toHaveLength(2);
+    expect(JSON.parse(h.mns.messages[1]!.body).data.received).toMatch(/^\[\[\[.*\[…\]/);
+  });
+
+  it('a key given twice in a CloudEvent (data object or envelope) is never read: that element is rejected, its neighbours bought', async () => {
+    const text = `[${JSON.stringify(cloudEvent('dup-k1', VALID_PLAN))},${JSON.stringify(cloudEvent('dup-k2', VALID_PLAN)).replace('"Bandwidth":10', '"Bandwidth":10,"Bandwidth":900')},${JSON.stringify(cloudEvent('dup-k3', { ...VALID_PLAN, Bandwidth: 20 }))}]`;
+    const results = (await h.invoke(Buffer.from(text))) as Array<{ outcome: string; error?: { message: string } }>;
+    const single = (await h.invoke(Buffer.from(JSON.stringify(cloudEvent('dup-k4', VALID_PLAN)).replace('"Bandwidth":10', '"Bandwidth":10,"Bandwidth":900')))) as { outcome: string; error: { message: string } };
+
+    expect(results.map((result) => result.outcome)).toEqual(['created', 'rejected', 'created']);
+    expect(results[1]!.error!.message).toContain('it gives the key "Bandwidth" twice in one object');
+    expect(single).toMatchObject({ outcome: 'rejected', error: { code: 'UnknownEvent' } });
+    expect(h.cen.plans.map((plan) => plan.params.Bandwidth)).toEqual(['10', '20']);
+  });
+
+  it.each([
+    ['a timer token', 'timer-0123456789abcdef'],
+    ['a chat confirmation token', 'chat-0123456789abcdef'],
+    ['an HTTP token', 'http-0123456789abcdef'],
+  ])('refuses a caller ClientToken that wears another source’s prefix (%s)', async (_name, token) => {
+    const result = await h.invoke(cloudEvent('prefix-1', { ...VALID_PLAN, ClientToken: token }));
+
+    expect(result).toMatchObject({ outcome: 'rejected', error: { code: 'InvalidParameter' } });
+    expect(h.cen.requests).toHaveLength(0);
+  });
+
   it('buys once when the same event is delivered again, one after another', async () => {
     const event = cloudEvent('dup-1', VALID_PLAN);
     const first = (await h.invoke(event)) as { CenBandwidthPackageId: string };
@@ -554,14 +587,20 @@ describe('configuration and logs', () => {
     expect(h.cen.requests).toHaveLength(0);
   });
 
-  it('names the misconfigured variable in one clear message', async () => {
+  it('stops the instance: one log line at cold start names every misconfigured variable; every request is refused, the caller told no more', async () => {
     h = await startHarness({ env: { MAX_BANDWIDTH_MBPS: 'lots', WAIT_SECONDS: '-1' } });
     const answer = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN });
+    const event = h.invoke(cloudEvent('cfg-1', VALID_PLAN));
+
     expect(answer.status).toBe(500);
-    expect(answer.body.error).toEqual({
-      code: 'ConfigurationError',
-      message: 'Invalid configuration: MAX_BANDWIDTH_MBPS must be a whole number from 2 to 10000; WAIT_SECONDS must be a whole number from 0 to 600',
-    });
+    expect(answer.body.error).toEqual({ code: 'ConfigurationError', message: 'The function is misconfigured; its log names the problem.' });
+    await expect(event).rejects.toMatchObject({ code: 'ConfigurationError' });
+    const coldStart = h.logs.map((line) => JSON.parse(line)).filter((record) => record.message.startsWith('configuration error'));
+    expect(coldStart).toHaveLength(1);
+    expect(coldStart[0].error.message).toBe(
+      'Invalid configuration: MAX_BANDWIDTH_MBPS must be a whole number from 2 to 10000; WAIT_SECONDS must be a whole number from 0 to 600',
+    );
+    expect(h.cen.requests).toHaveLength(0);
   });
 
   it('logs one structured line per outcome with ids and no secrets', async () => {

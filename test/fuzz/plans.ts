@@ -36,7 +36,7 @@ export const textOfLength = (length: number) =>
 /** A length: the bounds themselves, one step inside, or anywhere between. */
 const lengthIn = (min: number, max: number) => fc.oneof(fc.constantFrom(min, max, min + 1, max - 1), fc.integer({ min, max }));
 
-const noUrlPrefix = (text: string) => !/^https?:\/\//i.test(text);
+const noUrlPrefix = (text: string) => !/^https?:\/\//i.test(text.trimStart());
 const tagText = (text: string) => !/^(aliyun|acs:)/i.test(text) && !/https?:\/\//i.test(text);
 
 export const validName = lengthIn(...LIMITS.name).chain((length) =>

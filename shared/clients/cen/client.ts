@@ -114,6 +114,7 @@ export class CenClient {
       service: 'CEN',
       action,
       deadline: call.deadline,
+      credentials: call.credentials,
       sign: (date) => ({
         method: 'POST',
         url,

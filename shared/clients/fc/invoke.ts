@@ -56,6 +56,7 @@ export class FcInvoker {
       service: 'FC',
       action: 'InvokeFunction',
       deadline: call.deadline,
+      credentials: call.credentials,
       sign: (date) => {
         const headers = signAcs3(
           {

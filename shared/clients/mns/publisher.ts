@@ -98,6 +98,7 @@ export class MnsPublisher implements MessagePublisher {
       action: 'PublishMessage',
       logFields: { topic: this.#topic },
       deadline: call.deadline,
+      credentials: call.credentials,
       // A fresh Date every attempt: MNS refuses a request dated more than 15 minutes off.
       sign: (date) => ({ method: 'POST', url: this.#url, headers: this.#signedHeaders(date.toUTCString(), call.credentials), body }),
       read: parsePublishResponse,

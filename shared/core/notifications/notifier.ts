@@ -73,7 +73,8 @@ export function createMnsNotifier(options: MnsNotifierOptions): Notifier {
         const failure = asBandwidthPlanError(thrown);
         const error: NotificationError = {
           code: failure.code,
-          message: withoutSecrets(failure.message, call.credentials),
+          // Upstream text was cleaned of the call's keys where it entered (clients/signed-call.ts).
+          message: failure.message,
           retryable: failure.retryable,
         };
         // The log line is the outcome's record of last resort: the whole event, untrimmed.
@@ -88,15 +89,3 @@ export function createMnsNotifier(options: MnsNotifierOptions): Notifier {
 export const disabledNotifier: Notifier = {
   notify: async () => ({ delivered: false, disabled: true }),
 };
-
-/**
- * Error messages come from the transport and from MNS; neither should ever echo a secret, but the
- * report leaves the function (in replies and events), so make sure.
- */
-function withoutSecrets(message: string, credentials: Credentials): string {
-  let result = message;
-  for (const secret of [credentials.accessKeySecret, credentials.securityToken]) {
-    if (secret) result = result.split(secret).join('[REDACTED]');
-  }
-  return result;
-}

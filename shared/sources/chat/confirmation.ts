@@ -51,7 +51,8 @@ export interface ConfirmationCheck {
   /** The `userKey` of whoever sent `confirm`. */
   readonly requester: string;
   readonly now: number;
-  readonly key: string;
+  /** Every key a code may be signed with (CHATOPS_CONFIRM_SECRET, rotated ones included). */
+  readonly keys: readonly string[];
 }
 
 export const CONFIRMATION_FAILURES = ['malformed', 'tampered', 'expired', 'other-user'] as const;
@@ -105,13 +106,17 @@ function readPayload(payload: string): { expiresAt: number; requester: string; r
 }
 
 export function verifyConfirmationCode(code: string, check: ConfirmationCheck): Confirmation {
-  requireKey(check.key);
+  if (check.keys.length === 0) throw new ProductError('ConfigurationError', 'No confirmation key is configured.');
+  for (const key of check.keys) requireKey(key);
   if (code.length <= SIGNATURE_CHARS || code.length > MAX_CODE_CHARS || !/^[0-9A-Za-z]+$/.test(code)) {
     return { ok: false, reason: 'malformed' };
   }
   const payload = code.slice(0, -SIGNATURE_CHARS);
-  // The signature is checked before anything is decompressed or parsed.
-  if (!timingSafeEqualText(code.slice(-SIGNATURE_CHARS), signature(payload, check.key))) return { ok: false, reason: 'tampered' };
+  // The signature is checked before anything is decompressed or parsed, against every key (no early
+  // exit, so timing does not tell which one matched).
+  let signed = false;
+  for (const key of check.keys) if (timingSafeEqualText(code.slice(-SIGNATURE_CHARS), signature(payload, key))) signed = true;
+  if (!signed) return { ok: false, reason: 'tampered' };
   const content = readPayload(payload);
   if (content === undefined) return { ok: false, reason: 'malformed' };
   // Validated again in case the schema changed since the code was issued.

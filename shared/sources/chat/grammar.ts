@@ -47,13 +47,21 @@ function shown(word: string): string {
   return `'${word.length > 40 ? `${word.slice(0, 40)}…` : word}'`;
 }
 
+/** The command word `text` starts with (after an optional `bwp`), if it is one. */
+function commandWordOf(text: string): CommandWord | undefined {
+  const words = text.trim().split(/\s+/u);
+  const first = (PREFIXES.has(words[0]?.toLowerCase() ?? '') ? words[1] : words[0])?.toLowerCase();
+  return first !== undefined && Object.hasOwn(COMMAND_USAGE, first) ? (first as CommandWord) : undefined;
+}
+
 function invalid(message: string, command?: CommandWord): Command {
   return { kind: 'invalid', message, usage: command ? COMMAND_USAGE[command] : ALL_USAGE, ...(command ? { command } : {}) };
 }
 
 export function parseCommand(text: string): Command {
   const tokens = tokenize(text);
-  if (!tokens.ok) return invalid(tokens.message);
+  // The words could not be read (a quote left open), but the command they were for still can.
+  if (!tokens.ok) return invalid(tokens.message, commandWordOf(text));
   const words = tokens.words[0] !== undefined && PREFIXES.has(tokens.words[0].toLowerCase()) ? tokens.words.slice(1) : tokens.words;
   const [first, ...args] = words;
   const word = first?.toLowerCase();

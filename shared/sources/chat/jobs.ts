@@ -9,8 +9,17 @@ import type { Platform, ReplyTarget } from './message';
 import { isPlainObject, parseUntrustedJson } from '../json';
 import { timingSafeEqualText } from './verification';
 
+/**
+ * How long after it was sealed a job may still run: FC keeps an async event for at most
+ * `maxAsyncEventAgeInSeconds` (s.yaml, a test keeps it within this), so a job older than this did not
+ * come from FC's queue — it is a copy, replayed.
+ */
+export const CHAT_JOB_MAX_AGE_MS = 86_400_000;
+
 interface JobBase {
   readonly platform: Platform;
+  /** When the job was sealed (ms since the epoch): a `confirm`'s code is checked as of then. */
+  readonly acceptedAt: number;
   /** The chat message that asked: the trigger id of the outcome. */
   readonly messageId: string;
   readonly userKey: string;
@@ -18,8 +27,8 @@ interface JobBase {
 }
 
 export type ChatJob =
-  /** Buy what `code` describes. `acceptedAt` is when the code was checked (it may expire while queued). */
-  | (JobBase & { readonly kind: 'confirm'; readonly code: string; readonly acceptedAt: number })
+  /** Buy what `code` describes (the code was valid at `acceptedAt`; it may expire while queued). */
+  | (JobBase & { readonly kind: 'confirm'; readonly code: string })
   | (JobBase & { readonly kind: 'status'; readonly id: string });
 
 /** The async event: the job as a JSON string (signed exactly as sent) and its MAC. */
@@ -39,9 +48,11 @@ export function isChatJobEvent(event: unknown): event is ChatJobEvent {
   return isPlainObject(event) && typeof event.chatopsJob === 'string' && typeof event.mac === 'string';
 }
 
-/** The job, or undefined when the MAC does not match (or no key is configured). */
-export function openChatJob(event: ChatJobEvent, key: string | undefined): ChatJob | undefined {
-  if (!key || !timingSafeEqualText(event.mac, mac(event.chatopsJob, key))) return undefined;
+/** The job, or undefined when the MAC matches none of `keys` (or none is configured). */
+export function openChatJob(event: ChatJobEvent, keys: readonly string[]): ChatJob | undefined {
+  let sealed = false;
+  for (const key of keys) if (timingSafeEqualText(event.mac, mac(event.chatopsJob, key))) sealed = true;
+  if (!sealed) return undefined;
   const job = parseUntrustedJson(event.chatopsJob);
   return isPlainObject(job) && (job.kind === 'confirm' || job.kind === 'status') ? (job as unknown as ChatJob) : undefined;
 }

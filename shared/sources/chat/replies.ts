@@ -128,6 +128,11 @@ export function confirmedReply(request: BandwidthPlanRequest): Reply {
   return { title: 'Confirmed: buying', lines: [summarise(request), 'The result follows here when the plan is ready.'] };
 }
 
+/** For a chat job that arrived too late to be the one FC queued. */
+export function expiredJobReply(): Reply {
+  return { title: 'Not bought', lines: ['This request came back too late to be acted on. Send the create command again for a new code.'] };
+}
+
 /** For someone the allow-list does not name; says no more than that. */
 export function notAllowedReply(): Reply {
   return { title: 'Not allowed', lines: ['You are not allowed to manage bandwidth plans with this bot. Ask its owner to add you.'] };

@@ -14,6 +14,7 @@ import {
   describeBandwidthPlan,
   previewBandwidthPlan,
   redeliveryReason,
+  reportFailure,
   reportRejection,
   type Invocation,
   type PipelineDeps,
@@ -27,13 +28,14 @@ import type { HttpRequestView } from '../http-api/request';
 import { errorBody, jsonResponse } from '../http-api/responses';
 import { clientTokenForConfirmation, issueConfirmationCode, verifyConfirmationCode } from './confirmation';
 import { parseCommand } from './grammar';
-import { isChatJobEvent, openChatJob, sealChatJob, type ChatJob, type ChatJobEvent } from './jobs';
+import { CHAT_JOB_MAX_AGE_MS, isChatJobEvent, openChatJob, sealChatJob, type ChatJob, type ChatJobEvent } from './jobs';
 import type { ChatMessage, ReplyTarget } from './message';
 import type { ChatPlatformAdapter } from './platform';
 import type { ReplyPoster } from './poster';
 import {
   confirmationRefusedReply,
   confirmedReply,
+  expiredJobReply,
   helpReply,
   invalidCommandReply,
   invalidRequestReply,
@@ -105,9 +107,10 @@ export async function handleChatRequest(
   return jsonResponse(200, {});
 }
 
-/** Allow-list entries name immutable ids: `slack:T…/U…` (tenant-qualified) or `slack:U…`. */
-export function isAllowedUser(message: ChatMessage, allowedUsers: readonly string[]): boolean {
-  return allowedUsers.includes(message.userKey) || allowedUsers.includes(`${message.platform}:${message.userId}`);
+/** Allow-list entries name immutable ids: `slack:T…/U…` (tenant-qualified) or `slack:U…`; `userKey` is the former. */
+export function isAllowedUser(userKey: string, allowedUsers: readonly string[]): boolean {
+  const [, platform, user] = /^([^:]+):[^/]+\/(.+)$/.exec(userKey) ?? [];
+  return allowedUsers.includes(userKey) || (platform !== undefined && allowedUsers.includes(`${platform}:${user}`));
 }
 
 function triggerOf(message: ChatMessage): Trigger {
@@ -117,9 +120,10 @@ function triggerOf(message: ChatMessage): Trigger {
 async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation: Invocation, now: number): Promise<Reply> {
   const command = parseCommand(message.text);
   if (command.kind === 'help') return helpReply();
-  const purchaseAttempt = command.kind === 'create' || command.kind === 'confirm' || (command.kind === 'invalid' && command.command === 'create');
+  const purchaseAttempt =
+    command.kind === 'create' || command.kind === 'confirm' || (command.kind === 'invalid' && (command.command === 'create' || command.command === 'confirm'));
   const { config } = deps;
-  if (!isAllowedUser(message, config.allowedUsers)) {
+  if (!isAllowedUser(message.userKey, config.allowedUsers)) {
     deps.log.warn('chat user not allowed', { platform: message.platform, requester: message.userKey, command: command.kind });
     if (purchaseAttempt) {
       await refuse(message, new ProductError('NotAllowed', `${message.userKey} is not on the chat-ops allow-list (CHATOPS_ALLOWED_USERS).`), deps, invocation);
@@ -128,7 +132,7 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
   }
   switch (command.kind) {
     case 'invalid':
-      // A create the grammar could not read is a refused purchase attempt; other typos are not.
+      // A create or confirm the grammar could not read is a refused purchase attempt; other typos are not.
       if (purchaseAttempt) await refuse(message, new ValidationError([{ path: 'text', message: command.message }]), deps, invocation);
       return invalidCommandReply(command);
     case 'plan':
@@ -146,30 +150,38 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
         await refuse(message, new ProductError('PolicyDenied', verdict.reasons.join('; ')), deps, invocation, request);
         return previewReply({ kind: 'create', request, verdict: shownVerdict });
       }
-      if (!config.confirmSecret) {
+      const [signingKey] = config.confirmSecrets;
+      if (!signingKey) {
         await refuse(message, NO_CONFIRM_SECRET, deps, invocation, request);
         return errorReply(NO_CONFIRM_SECRET);
       }
-      const code = issueConfirmationCode({ request, requester: message.userKey, now, key: config.confirmSecret });
+      const code = issueConfirmationCode({ request, requester: message.userKey, now, key: signingKey });
       return previewReply({ kind: 'create', request, verdict: shownVerdict, code });
     }
     case 'confirm': {
-      if (!config.confirmSecret) {
+      if (config.confirmSecrets.length === 0) {
         await refuse(message, NO_CONFIRM_SECRET, deps, invocation);
         return errorReply(NO_CONFIRM_SECRET);
       }
-      const check = verifyConfirmationCode(command.code, { requester: message.userKey, now, key: config.confirmSecret });
+      const check = verifyConfirmationCode(command.code, { requester: message.userKey, now, keys: config.confirmSecrets });
       if (!check.ok) {
         await refuse(message, new ProductError('InvalidParameter', `The confirmation code was refused (${check.reason}).`), deps, invocation);
         return confirmationRefusedReply(check.reason);
       }
-      const started = await handOff({ ...jobBase(message), kind: 'confirm', code: command.code, acceptedAt: now }, deps, invocation.deadline);
-      return started ?? confirmedReply(check.request);
+      const job: ChatJob = { ...jobBase(message, now), kind: 'confirm', code: command.code };
+      const started = await handOff(job, deps, invocation.deadline);
+      if (started) {
+        // Whether the purchase runs is unknown: say so where outcomes are read, as well as in chat.
+        const failure = new ProductError('HandOffFailed', `The purchase could not be handed to its asynchronous run (${started.code}); it may still run, and then its own outcome follows.`);
+        await reportFailure(triggerOf(message), failure, deps.pipeline, invocation, { request: check.request, clientToken: clientTokenForConfirmation(command.code) });
+        return started.reply;
+      }
+      return confirmedReply(check.request);
     }
     case 'status': {
-      if (!config.confirmSecret) return errorReply(NO_CONFIRM_SECRET);
-      const started = await handOff({ ...jobBase(message), kind: 'status', id: command.id }, deps, invocation.deadline);
-      return started ?? { title: 'Looking it up', lines: [`Reading the status of ${command.id}; the answer follows here.`] };
+      if (config.confirmSecrets.length === 0) return errorReply(NO_CONFIRM_SECRET);
+      const started = await handOff({ ...jobBase(message, now), kind: 'status', id: command.id }, deps, invocation.deadline);
+      return started?.reply ?? { title: 'Looking it up', lines: [`Reading the status of ${command.id}; the answer follows here.`] };
     }
   }
 }
@@ -182,20 +194,20 @@ async function refuse(message: ChatMessage, error: BandwidthPlanError, deps: Cha
   await reportRejection(triggerOf(message), error, deps.pipeline, invocation, { request });
 }
 
-function jobBase(message: ChatMessage) {
-  return { platform: message.platform, messageId: message.messageId, userKey: message.userKey, replyTo: message.replyTo };
+function jobBase(message: ChatMessage, now: number) {
+  return { platform: message.platform, messageId: message.messageId, userKey: message.userKey, replyTo: message.replyTo, acceptedAt: now };
 }
 
-/** Starts the async run; returns an error reply if it could not be started, else undefined. */
-async function handOff(job: ChatJob, deps: ChatopsDeps, deadline: number): Promise<Reply | undefined> {
+/** Starts the async run; returns an error reply (and its code) if it could not be started, else undefined. */
+async function handOff(job: ChatJob, deps: ChatopsDeps, deadline: number): Promise<{ reply: Reply; code: string } | undefined> {
   try {
-    await deps.invokeSelf(sealChatJob(job, deps.config.confirmSecret!), deadline);
+    await deps.invokeSelf(sealChatJob(job, deps.config.confirmSecrets[0]!), deadline);
     return undefined;
   } catch (error) {
     const failure = asBandwidthPlanError(error);
     deps.log.error('could not start the async chat job', { job: job.kind, messageId: job.messageId, error: failure });
     // The answer may have been lost after FC accepted the job: whether it runs is unknown, not "no".
-    return {
+    const reply = {
       title: 'Not sure it started',
       lines: [
         'The purchase may or may not have started; the result will follow here if it did.',
@@ -203,6 +215,7 @@ async function handOff(job: ChatJob, deps: ChatopsDeps, deadline: number): Promi
         `Error code: ${failure.code}`,
       ],
     };
+    return { reply, code: failure.code };
   }
 }
 
@@ -226,34 +239,52 @@ async function sendReply(target: ReplyTarget, reply: Reply, deps: ChatopsDeps, d
  * code, so nothing is bought twice.
  */
 export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocation: Invocation): Promise<ChatJobResult> {
-  const job = openChatJob(event, deps.config.confirmSecret);
+  const job = openChatJob(event, deps.config.confirmSecrets);
   if (!job) {
-    deps.log.warn('chat job refused: bad MAC or no CHATOPS_CONFIRM_SECRET');
+    // Not sealed by this function (or sealed with a key since removed): nothing in it can be trusted
+    // — not even where to reply — but that a job was refused is an outcome.
+    deps.log.warn('chat job refused: its MAC matches no CHATOPS_CONFIRM_SECRET');
+    const refusal = new ProductError('Unauthorized', 'A chat job not sealed with a current CHATOPS_CONFIRM_SECRET (rotated or removed?) was refused; nothing was bought.');
+    const completed = await reportRejection({ kind: 'unrecognised', id: invocation.fcRequestId }, refusal, deps.pipeline, invocation);
+    const again = redeliveryReason(completed);
+    if (again) throw again;
     return { job: 'invalid', replied: false };
+  }
+  const trigger: Trigger = { kind: job.platform, id: job.messageId, requester: job.userKey };
+  const age = deps.pipeline.clock.now() - job.acceptedAt;
+  if (age > CHAT_JOB_MAX_AGE_MS || age < -CHAT_JOB_MAX_AGE_MS) {
+    return refuseJob(job, trigger, new ProductError('InvalidParameter', 'This chat job is older than FC keeps async events: a replayed copy. Nothing was bought.'), deps, invocation, expiredJobReply());
+  }
+  // The allow-list as it is now: someone removed since they asked can no longer buy.
+  if (!isAllowedUser(job.userKey, deps.config.allowedUsers)) {
+    return refuseJob(job, trigger, new ProductError('NotAllowed', `${job.userKey} is not on the chat-ops allow-list (CHATOPS_ALLOWED_USERS).`), deps, invocation, notAllowedReply());
   }
   if (job.kind === 'status') {
     const reply = await statusReply(job.id, deps, invocation);
     return { job: 'status', replied: await sendReply(job.replyTo, reply, deps, invocation.deadline) };
   }
   // The code was valid when accepted; it must not expire while the job waits in FC's queue.
-  const check = verifyConfirmationCode(job.code, { requester: job.userKey, now: job.acceptedAt, key: deps.config.confirmSecret! });
+  const check = verifyConfirmationCode(job.code, { requester: job.userKey, now: job.acceptedAt, keys: deps.config.confirmSecrets });
   if (!check.ok) {
-    return { job: 'confirm', replied: await sendReply(job.replyTo, confirmationRefusedReply(check.reason), deps, invocation.deadline) };
+    return refuseJob(job, trigger, new ProductError('InvalidParameter', `The confirmation code was refused (${check.reason}).`), deps, invocation, confirmationRefusedReply(check.reason));
   }
-  const result = await createBandwidthPlan(
-    {
-      trigger: { kind: job.platform, id: job.messageId, requester: job.userKey },
-      input: check.request,
-      clientToken: clientTokenForConfirmation(job.code),
-    },
-    deps.pipeline,
-    invocation,
-  );
+  const result = await createBandwidthPlan({ trigger, input: check.request, clientToken: clientTokenForConfirmation(job.code) }, deps.pipeline, invocation);
   if (result.kind === 'preview') return { job: 'confirm', replied: false };
   const replied = await sendReply(job.replyTo, outcomeReply(result.outcome), deps, invocation.deadline);
   const again = redeliveryReason(result);
   if (again) throw again;
   return { job: 'confirm', outcome: result.outcome.kind, CenBandwidthPackageId: result.outcome.result?.CenBandwidthPackageId, replied };
+}
+
+/** A sealed job refused as it runs: a `confirm` is a refused purchase attempt (published); both are told why. */
+async function refuseJob(job: ChatJob, trigger: Trigger, error: BandwidthPlanError, deps: ChatopsDeps, invocation: Invocation, reply: Reply): Promise<ChatJobResult> {
+  deps.log.warn('chat job refused', { job: job.kind, requester: job.userKey, code: error.code, reason: error.message });
+  if (job.kind === 'confirm') {
+    const completed = await reportRejection(trigger, error, deps.pipeline, invocation);
+    const again = redeliveryReason(completed);
+    if (again) throw again;
+  }
+  return { job: job.kind, outcome: job.kind === 'confirm' ? 'rejected' : undefined, replied: await sendReply(job.replyTo, reply, deps, invocation.deadline) } as ChatJobResult;
 }
 
 async function statusReply(id: string, deps: ChatopsDeps, invocation: Invocation): Promise<Reply> {

@@ -2,8 +2,8 @@
  * `POST /bandwidth-plans` as a create command: the JSON body is the request; the ClientToken comes
  * from the body, else the `Idempotency-Key` header (hashed), else the request's own signature.
  */
-import { ProductError } from '../../core/errors';
-import { derivedClientToken, freshClientToken } from '../../core/idempotency';
+import { definedIssues, ProductError } from '../../core/errors';
+import { derivedClientToken, foreignTokenIssue, freshClientToken } from '../../core/idempotency';
 import type { CreateCommand } from '../../core/pipeline';
 import { isPlainObject, parseUntrustedJson, UnsafeJsonError } from '../json';
 import type { HttpRequestView } from './request';
@@ -54,5 +54,6 @@ export function createCommandFromHttp(request: HttpRequestView, fcRequestId: str
         : signature
           ? derivedClientToken('http', 'signed-request', signature)
           : freshClientToken();
-  return { trigger: httpTrigger(request, fcRequestId), input, clientToken, dryRun: isDryRun(request) };
+  const inputIssues = definedIssues(foreignTokenIssue(input.ClientToken, 'http'));
+  return { trigger: httpTrigger(request, fcRequestId), input, clientToken, dryRun: isDryRun(request), inputIssues };
 }

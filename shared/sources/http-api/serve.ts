@@ -67,7 +67,8 @@ async function serveHttp(event: FcHttpEvent, scope: InvocationScope, options: Ht
     if (error instanceof JobFailure) throw error.cause;
     const failure = asBandwidthPlanError(error);
     if (failure.code === 'InternalError' || failure.code === 'ConfigurationError') scope.log.error('request failed', { error: failure });
-    return errorResponse(failure);
+    // Which variable is wrong is the owner's business (the log), not an anonymous caller's.
+    return errorResponse(failure.code === 'ConfigurationError' ? new ProductError('ConfigurationError') : failure);
   }
 }
 
