@@ -28,7 +28,7 @@ export type EventKind = 'http' | 'slack' | 'dingtalk' | 'lark' | 'other';
 
 type JsonRecord = Record<string, unknown>;
 
-/** DingTalk session webhooks live about 90 minutes (chatops.md §1.2). */
+/** DingTalk session webhooks live about 90 minutes (docs/sources.md, "Chat platforms"). */
 const DINGTALK_SESSION_MS = 5_400_060;
 
 export function eventKind(event: unknown): EventKind {

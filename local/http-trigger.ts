@@ -1,7 +1,7 @@
 /**
  * A local FC 3.0 HTTP trigger: a real HTTP request becomes the event FC would deliver
- * (function-compute.md §3.1), and the handler's `{statusCode, headers, body, isBase64Encoded}`
- * becomes the HTTP response (§3.2).
+ * (docs/sources.md, "Function Compute"), and the handler's `{statusCode, headers, body, isBase64Encoded}`
+ * becomes the HTTP response.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -1,6 +1,6 @@
 /**
  * What a caller computes to be let in: the HTTP API's webhook signature and each chat platform's
- * own (chatops.md §1.1, §2.2, §3.3, §3.4 in the reference). The webhook signature is the function's
+ * own (docs/sources.md, "Chat platforms"). The webhook signature is the function's
  * own canonical string (`webhookSignedText`): one definition, so a local run cannot drift from it.
  * The chat platforms' are written here from the references with node:crypto, a second implementation
  * the function's verifiers are checked against.

@@ -1,7 +1,7 @@
 /**
  * The CreateCenBandwidthPackage request: one zod schema, the API's own parameter names, and the
  * TypeScript types derived from it. Every rule is defined once, here, with the words a person reads
- * when it is broken. See ../shared/reference/alibaba-openapi.md §11.
+ * when it is broken. See docs/sources.md, "Alibaba Cloud OpenAPI and CEN"
  */
 import * as z from 'zod/mini';
 import type { Issue } from './errors';
@@ -41,7 +41,7 @@ const noUrlPrefix = z.refine<string>((value) => !URL_PREFIX.test(value.trimStart
 // Chinese characters count as letters for the API; `\p{Script=Han}` covers them.
 const NAME_PATTERN = /^[A-Za-z\p{Script=Han}][A-Za-z0-9\p{Script=Han}_-]*$/u;
 
-// Tag rules (reference §11): keys non-empty ≤ 64, values ≤ 128, neither starting with `aliyun`
+// Tag rules (docs/sources.md, "Alibaba Cloud OpenAPI and CEN"): keys non-empty ≤ 64, values ≤ 128, neither starting with `aliyun`
 // or `acs:` (reserved for Alibaba's own tags) nor containing a URL scheme.
 const tagText = (max: number, min: number) =>
   z.string({ error: 'must be a string' }).check(

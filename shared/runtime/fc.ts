@@ -1,6 +1,6 @@
 /**
  * The FC 3.0 nodejs20 contract, typed once: the handler receives the event as a Buffer and a
- * context; HTTP triggers expect `{statusCode, headers, body}` back (function-compute.md §1–§3).
+ * context; HTTP triggers expect `{statusCode, headers, body}` back (docs/sources.md, "Function Compute").
  */
 import type { ContextCredentials } from './credentials';
 import { ProductError } from '../core/errors';

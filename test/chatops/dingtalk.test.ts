@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDingTalkMessage } from '../../shared/sources/chat/dingtalk/parse';
 import { dingTalkSignature, verifyDingTalkRequest } from '../../shared/sources/chat/dingtalk/verify';
 
-// Computed vector (chatops.md §1.1; DingTalk publishes none).
+// Computed vector (docs/sources.md, "Chat platforms"; DingTalk publishes none).
 const SECRET = 'this is secret';
 const TIMESTAMP = '1577262236757';
 const SIGN = 'hmPWwU+7lVdm3ZZz0r9tSfx0L4Q26jWOZr9+Gs6EZQM=';
@@ -36,7 +36,7 @@ describe('verifyDingTalkRequest', () => {
   });
 });
 
-// The callback example of chatops.md §1.2.
+// The callback example of docs/sources.md, "Chat platforms"
 const CALLBACK = {
   msgtype: 'text',
   text: { content: ' bwp create 2 China Asia-Pacific' },

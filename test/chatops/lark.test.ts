@@ -5,7 +5,7 @@ import { openLarkRequest } from '../../shared/sources/chat/lark/open';
 import { parseLarkMessage, stripLarkMentions } from '../../shared/sources/chat/lark/parse';
 import { larkSignature, verifyLarkSignature } from '../../shared/sources/chat/lark/verify';
 
-// Vectors of chatops.md §3.3 (computed) and §3.4 (official example, recomputed).
+// Vectors of docs/sources.md, "Chat platforms": the computed signature and the official decryption example, recomputed.
 const KEY = 'test key';
 const TIMESTAMP = '1700000000';
 const NONCE = 'nonce-abc';
@@ -77,7 +77,7 @@ describe('decryptLarkPayload', () => {
   });
 });
 
-// The event example of chatops.md §3.2.
+// The event example of docs/sources.md, "Chat platforms"
 const EVENT = {
   schema: '2.0',
   header: {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSlackCommand, unescapeSlackText } from '../../shared/sources/chat/slack/parse';
 import { slackSignature, verifySlackRequest } from '../../shared/sources/chat/slack/verify';
 
-// Slack's official worked example (chatops.md §2.2).
+// Slack's official worked example (docs/sources.md, "Chat platforms").
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const TIMESTAMP = '1531420618';
 const BODY =

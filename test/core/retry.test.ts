@@ -1,6 +1,6 @@
 /**
  * Bounded retries (shared/retry.ts) with a fake clock, and the upstream error classification
- * (shared/errors.ts) that decides what is retried. Reference: alibaba-openapi.md §9.
+ * (shared/errors.ts) that decides what is retried. Reference: docs/sources.md, "Alibaba Cloud OpenAPI and CEN"
  */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
@@ -363,7 +363,7 @@ describe('retry: timeouts and the deadline', () => {
   });
 });
 
-describe('classifyUpstream (reference §9)', () => {
+describe('classifyUpstream', () => {
   it.each<[string, number, number, boolean]>([
     // Retryable: throttling
     ['Throttling', 400, 429, true],

@@ -1,5 +1,5 @@
 /**
- * CreateCenBandwidthPackage request rules (reference §11 and the issue "Core"): every rule, valid
+ * CreateCenBandwidthPackage request rules (docs/sources.md, "Alibaba Cloud OpenAPI and CEN"): every rule, valid
  * and invalid, with the exact issues a caller reads.
  */
 import { describe, it, expect } from 'vitest';

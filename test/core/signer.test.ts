@@ -1,7 +1,7 @@
 /**
  * ACS3-HMAC-SHA256 signer: Alibaba's official vector, the SDK-computed regression vectors, the
  * canonicalisation helpers, and a property test against the official `@alicloud/openapi-util`.
- * Reference: ../shared/reference/alibaba-openapi.md §2–§7, §15.
+ * Reference: docs/sources.md, "Alibaba Cloud OpenAPI and CEN"
  */
 import { createHash } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
@@ -23,7 +23,7 @@ import { toQueryParameters, validateBandwidthPlan, type BandwidthPlanRequest } f
 
 const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
-describe('official vector (reference §7.1, ECS RunInstances)', () => {
+describe('official vector (docs/sources.md, "Alibaba Cloud OpenAPI and CEN", ECS RunInstances)', () => {
   // Prepare
   const request: SignableRequest = {
     method: 'POST',
@@ -85,7 +85,7 @@ describe('official vector (reference §7.1, ECS RunInstances)', () => {
   });
 });
 
-describe('SDK-computed regression vectors (reference §7.2)', () => {
+describe('SDK-computed regression vectors', () => {
   const stsCredentials: Credentials = {
     accessKeyId: 'STS.NUgYrLnoC37mZZCNnAbez2Exa',
     accessKeySecret: 'testSecretKey+/=',
@@ -289,7 +289,7 @@ describe('signAcs3Detailed', () => {
   });
 });
 
-describe('percentEncode (reference §3)', () => {
+describe('percentEncode', () => {
   it.each([
     ['unreserved characters are kept', 'AZaz09-_.~', 'AZaz09-_.~'],
     ['space becomes %20, never +', 'a b', 'a%20b'],
@@ -310,7 +310,7 @@ describe('percentEncode (reference §3)', () => {
   });
 });
 
-describe('canonicalQueryString (reference §2 step 3)', () => {
+describe('canonicalQueryString', () => {
   it.each<[string, Record<string, string>, string]>([
     ['no query gives the empty string', {}, ''],
     ['sorts by name', { b: '2', a: '1' }, 'a=1&b=2'],
@@ -325,7 +325,7 @@ describe('canonicalQueryString (reference §2 step 3)', () => {
   });
 });
 
-describe('canonicalHeaders (reference §2 steps 4–5)', () => {
+describe('canonicalHeaders', () => {
   it.each<[string, Record<string, string>, { canonical: string; signedHeaders: string }]>([
     ['no headers', {}, { canonical: '', signedHeaders: '' }],
     [
@@ -365,7 +365,7 @@ describe('formatAcsDate', () => {
   });
 });
 
-describe('signAcs3 agrees with the official @alicloud/openapi-util getAuthorization (reference §15)', () => {
+describe('signAcs3 agrees with the official @alicloud/openapi-util getAuthorization', () => {
   // Values mix every character class the encoder treats specially.
   const piece = fc.oneof(
     fc.constantFrom(' ', '*', '~', '!', "'", '(', ')', '/', '%', '+', '=', '&', ':', '带宽', '😀', 'é', '%20', '.', '-', '_'),
@@ -374,7 +374,7 @@ describe('signAcs3 agrees with the official @alicloud/openapi-util getAuthorizat
   );
   const text = fc.array(piece, { maxLength: 6 }).map((pieces) => pieces.join(''));
 
-  // openapi-util sorts and emits names raw (it encodes values only, reference §3); names made of
+  // openapi-util sorts and emits names raw (it encodes values only, docs/sources.md, "Alibaba Cloud OpenAPI and CEN"); names made of
   // unreserved characters encode to themselves, so both sides agree on them. Encoded names are
   // covered by the canonicalQueryString table above.
   const unreservedName = fc.string({ unit: fc.constantFrom(...'ABCXYZabcxyz0189-_.~'), minLength: 1, maxLength: 12 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyAcs3 } from './acs3-verify';
 import { canonicalRequest, EMPTY_SHA256, signature } from '../oracles/acs3-reference';
 
-// alibaba-openapi.md §7.1 (official) and §7.2 (SDK-computed regression vectors B and C).
+// docs/sources.md, "Alibaba Cloud OpenAPI and CEN" (official) and the SDK-computed regression vectors B and C.
 const OFFICIAL = {
   credential: { accessKeyId: 'YourAccessKeyId', accessKeySecret: 'YourAccessKeySecret' },
   version: '2014-05-26',

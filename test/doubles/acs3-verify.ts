@@ -1,5 +1,5 @@
 /**
- * Server-side ACS3-HMAC-SHA256 verification (alibaba-openapi.md §1–§6). The signature is recomputed
+ * Server-side ACS3-HMAC-SHA256 verification (docs/sources.md, "Alibaba Cloud OpenAPI and CEN"). The signature is recomputed
  * with the official `@alicloud/openapi-util` `getAuthorization`, never with the product's own
  * signer, so a bug shared by the product's signer and its tests cannot make both agree.
  */

@@ -1,7 +1,7 @@
 /**
  * The CEN double's state: bandwidth plans, created with the real API's ClientToken semantics
- * (alibaba-openapi.md §10, §11) and described the way DescribeCenBandwidthPackages shows them
- * (§13). Pure bookkeeping: the clock and the id source are passed in.
+ * (docs/sources.md, "Alibaba Cloud OpenAPI and CEN") and described the way DescribeCenBandwidthPackages shows them
+ *. Pure bookkeeping: the clock and the id source are passed in.
  */
 import { randomInt } from 'node:crypto';
 import { openApiError, type ApiError } from './openapi-errors';

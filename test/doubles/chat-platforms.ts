@@ -1,5 +1,5 @@
 /**
- * What the chat reply endpoints look like (chatops.md §1.3, §2.3, §3): the routes, and each
+ * What the chat reply endpoints look like (docs/sources.md, "Chat platforms"): the routes, and each
  * platform's way of saying "no". Slack answers `{ok, error}`, DingTalk `{errcode, errmsg}` (with
  * HTTP 200 for business errors), Lark `{code, msg}`.
  */

@@ -22,7 +22,7 @@ export const DEV_LARK_APP: LarkApp = Object.freeze({ appId: 'cli_localdev0000000
 
 /** A tenant token lives two hours (`expire: 7200`). */
 export const LARK_TOKEN_TTL_SECONDS = 7200;
-/** A Slack `response_url` takes at most five replies (chatops.md §2.3). */
+/** A Slack `response_url` takes at most five replies (docs/sources.md, "Chat platforms"). */
 export const SLACK_REPLIES_PER_URL = 5;
 const DINGTALK_MSG_TYPES = ['text', 'markdown', 'actionCard', 'link', 'feedCard'];
 const LARK_MSG_TYPES = ['text', 'post', 'image', 'interactive', 'share_chat', 'share_user', 'audio', 'media', 'file', 'sticker'];

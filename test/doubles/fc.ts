@@ -2,7 +2,7 @@
  * A loopback double of Function Compute 3.0 InvokeFunction (API 2023-03-30, ROA style) behind
  * real ACS3 verification. Synchronous calls await `onInvoke` and answer its result; asynchronous
  * ones are accepted with 202 at once and run in the background with FC's retries on failure
- * (function-compute.md §5, §7.2).
+ * (docs/sources.md, "Function Compute").
  */
 import { DEFAULT_CREDENTIALS, type CloudCredential } from './credentials';
 import { FaultQueue, TRANSPORT_FAULTS, type ErrorFault, type InjectOptions } from './faults';

@@ -1,4 +1,4 @@
-/** MNS error answers (mns.md §6): one table of code, HTTP status and default message, sent as the service's XML. */
+/** MNS error answers (docs/sources.md, "MNS"): one table of code, HTTP status and default message, sent as the service's XML. */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { ApiError } from './openapi-errors';

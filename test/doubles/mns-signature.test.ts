@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalMnsHeaders, mnsSignature, mnsStringToSign } from './mns-signature';
 import { mnsSdkClient } from '../oracles/mns-sdk';
 
-// mns.md §4: the official example, and the computed PublishMessage vectors.
+// docs/sources.md, "MNS": the official example, and the computed PublishMessage vectors.
 const OFFICIAL = {
   input: { method: 'GET', date: 'Thu, 09 Jul 2015 03:01:34 GMT', headers: { 'x-mns-version': '2015-06-06' }, resource: '/MyQueue' },
   stringToSign: 'GET\n\n\nThu, 09 Jul 2015 03:01:34 GMT\nx-mns-version:2015-06-06\n/MyQueue',

@@ -1,5 +1,5 @@
 /**
- * MNS request signing, written from mns.md §3 (HMAC-SHA1, Base64): the double's own
+ * MNS request signing, written from docs/sources.md, "MNS" (HMAC-SHA1, Base64): the double's own
  * implementation, independent of the product's notifier and of `@alicloud/mns`.
  */
 import { createHmac } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Server-side MNS request verification (mns.md §2–§3): Authorization format, known AccessKeyId,
+ * Server-side MNS request verification (docs/sources.md, "MNS"): Authorization format, known AccessKeyId,
  * version, Date within 15 minutes, optional Content-MD5, the HMAC-SHA1 signature, and for STS
  * keys the unsigned `security-token` header.
  */
@@ -65,7 +65,7 @@ function dateProblem(headers: MnsSignedRequest['headers'], now: number): ApiErro
 }
 
 /**
- * Every official SDK sends Base64 of the lowercase hex MD5 (mns.md §5); whether the RFC 1864 form
+ * Every official SDK sends Base64 of the lowercase hex MD5 (docs/sources.md, "MNS"); whether the RFC 1864 form
  * is accepted is unconfirmed, so only the known-good form passes here.
  */
 function md5Problem(request: MnsSignedRequest): ApiError | undefined {

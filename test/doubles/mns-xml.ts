@@ -1,5 +1,5 @@
 /**
- * The PublishMessage XML body, parsed strictly (mns.md §2): the `Message` root in the MNS
+ * The PublishMessage XML body, parsed strictly (docs/sources.md, "MNS"): the `Message` root in the MNS
  * namespace, a `MessageBody` and an optional `MessageTag`, element text holding only the five
  * predefined entities and numeric character references. A raw `<` or a bare `&` in text is
  * malformed XML, as it is for the real service.

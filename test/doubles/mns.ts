@@ -15,9 +15,9 @@ import { BodyTooLargeError, dropConnection, headerValue, readBody, splitTarget, 
 
 export const DEFAULT_TOPICS: readonly string[] = Object.freeze(['bandwidth-plan-events']);
 export const PUBLISH_ACTION = 'PublishMessage';
-/** Topic `MaximumMessageSize` default and ceiling (mns.md §7). */
+/** Topic `MaximumMessageSize` default and ceiling (docs/sources.md, "MNS"). */
 export const MAX_MESSAGE_BYTES = 65_536;
-/** One filter tag of at most 16 characters (mns.md §7). */
+/** One filter tag of at most 16 characters (docs/sources.md, "MNS"). */
 export const MAX_TAG_LENGTH = 16;
 
 export const MNS_FAULTS = ['throttling', 'unavailable', 'internal', ...TRANSPORT_FAULTS] as const;
@@ -189,7 +189,7 @@ export class MnsDouble {
     }
     const parsed = parseMessageXml(xml);
     if (!parsed.ok) return { error: mnsError(parsed.code, parsed.message) };
-    // Measured as sent (escaped UTF-8), the conservative reading of the limit (mns.md §7).
+    // Measured as sent (escaped UTF-8), the conservative reading of the limit (docs/sources.md, "MNS").
     if (parsed.bodyTextBytes > MAX_MESSAGE_BYTES) {
       return { error: mnsError('InvalidArgument', `MessageBody should be between 1 and ${MAX_MESSAGE_BYTES} bytes (got ${parsed.bodyTextBytes}).`) };
     }

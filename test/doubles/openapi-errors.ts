@@ -1,5 +1,5 @@
 /**
- * The OpenAPI gateway's error answers (alibaba-openapi.md §8, §9, §12): one table of code, HTTP
+ * The OpenAPI gateway's error answers (docs/sources.md, "Alibaba Cloud OpenAPI and CEN"): one table of code, HTTP
  * status and default message, and the JSON body the real gateway sends.
  */
 import { randomUUID } from 'node:crypto';

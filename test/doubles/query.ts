@@ -3,7 +3,7 @@
  * plus, not a space: the official SDK sends `%2B` for a plus and `%20` for a space (Node
  * `querystring`), and the ACS3 canonical form never uses `+` either. A client that form-encodes a
  * space as `+` therefore fails to verify here, which is the real gateway's behaviour too
- * (alibaba-openapi.md §3: "space not encoded as %20" is a listed cause of SignatureDoesNotMatch).
+ * (docs/sources.md, "Alibaba Cloud OpenAPI and CEN": "space not encoded as %20" is a listed cause of SignatureDoesNotMatch).
  */
 
 export type QueryParseResult =

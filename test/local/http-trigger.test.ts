@@ -1,6 +1,6 @@
 /**
- * The local HTTP trigger builds the event FC 3.0 delivers (function-compute.md §3.1) and writes the
- * handler's answer back (§3.2).
+ * The local HTTP trigger builds the event FC 3.0 delivers (docs/sources.md, "Function Compute") and writes the
+ * handler's answer back.
  */
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';

@@ -15,7 +15,7 @@ const PUBLISH: MnsSignableRequest = {
 describe('signMns', () => {
   it.each([
     {
-      name: 'the official GetQueue example (mns.md §4)',
+      name: 'the official GetQueue example (docs/sources.md, "MNS")',
       request: {
         method: 'GET',
         path: '/MyQueue',

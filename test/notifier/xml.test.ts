@@ -35,7 +35,7 @@ describe('unescapeXmlText', () => {
 describe('buildPublishMessageXml', () => {
   it.each([
     {
-      name: 'the computed vector body (mns.md §4)',
+      name: 'the computed vector body (docs/sources.md, "MNS")',
       body: 'hello topic',
       tag: undefined,
       expected: `${ENVELOPE_START}<MessageBody>hello topic</MessageBody></Message>`,

@@ -1,5 +1,5 @@
 /**
- * A second, deliberately plain ACS3-HMAC-SHA256 signer written from alibaba-openapi.md §2–§3, used
+ * A second, deliberately plain ACS3-HMAC-SHA256 signer written from docs/sources.md, "Alibaba Cloud OpenAPI and CEN", used
  * to craft requests (good and tampered) for the doubles. Checked against the vendor vectors in
  * acs3-vectors.test.ts.
  */

@@ -1,5 +1,5 @@
 /**
- * Builds chat platform requests signed exactly as each platform documents (chatops.md), computed here
+ * Builds chat platform requests signed exactly as each platform documents (docs/sources.md, "Chat platforms"), computed here
  * with node:crypto independently of the product's verifiers.
  */
 import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto';

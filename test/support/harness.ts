@@ -175,7 +175,7 @@ export function signWebhook(secret: string, timestamp: number, body: string | Bu
   return `${plain ? 'v1' : 'v2'}=${createHmac('sha256', secret).update(prefix).update(body).digest('hex')}`;
 }
 
-/** An FC 3.0 HTTP trigger event, as documented in function-compute.md §3.1. */
+/** An FC 3.0 HTTP trigger event, as documented in docs/sources.md, "Function Compute" */
 export function httpEvent(call: HttpCall): Record<string, unknown> {
   const method = call.method ?? 'POST';
   const bytes = Buffer.isBuffer(call.body) ? call.body : undefined;

@@ -1,5 +1,5 @@
 /**
- * Publishes one message to an MNS topic (PublishMessage, reference: mns.md): POST
+ * Publishes one message to an MNS topic (PublishMessage, docs/sources.md, "MNS"): POST
  * `/topics/{topic}/messages`, MNS-signed afresh for every attempt, retried through {@link retry}
  * within the caller's deadline. Only an HTTP 201 that names a MessageId counts as published.
  */
@@ -16,7 +16,7 @@ import { buildPublishMessageXml, parseMnsXml } from './xml';
 export const MNS_API_VERSION = '2015-06-06';
 /** Sent and signed byte for byte as the docs write it. */
 export const MNS_CONTENT_TYPE = 'text/xml;charset=utf-8';
-/** A topic accepts one filter tag per message, at most 16 characters (mns.md §7). */
+/** A topic accepts one filter tag per message, at most 16 characters (docs/sources.md, "MNS"). */
 export const MAX_MESSAGE_TAG_LENGTH = 16;
 
 // Letters, digits and hyphens, starting with a letter: nothing in it needs percent-encoding, so the
@@ -108,12 +108,12 @@ export class MnsPublisher implements MessagePublisher {
   #signedHeaders(date: string, credentials: Credentials): Record<string, string> {
     const mnsHeaders = { 'x-mns-version': MNS_API_VERSION };
     const { authorization } = signMns(
-      // No Content-MD5: optional, and the SDKs' hex-then-Base64 form is not what RFC 1864 says (mns.md §5).
+      // No Content-MD5: optional, and the SDKs' hex-then-Base64 form is not what RFC 1864 says (docs/sources.md, "MNS").
       { method: 'POST', path: this.#resource, contentType: MNS_CONTENT_TYPE, date, mnsHeaders },
       credentials,
     );
     const headers: Record<string, string> = { date, 'content-type': MNS_CONTENT_TYPE, ...mnsHeaders, authorization };
-    // Not an x-mns-* header, so it is not signed (mns.md §2.2).
+    // Not an x-mns-* header, so it is not signed (docs/sources.md, "MNS").
     if (credentials.securityToken) headers['security-token'] = credentials.securityToken;
     return headers;
   }

@@ -1,5 +1,5 @@
 /**
- * MNS request signature (reference: mns.md §3–§4): HMAC-SHA1 over method, Content-MD5, Content-Type,
+ * MNS request signature (docs/sources.md, "MNS"): HMAC-SHA1 over method, Content-MD5, Content-Type,
  * Date, the `x-mns-*` headers and the resource, Base64-encoded. Pure: the date is passed in, so the
  * same input always gives the same signature. Knows nothing of topics, events or HTTP.
  */

@@ -1,5 +1,5 @@
 /**
- * The little XML MNS speaks (reference: mns.md §2, §6): the PublishMessage envelope we send and the
+ * The little XML MNS speaks (docs/sources.md, "MNS"): the PublishMessage envelope we send and the
  * flat documents it answers with. Pure string work; no XML library, because the documents are one
  * root element with a handful of text children.
  */

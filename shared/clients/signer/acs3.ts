@@ -1,5 +1,5 @@
 /**
- * Alibaba Cloud OpenAPI V3 signature, ACS3-HMAC-SHA256 (reference: alibaba-openapi.md §1–§6).
+ * Alibaba Cloud OpenAPI V3 signature, ACS3-HMAC-SHA256 (docs/sources.md, "Alibaba Cloud OpenAPI and CEN").
  * Pure: the date and nonce are passed in, so the same input always gives the same headers.
  * Knows nothing of CEN, FC or events.
  */

@@ -5,7 +5,7 @@
 import type { Outcome, OutcomeError, OutcomeKind, OutcomeResult, TriggerKind } from '../outcome';
 import type { BandwidthPlanRequest } from '../schema';
 
-/** A topic's largest (and default) `MaximumMessageSize`, in bytes (mns.md §7). */
+/** A topic's largest (and default) `MaximumMessageSize`, in bytes (docs/sources.md, "MNS"). */
 export const MNS_MAX_MESSAGE_BYTES = 65_536;
 
 export const EVENT_TYPE_PREFIX = 'cen.bandwidthplan.';

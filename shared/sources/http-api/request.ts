@@ -1,7 +1,7 @@
 /**
  * An FC 3.0 HTTP trigger event as a request: size checked first (an oversize body costs nothing),
- * then method, decoded path, headers and query as delivered (function-compute.md §3.1 in the
- * reference: repeated keys arrive comma-joined, header-name casing is not promised).
+ * then method, decoded path, headers and query as delivered (docs/sources.md, "Function Compute":
+ * repeated keys arrive comma-joined, header-name casing is not promised).
  */
 import { ProductError } from '../../core/errors';
 import type { FcHttpEvent } from '../../runtime/fc';

@@ -109,7 +109,7 @@ class JobFailure extends Error {
 
 /**
  * FC has been seen to deliver an InvokeFunction call on a function with an HTTP trigger as an
- * HTTP-shaped event (function-compute.md §3.1 in the reference, UNCONFIRMED as a rule). Only a chat job
+ * HTTP-shaped event (docs/sources.md, "Function Compute", UNCONFIRMED as a rule). Only a chat job
  * whose MAC holds runs here; anything else on this path is answered like any other bad request.
  */
 async function runJobInHttpShape(request: HttpRequestView, scope: InvocationScope): Promise<FcHttpResponse> {

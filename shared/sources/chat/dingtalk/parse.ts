@@ -1,5 +1,5 @@
 /**
- * A verified DingTalk robot callback (JSON, chatops.md §1.2) as a {@link ChatMessage}. Authorizes
+ * A verified DingTalk robot callback (JSON, docs/sources.md, "Chat platforms") as a {@link ChatMessage}. Authorizes
  * on `senderCorpId` + `senderStaffId`; `senderNick` is only displayed and `isAdmin` is ignored.
  */
 import { DEFAULT_REPLY_HOSTS, type ReplyHosts } from '../../../runtime/config';

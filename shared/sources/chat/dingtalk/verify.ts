@@ -1,5 +1,5 @@
 /**
- * DingTalk robot callback signature (chatops.md §1.1):
+ * DingTalk robot callback signature (docs/sources.md, "Chat platforms"):
  * `sign = Base64(HMAC-SHA256(appSecret, timestamp + "\n" + appSecret))`, timestamp in ms.
  * The body is not covered, so a captured request can be replayed with another body within the
  * window: callers must dedupe on `msgId` and must not trust URLs in the body blindly

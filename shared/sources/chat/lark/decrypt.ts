@@ -1,5 +1,5 @@
 /**
- * Lark/Feishu body decryption (chatops.md §3.4): `{"encrypt": Base64(iv ‖ AES-256-CBC(plaintext))}`
+ * Lark/Feishu body decryption (docs/sources.md, "Chat platforms"): `{"encrypt": Base64(iv ‖ AES-256-CBC(plaintext))}`
  * with key = SHA-256(encryptKey) and PKCS#7 padding.
  */
 import { createDecipheriv, createHash } from 'node:crypto';

@@ -1,7 +1,7 @@
 /**
  * Authenticates and unwraps one Lark/Feishu webhook request: signature, decryption, verification
  * token, then either the URL-verification challenge to echo or the event to parse
- * (chatops.md §3.1–§3.4).
+ * (docs/sources.md, "Chat platforms").
  *
  * The Encrypt Key is required: without it Lark signs nothing and the only check left is a static
  * token in the body, which anyone who has seen one request can replay forever.

@@ -1,5 +1,5 @@
 /**
- * A verified, decrypted Lark/Feishu `im.message.receive_v1` event (schema 2.0, chatops.md §3.2) as
+ * A verified, decrypted Lark/Feishu `im.message.receive_v1` event (schema 2.0, docs/sources.md, "Chat platforms") as
  * a {@link ChatMessage}. Authorizes on `tenant_key` + `open_id`.
  */
 import { idIssue, userKeyFor, type ChatParse } from '../message';

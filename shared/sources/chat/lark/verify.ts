@@ -1,5 +1,5 @@
 /**
- * Lark/Feishu event signature (chatops.md §3.3), present when an Encrypt Key is configured:
+ * Lark/Feishu event signature (docs/sources.md, "Chat platforms"), present when an Encrypt Key is configured:
  * `X-Lark-Signature = hex(SHA-256(timestamp + nonce + encryptKey + rawBody))` — a plain hash, not
  * an HMAC. The raw bytes are hashed: Lark's node SDK hashes a re-serialised body, which only
  * matches compact JSON.

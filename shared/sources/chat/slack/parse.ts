@@ -1,5 +1,5 @@
 /**
- * A verified Slack slash-command body (`application/x-www-form-urlencoded`, chatops.md §2.1) as a
+ * A verified Slack slash-command body (`application/x-www-form-urlencoded`, docs/sources.md, "Chat platforms") as a
  * {@link ChatMessage}. Authorizes on `team_id` + `user_id`; `user_name` is only displayed.
  */
 import { DEFAULT_REPLY_HOSTS, type ReplyHosts } from '../../../runtime/config';

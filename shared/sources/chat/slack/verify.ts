@@ -1,5 +1,5 @@
 /**
- * Slack request signature, version v0 (chatops.md §2.2):
+ * Slack request signature, version v0 (docs/sources.md, "Chat platforms"):
  * `X-Slack-Signature = "v0=" + hex(HMAC-SHA256(signingSecret, "v0:" + timestamp + ":" + rawBody))`.
  */
 import { createHmac } from 'node:crypto';
