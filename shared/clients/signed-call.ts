@@ -9,7 +9,7 @@ import type { BandwidthPlanError, UpstreamService } from '../core/errors';
 import type { Clock } from '../runtime/clock';
 import type { Credentials } from '../runtime/credentials';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../runtime/http';
-import type { Logger } from '../runtime/log';
+import { redact, type Logger } from '../runtime/log';
 import { retry, type RetryPolicy } from '../runtime/retry';
 
 /** What every client is built with, for the life of the instance. */
@@ -56,21 +56,12 @@ export function signedCall<T>(deps: ClientDeps, call: SignedCall<T>): Promise<T>
   );
 }
 
-/** A header's value as a string (node gives arrays for repeated ones: the first counts). */
-export function responseHeader(response: HttpResponse, name: string): string | undefined {
-  const value = response.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /**
  * An upstream error's text goes on into outcomes, answers and chat replies. No service should echo the
  * secret or token it was called with, but a proxy or a bug might: where upstream text enters the
  * function, they are cut out.
  */
 function withoutCredentials(error: unknown, credentials: Credentials): unknown {
-  if (!(error instanceof Error)) return error;
-  for (const secret of [credentials.accessKeySecret, credentials.securityToken]) {
-    if (secret) error.message = error.message.split(secret).join('[REDACTED]');
-  }
+  if (error instanceof Error) error.message = redact(error.message, [credentials.accessKeySecret, credentials.securityToken]);
   return error;
 }

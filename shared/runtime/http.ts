@@ -94,3 +94,18 @@ function describe(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * The value of header `name` in any casing (FC passes request headers in whatever case the client and
+ * gateway used; node gives a repeated response header as an array, whose first value counts), or
+ * `undefined` when absent or empty.
+ */
+export function headerValue(headers: Readonly<Record<string, string | readonly string[] | undefined>>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== wanted) continue;
+    const first = typeof value === 'string' ? value : value?.[0];
+    if (first !== undefined && first !== '') return first;
+  }
+  return undefined;
+}

@@ -31,10 +31,15 @@ export class SecretRegistry {
   }
 
   scrub(text: string): string {
-    let result = text;
-    for (const secret of this.#secrets) if (result.includes(secret)) result = result.split(secret).join(REDACTED);
-    return result;
+    return redact(text, this.#secrets);
   }
+}
+
+/** `text` with every one of `secrets` replaced by `[REDACTED]`: the one redaction rule. */
+export function redact(text: string, secrets: Iterable<string | undefined>): string {
+  let result = text;
+  for (const secret of secrets) if (secret && result.includes(secret)) result = result.split(secret).join(REDACTED);
+  return result;
 }
 
 export interface LoggerOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headerValue } from '../../shared/sources/chat/headers';
+import { headerValue } from '../../shared/runtime/http';
 
 describe('headerValue', () => {
   const headers = { 'X-Slack-Signature': 'v0=abc', timestamp: '1577262236757', 'x-empty': '' };
@@ -13,5 +13,9 @@ describe('headerValue', () => {
     ['X-Empty', undefined],
   ])('looks up %s case-insensitively → %s', (name, expected) => {
     expect(headerValue(headers, name)).toBe(expected);
+  });
+
+  it('takes the first of a repeated response header', () => {
+    expect(headerValue({ 'x-fc-request-id': ['r-1', 'r-2'] }, 'X-FC-Request-Id')).toBe('r-1');
   });
 });

@@ -7,9 +7,9 @@
  */
 import { UpstreamError, notAnAnswer } from '../../core/errors';
 import { systemClock, type Clock } from '../../runtime/clock';
-import { nodeHttpTransport, type HttpResponse, type HttpTransport } from '../../runtime/http';
+import { headerValue, nodeHttpTransport, type HttpResponse, type HttpTransport } from '../../runtime/http';
 import type { RetryPolicy } from '../../runtime/retry';
-import { responseHeader, signedCall, type ClientDeps } from '../signed-call';
+import { signedCall, type ClientDeps } from '../signed-call';
 import { percentEncode, randomNonce, signAcs3 } from '../signer/acs3';
 import type { Credentials } from '../../runtime/credentials';
 
@@ -85,7 +85,7 @@ export class FcInvoker {
  */
 export function readInvokeAnswer(response: HttpResponse): InvokeAnswer {
   const body = response.body.toString('utf8');
-  const requestId = responseHeader(response, 'x-fc-request-id');
+  const requestId = headerValue(response.headers, 'x-fc-request-id');
   if (response.status >= 200 && response.status < 300) return { status: response.status, body, ...(requestId ? { requestId } : {}) };
   let parsed: Record<string, unknown>;
   try {

@@ -5,10 +5,10 @@
  */
 import { notAnAnswer, ProductError, UpstreamError } from '../../core/errors';
 import { systemClock, type Clock } from '../../runtime/clock';
-import { nodeHttpTransport, type HttpResponse, type HttpTransport } from '../../runtime/http';
+import { headerValue, nodeHttpTransport, type HttpResponse, type HttpTransport } from '../../runtime/http';
 import type { Logger } from '../../runtime/log';
 import type { RetryPolicy } from '../../runtime/retry';
-import { responseHeader, signedCall, type ClientDeps } from '../signed-call';
+import { signedCall, type ClientDeps } from '../signed-call';
 import type { Credentials } from '../../runtime/credentials';
 import { signMns } from './signature';
 import { buildPublishMessageXml, parseMnsXml } from './xml';
@@ -134,7 +134,7 @@ function parseEndpoint(endpoint: string): URL {
 
 /** A 201 naming a MessageId is the only success; MNS errors keep their code and RequestId. */
 export function parsePublishResponse(response: HttpResponse): PublishedMessage {
-  const headerRequestId = responseHeader(response, 'x-mns-request-id');
+  const headerRequestId = headerValue(response.headers, 'x-mns-request-id');
   const document = parseMnsXml(response.body.toString('utf8'));
   const messageId = document?.root === 'Message' ? document.fields.MessageId?.trim() : undefined;
   if (response.status === 201 && messageId) {

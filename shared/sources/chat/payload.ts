@@ -3,15 +3,12 @@
  * path from own properties only, each failure reported as an {@link Issue} naming the field.
  */
 import type { Issue } from '../../core/errors';
-import { parseUntrustedJson, UnsafeJsonError } from '../json';
+import { isPlainObject, parseUntrustedJson, UnsafeJsonError } from '../json';
 
 export type JsonObject = { readonly [key: string]: unknown };
 
 export type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issue: Issue };
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `text` as a JSON object; refused like every other source's JSON when a prototype key appears anywhere. */
 export function parseJsonObject(text: string, path = ''): Read<JsonObject> {
@@ -27,14 +24,14 @@ export function parseJsonObject(text: string, path = ''): Read<JsonObject> {
         : 'must be valid JSON';
     return { ok: false, issue: { path, message } };
   }
-  return isObject(value) ? { ok: true, value } : { ok: false, issue: { path, message: 'must be a JSON object' } };
+  return isPlainObject(value) ? { ok: true, value } : { ok: false, issue: { path, message: 'must be a JSON object' } };
 }
 
 /** The value at dotted `path` (`event.message.chat_id`), following own properties of objects only. */
 export function valueAt(root: JsonObject, path: string): unknown {
   let current: unknown = root;
   for (const part of path.split('.')) {
-    if (!isObject(current) || !Object.hasOwn(current, part)) return undefined;
+    if (!isPlainObject(current) || !Object.hasOwn(current, part)) return undefined;
     current = current[part];
   }
   return current;

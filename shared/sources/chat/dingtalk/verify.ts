@@ -6,7 +6,7 @@
  * (see `parseDingTalkMessage`).
  */
 import { createHmac } from 'node:crypto';
-import { headerValue } from '../headers';
+import { headerValue } from '../../../runtime/http';
 import { isFresh, parseTimestamp, refused, timingSafeEqualText, VERIFIED, type Verification } from '../verification';
 
 /** DingTalk's documented window: one hour either way. */

@@ -5,7 +5,7 @@
  * matches compact JSON.
  */
 import { createHash } from 'node:crypto';
-import { headerValue } from '../headers';
+import { headerValue } from '../../../runtime/http';
 import { isFresh, parseTimestamp, refused, timingSafeEqualText, VERIFIED, type Verification } from '../verification';
 
 /**

@@ -3,7 +3,7 @@
  * `X-Slack-Signature = "v0=" + hex(HMAC-SHA256(signingSecret, "v0:" + timestamp + ":" + rawBody))`.
  */
 import { createHmac } from 'node:crypto';
-import { headerValue } from '../headers';
+import { headerValue } from '../../../runtime/http';
 import { isFresh, parseTimestamp, refused, timingSafeEqualText, VERIFIED, type Verification } from '../verification';
 
 /** Slack's own replay window: five minutes either way. */
