@@ -8,7 +8,7 @@ import { derivedClientToken, foreignTokenIssue } from '../core/idempotency';
 import type { CreateCommand } from '../core/pipeline';
 import { runAsyncElements, type AsyncElement } from './async';
 import { AmbiguousJson, type EventSource, type InvocationScope } from './dispatch';
-import { findForbiddenKey, isPlainObject, jsonProblem, parseUntrustedJson } from './json';
+import { findForbiddenKey, isPlainObject, readJsonInput } from './json';
 
 export interface CloudEventLike {
   readonly specversion: string;
@@ -41,7 +41,7 @@ export function isCloudEvent(event: unknown): event is CloudEventLike {
  * `source` + `id`.
  */
 export function createCommandFromCloudEvent(event: CloudEventLike): CreateCommand {
-  const parsed = typeof event.data === 'string' ? parseData(event.data) : checkData(event.data);
+  const parsed = typeof event.data === 'string' ? readJsonInput(event.data, 'data') : checkData(event.data);
   const own = isPlainObject(parsed.input) && typeof parsed.input.ClientToken === 'string' ? parsed.input.ClientToken : undefined;
   return {
     trigger: { kind: 'eventbridge', id: `${event.source}/${event.id}` },
@@ -55,14 +55,6 @@ export function createCommandFromCloudEvent(event: CloudEventLike): CreateComman
 function checkData(data: unknown): { input: unknown; issue?: Issue } {
   const key = findForbiddenKey(data);
   return key === undefined ? { input: data } : { input: undefined, issue: { path: 'data', message: `must not contain the key "${key}"` } };
-}
-
-function parseData(text: string): { input: unknown; issue?: Issue } {
-  try {
-    return { input: parseUntrustedJson(text) };
-  } catch (error) {
-    return { input: undefined, issue: { path: 'data', message: jsonProblem(error) } };
-  }
 }
 
 /** `event-driven` delivery: one CloudEvent. */

@@ -5,6 +5,8 @@
  * last, others the first) — a request must mean one thing to everyone who reads it.
  */
 
+import type { Issue } from '../core/errors';
+
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export class UnsafeJsonError extends Error {
@@ -118,7 +120,16 @@ export function findForbiddenKey(value: unknown, depth = 0): string | undefined 
 }
 
 /** What was wrong with text {@link parseUntrustedJson} refused, as an issue message. */
-export function jsonProblem(error: unknown): string {
+function jsonProblem(error: unknown): string {
   if (error instanceof UnsafeJsonError) return `is refused: ${error.message}`;
   return `is not valid JSON (${error instanceof Error ? error.message : 'parse error'})`;
+}
+
+/** The input a source's JSON text (at `path`) holds, or the issue that stops it being read. */
+export function readJsonInput(text: string, path: string): { input: unknown; issue?: Issue } {
+  try {
+    return { input: parseUntrustedJson(text) };
+  } catch (error) {
+    return { input: undefined, issue: { path, message: jsonProblem(error) } };
+  }
 }

@@ -8,7 +8,7 @@ import { derivedClientToken, foreignTokenIssue } from '../core/idempotency';
 import type { CreateCommand } from '../core/pipeline';
 import { runAsyncElements } from './async';
 import type { EventSource } from './dispatch';
-import { isPlainObject, jsonProblem, parseUntrustedJson } from './json';
+import { isPlainObject, readJsonInput } from './json';
 
 export interface TimerEvent {
   readonly triggerTime: string;
@@ -34,11 +34,7 @@ export function createCommandFromTimer(event: TimerEvent): CreateCommand {
 
 function parsePayload(payload: unknown): { input: unknown; issue?: Issue } {
   if (typeof payload !== 'string') return { input: undefined, issue: { path: 'payload', message: 'must be a JSON string of CreateCenBandwidthPackage parameters' } };
-  try {
-    return { input: parseUntrustedJson(payload) };
-  } catch (error) {
-    return { input: undefined, issue: { path: 'payload', message: jsonProblem(error) } };
-  }
+  return readJsonInput(payload, 'payload');
 }
 
 export const timerSource: EventSource<TimerEvent> = {

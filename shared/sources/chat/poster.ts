@@ -81,3 +81,19 @@ function hostOf(url: string): string {
     return 'an invalid URL';
   }
 }
+
+/**
+ * The check for a platform that answers JSON with a numeric code (DingTalk `errcode`, Lark `code`):
+ * 2xx and code 0 (or none) took the reply; 429, 5xx and the platform's throttling code are worth
+ * another try.
+ */
+export function codeAnswerCheck(platform: string, fields: { readonly code: string; readonly message: string }, throttledCode: number): ReplyCheck {
+  return (response) => {
+    const body = jsonAnswer(response.body);
+    const code = body?.[fields.code];
+    if (response.status >= 200 && response.status < 300 && (code === 0 || code === undefined)) return undefined;
+    const retryable = response.status === 429 || response.status >= 500 || code === throttledCode;
+    const text = body?.[fields.message];
+    return new ProductError('ReplyFailed', `${platform} refused the reply: ${String(code ?? response.status)} ${typeof text === 'string' ? text : `HTTP ${response.status}`}`, { retryable });
+  };
+}

@@ -3,25 +3,14 @@
  * message's `sessionWebhook` while it lasts.
  */
 import { ProductError } from '../../../core/errors';
-import type { HttpResponse } from '../../../runtime/http';
 import type { ChatPlatformAdapter } from '../platform';
-import { jsonAnswer } from '../poster';
+import { codeAnswerCheck } from '../poster';
 import { DINGTALK_REPLY_ENDPOINT, parseDingTalkMessage } from './parse';
 import { renderDingTalk } from './render';
 import { verifyDingTalkRequest } from './verify';
 
-/** DingTalk's "send too fast" (a 200 with errcode 130101) is throttling. */
-const THROTTLED = 130101;
-
-/** DingTalk answers `{errcode: 0}`; throttling and 5xx are worth another try. */
-function dingTalkAccepted(response: HttpResponse): ProductError | undefined {
-  const body = jsonAnswer(response.body);
-  const code = body?.errcode;
-  if (response.status >= 200 && response.status < 300 && (code === 0 || code === undefined)) return undefined;
-  const retryable = response.status === 429 || response.status >= 500 || code === THROTTLED;
-  const message = typeof body?.errmsg === 'string' ? body.errmsg : `HTTP ${response.status}`;
-  return new ProductError('ReplyFailed', `DingTalk refused the reply: ${String(code ?? response.status)} ${message}`, { retryable });
-}
+/** DingTalk answers `{errcode: 0}`; its "send too fast" (a 200 with errcode 130101) is throttling. */
+const dingTalkAccepted = codeAnswerCheck('DingTalk', { code: 'errcode', message: 'errmsg' }, 130101);
 
 export const dingtalkPlatform: ChatPlatformAdapter = {
   name: 'dingtalk',

@@ -4,10 +4,9 @@
  * expires) from LARK_API_BASE.
  */
 import { ProductError } from '../../../core/errors';
-import type { HttpResponse } from '../../../runtime/http';
 import type { ReplyEndpoint } from '../message';
 import type { ChatPlatformAdapter } from '../platform';
-import { jsonAnswer, type ReplyPoster } from '../poster';
+import { codeAnswerCheck, jsonAnswer, type ReplyPoster } from '../poster';
 import { openLarkRequest } from './open';
 import { parseLarkMessage } from './parse';
 import { renderLark } from './render';
@@ -20,18 +19,8 @@ export const LARK_REPLY_ENDPOINT: ReplyEndpoint = {
 
 /** Lark tokens live 2 hours; refresh a little early so one never expires mid-request. */
 const TOKEN_MARGIN_MS = 5 * 60_000;
-/** Lark's "request trigger frequency limit": throttling. */
-const THROTTLED = 99991400;
-
-/** Lark answers `{code: 0}`; throttling and 5xx are worth another try. */
-function larkAccepted(response: HttpResponse): ProductError | undefined {
-  const body = jsonAnswer(response.body);
-  const code = body?.code;
-  if (response.status >= 200 && response.status < 300 && (code === 0 || code === undefined)) return undefined;
-  const retryable = response.status === 429 || response.status >= 500 || code === THROTTLED;
-  const message = typeof body?.msg === 'string' ? body.msg : `HTTP ${response.status}`;
-  return new ProductError('ReplyFailed', `Lark refused the reply: ${String(code ?? response.status)} ${message}`, { retryable });
-}
+/** Lark answers `{code: 0}`; its "request trigger frequency limit" (99991400) is throttling. */
+const larkAccepted = codeAnswerCheck('Lark', { code: 'code', message: 'msg' }, 99991400);
 
 /** Lark's adapter keeps the tenant token of the instance it lives in. */
 export function createLarkPlatform(): ChatPlatformAdapter {
