@@ -42,7 +42,7 @@ interface Options {
 }
 
 function readOptions(): Options {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ allowPositionals: true; options: { remote: { type: 'boolean' }; async: { type: 'boolean' } } }>>;
   try {
     parsed = parseArgs({ allowPositionals: true, options: { remote: { type: 'boolean' }, async: { type: 'boolean' } } });
   } catch (error) {

@@ -14,7 +14,7 @@ import { identityOf, type FcContext } from '../../shared/runtime/fc';
 import type { HttpTransport } from '../../shared/runtime/http';
 import { createLogger, SecretRegistry, type LineWriter } from '../../shared/runtime/log';
 import type { Invocation, PipelineDeps } from '../../shared/core/pipeline';
-import { type RetryPolicy } from '../../shared/runtime/retry';
+import type { RetryPolicy } from '../../shared/runtime/retry';
 import { systemClock, type Clock } from '../../shared/runtime/clock';
 import { runUnrecognised } from '../../shared/sources/async';
 import { AmbiguousJson, decodeEvent, sourceFor, type EventSource, type InvocationScope } from '../../shared/sources/dispatch';
@@ -75,6 +75,7 @@ export function createHandler(options: HandlerOptions = {}): Handler {
   };
   const openApiPath = options.openApiPath ?? join(__dirname, 'openapi.json');
   let openApi: string | null | undefined;
+  // biome-ignore lint/suspicious/noExplicitAny: each source takes its own event, and is only ever given one its matches() accepted
   const sources: readonly EventSource<any>[] = [
     createHttpSource({
       openApiDocument: () => {

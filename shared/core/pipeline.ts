@@ -4,7 +4,7 @@
  * retry. Each purchase attempt ends as an {@link Outcome} that is published and logged.
  */
 import type { CenClient, CreatePlanRequest, PlanStatus } from '../clients/cen/client';
-import { asBandwidthPlanError, BandwidthPlanError, ProductError, ValidationError, type Issue } from './errors';
+import { asBandwidthPlanError, type BandwidthPlanError, ProductError, ValidationError, type Issue } from './errors';
 import type { Logger } from '../runtime/log';
 import type { Outcome, OutcomeKind, Trigger } from './outcome';
 import { evaluateGuardrails, awaitsPayment, type GuardrailVerdict } from './policy';

@@ -281,7 +281,7 @@ function replyHostsFrom(items: readonly string[]): ReplyHosts {
   const listed: Partial<Record<ChatPlatform, string[]>> = {};
   for (const item of items) {
     const [, platform, host] = REPLY_HOST.exec(item)! as unknown as [string, ChatPlatform, string];
-    (listed[platform] ??= []).push(host.toLowerCase());
+    listed[platform] = [...(listed[platform] ?? []), host.toLowerCase()];
   }
   return {
     dingtalk: listed.dingtalk ?? DEFAULT_REPLY_HOSTS.dingtalk,

@@ -5,9 +5,9 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { retry, type Attempt, type RetryPolicy } from '../../shared/runtime/retry';
-import { type Clock } from '../../shared/runtime/clock';
+import type { Clock } from '../../shared/runtime/clock';
 import {
-  BandwidthPlanError,
+  type BandwidthPlanError,
   DeadlineExceededError,
   NetworkError,
   UpstreamError,

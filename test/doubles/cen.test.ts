@@ -225,7 +225,7 @@ describe('CEN double: plan status and DescribeCenBandwidthPackages', () => {
     const none = await call(DESCRIBE, { 'Filter.1.Key': 'CenBandwidthPackageId', 'Filter.1.Value.1': 'cenbwp-doesnotexist00000' });
 
     expect(two.json?.TotalCount).toBe(2);
-    expect((two.json?.CenBandwidthPackages as { CenBandwidthPackage: { Name: string }[] }).CenBandwidthPackage.map((p) => p.Name)).toEqual(['p1', 'p3']);
+    expect((two.json?.CenBandwidthPackages as { CenBandwidthPackage: { Name: string }[] } | undefined)?.CenBandwidthPackage.map((p) => p.Name)).toEqual(['p1', 'p3']);
     expect(page2.json).toMatchObject({ TotalCount: 3, PageNumber: 2, PageSize: 2, CenBandwidthPackages: { CenBandwidthPackage: [{ Name: 'p3' }] } });
     expect(none.json).toMatchObject({ TotalCount: 0, CenBandwidthPackages: { CenBandwidthPackage: [] } });
   });

@@ -10,7 +10,7 @@ import { sameText } from './constant-time';
 import { FaultQueue, faultLabel, TRANSPORT_FAULTS, type ErrorFault, type InjectOptions } from './faults';
 import { BodyTooLargeError, dropConnection, headerValue, readBody, splitTarget, startLoopbackServer, type LoopbackServer } from './server';
 
-export { CHAT_ACTIONS, type ChatAction, type ChatPlatform } from './chat-platforms';
+export type { ChatAction, ChatPlatform } from './chat-platforms';
 
 export interface LarkApp {
   readonly appId: string;

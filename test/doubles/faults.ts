@@ -29,10 +29,6 @@ interface QueuedFault<Fault> {
   remaining: number;
 }
 
-export function isTransportFault(fault: unknown): fault is TransportFault {
-  return typeof fault === 'string' && (TRANSPORT_FAULTS as readonly string[]).includes(fault);
-}
-
 export class FaultQueue<Name extends string> {
   readonly #names: readonly Name[];
   readonly #queue: QueuedFault<Name | ErrorFault>[] = [];

@@ -32,7 +32,11 @@ const invokeRequest = (headers: Record<string, string> = {}) =>
 describe('FC double: InvokeFunction', () => {
   it('runs a synchronous invocation from the official SDK and answers the handler’s JSON result', async () => {
     const calls: [string, string, InvocationInfo][] = [];
-    await start({ onInvoke: (name, body, info) => (calls.push([name, body.toString(), info]), { statusCode: 201, ok: true }) });
+    await start({ onInvoke: (name, body, info) => {
+        calls.push([name, body.toString(), info]);
+        return { statusCode: 201, ok: true };
+      },
+    });
 
     const response = await invokeFunction(client(), FUNCTION, EVENT, 'Sync');
 

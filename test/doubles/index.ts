@@ -8,8 +8,7 @@ import { DEFAULT_CREDENTIALS, type CloudCredential } from './credentials';
 import { startFcDouble, type FcDouble, type FcDoubleOptions } from './fc';
 import { startMnsDouble, type MnsDouble, type MnsDoubleOptions } from './mns';
 
-export { DEFAULT_CREDENTIALS, DEV_CREDENTIALS, type CloudCredential } from './credentials';
-export type { ErrorFault, InjectOptions } from './faults';
+export { DEV_CREDENTIALS, type CloudCredential } from './credentials';
 export * from './cen';
 export * from './mns';
 export * from './fc';

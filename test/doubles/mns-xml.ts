@@ -19,6 +19,7 @@ const ROOT_CLOSE = /^\s*<\/Message>\s*$/;
 const ENTITY = /&(?:(amp|lt|gt|quot|apos)|#(\d{1,7})|#x([0-9A-Fa-f]{1,6}));/g;
 const PREDEFINED = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as const;
 /** Characters XML 1.0 forbids even when escaped. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these control characters are exactly what it looks for
 const ILLEGAL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function parseMessageXml(xml: string): MessageXmlResult {

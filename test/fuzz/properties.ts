@@ -28,7 +28,7 @@ import { chatPlanCommand, codeInPreview, commandishText, randomCode, randomText,
 import { BODY_LIMIT, garbageBody, garbageEvent, withKeyAt, type Garbage } from './garbage';
 import { checkHttpAnswer } from './http-shape';
 import { awaitsPayment, expectedWire, invalidPlan, normalised, validPlan, type Plan } from './plans';
-import { FuzzSession, type Delta } from './session';
+import type { FuzzSession, Delta } from './session';
 
 export interface EntryPoint<Input = any> {
   readonly name: string;
@@ -556,7 +556,10 @@ function edited(root: Record<string, unknown>, path: string, value: unknown, rem
   const copy = JSON.parse(JSON.stringify(root)) as Record<string, any>;
   const parts = path.split('.');
   let node = copy;
-  for (const part of parts.slice(0, -1)) node = typeof node[part] === 'object' && node[part] !== null ? node[part] : (node[part] = {});
+  for (const part of parts.slice(0, -1)) {
+    if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
+    node = node[part];
+  }
   if (remove) delete node[parts.at(-1)!];
   else node[parts.at(-1)!] = value;
   return copy;

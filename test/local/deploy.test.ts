@@ -47,6 +47,7 @@ describe('s.yaml', () => {
   it('gives the function longer than it waits for a plan, and the role from a variable', () => {
     // The wait, plus room for retried create calls (cut at the deadline) and the publish.
     expect(props.timeout).toBeGreaterThan(Number(variables.WAIT_SECONDS) + 30);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: s.yaml's own ${vars.…} syntax, unrendered
     expect(props.role).toBe('acs:ram::${vars.accountId}:role/${vars.roleName}');
   });
 

@@ -44,7 +44,9 @@ export class Running {
 
   constructor(child: ChildProcess) {
     this.child = child;
-    const changed = () => this.#waiters.forEach((check) => check());
+    const changed = () => {
+      for (const check of this.#waiters) check();
+    };
     child.stdout?.on('data', (chunk: Buffer) => {
       this.#stdout += chunk.toString('utf8');
       changed();

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sameText } from '../doubles/constant-time';
 import { sdkParseXml, sdkSignature } from '../oracles/mns-sdk-oracle';
 
 /** A scripted answer: an HTTP reply, a connection reset, or no answer at all. */
@@ -94,7 +95,7 @@ function verifySignature(request: http.IncomingMessage, path: string, accessKeyS
   if (!match) return false;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
-  return match[2] === sdkSignature(accessKeySecret, request.method ?? '', headers, path);
+  return sameText(match[2]!, sdkSignature(accessKeySecret, request.method ?? '', headers, path));
 }
 
 async function readMessage(body: string): Promise<ReceivedRequest['message']> {

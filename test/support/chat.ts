@@ -3,7 +3,7 @@
  * with node:crypto independently of the product's verifiers.
  */
 import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
-import { CHAT_USERS, DINGTALK_APP_SECRET, LARK_ENCRYPT_KEY, LARK_VERIFICATION_TOKEN, SLACK_SIGNING_SECRET, type HttpCall } from './harness';
+import { DINGTALK_APP_SECRET, LARK_ENCRYPT_KEY, LARK_VERIFICATION_TOKEN, SLACK_SIGNING_SECRET, type HttpCall } from './harness';
 
 export interface ChatCallOptions {
   /** Override the signing secret (forgery). */
@@ -154,4 +154,3 @@ export function larkMessageEvent(text: string, openId = 'ou_alice', content = JS
   };
 }
 
-export { CHAT_USERS };

@@ -8,17 +8,19 @@
  */
 import { handleChatRequest, runChatJob } from '../chat/service';
 import { isChatJobEvent } from '../chat/jobs';
-import { asBandwidthPlanError, ProductError, ValidationError, describeIssues, type BandwidthPlanError } from '../../core/errors';
+import { asBandwidthPlanError, describeIssues, ProductError, ValidationError } from '../../core/errors';
 import type { FcHttpEvent, FcHttpResponse } from '../../runtime/fc';
 import {
   createBandwidthPlan,
   describeBandwidthPlan,
   reportRejection,
   type Completed,
+  type CreateCommand,
   type NotificationReport,
   type Preview,
 } from '../../core/pipeline';
 import type { EventSource, InvocationScope } from '../dispatch';
+import type { CreatedAnswer, DryRunAnswer, NotificationAnswer } from './answers';
 import { isPlainObject, parseUntrustedJson } from '../json';
 import { createCommandFromHttp, httpTrigger, isDryRun } from './create';
 import { isHttpEvent, readHttpEvent, type HttpRequestView } from './request';
@@ -81,7 +83,7 @@ function requireExactSurface(route: RouteName, request: HttpRequestView): void {
 async function create(request: HttpRequestView, scope: InvocationScope): Promise<FcHttpResponse> {
   const deps = scope.pipeline();
   const fcRequestId = scope.invocation.fcRequestId;
-  let command;
+  let command: CreateCommand;
   try {
     requireExactSurface('create', request);
     command = createCommandFromHttp(request, fcRequestId);
@@ -132,27 +134,19 @@ async function runJobInHttpShape(request: HttpRequestView, scope: InvocationScop
 
 function httpAnswer(result: Preview | Completed): FcHttpResponse {
   if (result.kind === 'preview') {
-    return jsonResponse(200, {
-      dryRun: true,
-      request: result.request,
-      guardrails: { allowed: result.verdict.allowed, reasons: result.verdict.reasons, notes: result.verdict.notes },
-    });
+    const { allowed, reasons, notes } = result.verdict;
+    return jsonResponse(200, { dryRun: true, request: result.request, guardrails: { allowed, reasons: [...reasons], notes: [...notes] } } satisfies DryRunAnswer);
   }
   const { outcome, notification, error } = result;
   const notificationBody = { notification: publicNotification(notification) };
-  if (error) return errorResponse(error as BandwidthPlanError, { ClientToken: outcome.clientToken, ...notificationBody });
-  return jsonResponse(201, {
-    CenBandwidthPackageId: outcome.result?.CenBandwidthPackageId,
-    CenBandwidthPackageOrderId: outcome.result?.CenBandwidthPackageOrderId,
-    RequestId: outcome.result?.RequestId,
-    ClientToken: outcome.clientToken,
-    Status: outcome.result?.Status,
-    ...(outcome.notes ? { notes: outcome.notes } : {}),
-    ...notificationBody,
-  });
+  // Only a created or pending outcome has no error, and both carry the plan.
+  if (error || !outcome.result || outcome.clientToken === undefined) return errorResponse(error ?? new ProductError('InternalError'), { ClientToken: outcome.clientToken, ...notificationBody });
+  const { CenBandwidthPackageId, CenBandwidthPackageOrderId, RequestId, Status } = outcome.result;
+  const answer: CreatedAnswer = { CenBandwidthPackageId, CenBandwidthPackageOrderId, RequestId, ClientToken: outcome.clientToken, Status, ...(outcome.notes ? { notes: [...outcome.notes] } : {}), ...notificationBody };
+  return jsonResponse(201, answer);
 }
 
-function publicNotification(report: NotificationReport): Record<string, unknown> {
+function publicNotification(report: NotificationReport): NotificationAnswer {
   if (report.delivered) return { delivered: true, messageId: report.messageId };
   if ('disabled' in report) return { delivered: false, disabled: true };
   return { delivered: false, error: { code: report.error.code, message: report.error.message } };
