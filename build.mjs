@@ -1,7 +1,8 @@
 // Bundles each function under functions/<name>/index.ts into ONE minified CommonJS file,
 // dist/<name>/index.js, exporting `handler` (FC 3.0 nodejs20 loads `index.handler`).
-import { build } from 'esbuild';
+
 import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { build } from 'esbuild';
 
 const functions = readdirSync('functions').filter((name) => statSync(`functions/${name}`).isDirectory());
 const results = await Promise.all(

@@ -49,6 +49,8 @@ export function runChild(child: Child, flags: readonly string[], double: FastDou
   proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   return new Promise((resolve, reject) => {
     proc.on('error', reject);
-    proc.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(child.script)} ${flags.join(' ')} failed (exit ${code}): ${out}`))));
+    proc.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${path.basename(child.script)} ${flags.join(' ')} failed (exit ${code}): ${out}`)),
+    );
   });
 }

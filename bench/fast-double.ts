@@ -80,6 +80,4 @@ export async function startFastDouble(): Promise<FastDouble> {
  * work alone (no sockets, no double).
  */
 export const cannedTransport: HttpTransport = async (request) =>
-  request.url.pathname.startsWith('/topics/')
-    ? { status: 201, headers: MNS_HEADERS, body: MNS_BODY }
-    : { status: 200, headers: CEN_HEADERS, body: CEN_BODY };
+  request.url.pathname.startsWith('/topics/') ? { status: 201, headers: MNS_HEADERS, body: MNS_BODY } : { status: 200, headers: CEN_HEADERS, body: CEN_BODY };

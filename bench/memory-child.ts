@@ -2,8 +2,9 @@
  * Child of memory.ts and profile.ts (bundled by child.ts): warm invocations of our handler against
  * the double at BENCH_DOUBLE_URL, with memory readings (after gc, when --expose-gc) along the way.
  */
-import { round } from './stats';
+
 import { productSide } from './product-side';
+import { round } from './stats';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const invocations = Number(process.env.BENCH_INVOCATIONS ?? 10_000);

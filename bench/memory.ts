@@ -2,7 +2,7 @@
  * Memory: a fresh `node --expose-gc` process runs our (bundled) handler warm against the parent's
  * fast double, so the double's own allocations are not counted, and reports RSS and heap along the way.
  */
-import { runChild, type Child } from './child';
+import { type Child, runChild } from './child';
 import type { FastDouble } from './fast-double';
 
 export interface MemoryFigures {

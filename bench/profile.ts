@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runChild, type Child } from './child';
+import { type Child, runChild } from './child';
 import type { FastDouble } from './fast-double';
 import { round } from './stats';
 

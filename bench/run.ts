@@ -10,7 +10,7 @@ import { buildChild } from './child';
 import { measureColdLoad } from './cold-load';
 import { startFastDouble } from './fast-double';
 import { measureMemory } from './memory';
-import { profileWarm, type ProfileFigures } from './profile';
+import { type ProfileFigures, profileWarm } from './profile';
 import { measureSigning } from './signing';
 import { round, verdict } from './stats';
 import { measureWarm } from './warm';
@@ -100,13 +100,27 @@ function table(r: {
   const rows: string[][] = [
     ['Measure', 'Ours', 'Official SDK', 'Ratio', 'Target', 'Result'],
     ['Cold load (wall − bare node, median)', `${c.productMs} ms`, `${c.sdkMs} ms`, `${c.ratio}`, `≤ ${TARGETS.coldRatio}`, c.result],
-    ['  require() time inside the child', `${c.productInProcessMs} ms`, `${c.sdkInProcessMs} ms`, `${round(c.productInProcessMs / c.sdkInProcessMs, 3)}`, '', ''],
+    [
+      '  require() time inside the child',
+      `${c.productInProcessMs} ms`,
+      `${c.sdkInProcessMs} ms`,
+      `${round(c.productInProcessMs / c.sdkInProcessMs, 3)}`,
+      '',
+      '',
+    ],
     ['Bundle index.js', `${b.indexBytes} B (${kb(b.indexBytes)})`, '', '', `≤ ${kb(TARGETS.bundleBytes)}`, b.result],
     ['Deployed folder', `${b.folderBytes} B (${kb(b.folderBytes)})`, '', '', '', ''],
     ['Warm invocation, median', `${w.ours.medianUs} µs`, `${w.sdk.medianUs} µs`, `${w.ratio}`, `≤ ${TARGETS.warmRatio}`, w.result],
     ['  ours without network (CPU only)', `${w.oursWithoutNetwork.medianUs} µs (p99 ${w.oursWithoutNetwork.p99Us})`, '', '', '', ''],
     ['Warm invocation, p99', `${w.ours.p99Us} µs`, `${w.sdk.p99Us} µs`, `${w.ratioP99}`, '', ''],
-    ['  upstream calls / connections', `${w.ours.upstreamCallsPerInvocation} / ${w.ours.connections}`, `${w.sdk.upstreamCallsPerInvocation} / ${w.sdk.connections}`, '', '', ''],
+    [
+      '  upstream calls / connections',
+      `${w.ours.upstreamCallsPerInvocation} / ${w.ours.connections}`,
+      `${w.sdk.upstreamCallsPerInvocation} / ${w.sdk.connections}`,
+      '',
+      '',
+      '',
+    ],
     ['Validate + sign (per request)', `${s.oursUs} µs`, `${s.sdkUs} µs`, `${s.ratio}`, '', ''],
     ['  validate only / sign only', `${s.oursValidateUs} / ${s.oursSignUs} µs`, '', `${round(s.oursSignUs / s.sdkUs, 2)} (sign)`, '', ''],
     [

@@ -6,8 +6,8 @@
 import OpenApiClient, { Config, OpenApiRequest, Params } from '@alicloud/openapi-client';
 import OpenApiUtil from '@alicloud/openapi-util';
 import { RuntimeOptions } from '@alicloud/tea-util';
+import { CREDENTIALS, type Endpoints, type Invoke, PLAN_WITH_DEFAULTS } from './product-side';
 import { microsSince } from './stats';
-import { CREDENTIALS, PLAN_WITH_DEFAULTS, type Endpoints, type Invoke } from './product-side';
 
 export function sdkSide(double: Endpoints): { invoke: Invoke } {
   const client = new OpenApiClient(

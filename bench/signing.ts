@@ -5,10 +5,10 @@
  */
 import OpenApiUtil from '@alicloud/openapi-util';
 import { Request as TeaRequest } from '@alicloud/tea-typescript';
-import { toQueryParameters, validateBandwidthPlan } from '../shared/core/schema';
 import { formatAcsDate, signAcs3 } from '../shared/clients/signer/acs3';
-import { median, round } from './stats';
+import { toQueryParameters, validateBandwidthPlan } from '../shared/core/schema';
 import { CREDENTIALS, PLAN, PLAN_WITH_DEFAULTS } from './product-side';
+import { median, round } from './stats';
 
 export interface SigningFigures {
   readonly iterations: number;

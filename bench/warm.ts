@@ -3,9 +3,9 @@
  * whatever else the shared machine does falls on both sides alike.
  */
 import { cannedTransport, type FastDouble } from './fast-double';
-import { median, percentile, round } from './stats';
 import { productSide } from './product-side';
 import { sdkSide } from './sdk-side';
+import { median, percentile, round } from './stats';
 
 export interface WarmOptions {
   readonly warmup: number;

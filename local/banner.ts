@@ -34,7 +34,12 @@ export function banner(options: BannerOptions): string {
   const body = JSON.stringify(DEMO_PLAN);
   const target = `${url}/bandwidth-plans${local ? '' : '?dryRun=true'}`;
   // The key and (outside the local run) the dry-run query are signed too: a v2 signature.
-  const line = { method: 'POST', path: '/bandwidth-plans', query: local ? ({} as Record<string, string>) : { dryRun: 'true' }, idempotencyKey: `local-demo-${seconds}` };
+  const line = {
+    method: 'POST',
+    path: '/bandwidth-plans',
+    query: local ? ({} as Record<string, string>) : { dryRun: 'true' },
+    idempotencyKey: `local-demo-${seconds}`,
+  };
   const expires = new Date((seconds + SIGNATURE_WINDOW_SECONDS) * 1000).toLocaleTimeString();
   lines.push(
     `${local ? 'Create a plan' : 'Preview a plan (dry run)'} — signed, valid for ${SIGNATURE_WINDOW_SECONDS} s (until ${expires}):`,

@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { DEFAULT_REPLY_HOSTS, DEVELOPMENT_SECRETS } from '../shared/runtime/config';
 import { CHAT_PLATFORMS } from '../shared/core/outcome';
+import { DEFAULT_REPLY_HOSTS, DEVELOPMENT_SECRETS } from '../shared/runtime/config';
 import type { ContextCredentials } from '../shared/runtime/credentials';
 import type { FcContext, FcHandler } from '../shared/runtime/fc';
-import { DEV_CREDENTIALS, DEV_LARK_APP, DEFAULT_TOPICS, startCloud, type Cloud } from '../test/doubles';
+import { type Cloud, DEFAULT_TOPICS, DEV_CREDENTIALS, DEV_LARK_APP, startCloud } from '../test/doubles';
 
 export const FUNCTION_NAME = 'create-bandwidth-plan';
 /** The built bundle: exactly what `s deploy` uploads. */

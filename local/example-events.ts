@@ -6,7 +6,7 @@
  * the compact JSON string FC delivers.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { dingTalkSignature, larkEncrypt, larkSignature, slackSignature, webhookSignature, type RequestLine } from './signatures';
+import { dingTalkSignature, larkEncrypt, larkSignature, type RequestLine, slackSignature, webhookSignature } from './signatures';
 
 /** The secrets a signer needs, by the name of the variable the function reads them from. */
 export type SigningEnv = Readonly<Record<string, string | undefined>>;

@@ -7,8 +7,8 @@ import type { Cloud } from '../test/doubles';
 export const INSPECTION_PREFIX = '/_local/';
 
 export const INSPECTION_ROUTES = {
-  plans: 'the CEN double\'s bandwidth plans, with their status as of now',
-  messages: 'the MNS double\'s messages, the body parsed as the CloudEvent it is',
+  plans: "the CEN double's bandwidth plans, with their status as of now",
+  messages: "the MNS double's messages, the body parsed as the CloudEvent it is",
   replies: 'the chat replies (Slack response_url, DingTalk sessionWebhook, Lark reply API)',
   invocations: 'the FC InvokeFunction calls (async chat-ops continuations)',
 } as const;

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FcInvoker } from '../shared/clients/fc/invoke';
-import { DEV_CREDENTIALS, type Cloud } from '../test/doubles';
+import { type Cloud, DEV_CREDENTIALS } from '../test/doubles';
 import { FUNCTION_NAME, startLocalFunction } from './environment';
 import { MissingSecretError, prepareEvent } from './example-events';
 
@@ -109,7 +109,10 @@ async function invokeLocally(event: unknown, options: Options): Promise<number> 
 /** `--async` locally: InvokeFunction on the FC double, which runs the bundle in the background with FC's retries. */
 async function invokeThroughFcDouble(cloud: Cloud, payload: string): Promise<number> {
   const invoker = new FcInvoker({ endpoint: cloud.fc.url });
-  const accepted = await invoker.invoke({ functionName: FUNCTION_NAME, payload, async: true }, { credentials: DEV_CREDENTIALS, deadline: Date.now() + INVOKE_DEADLINE_MS });
+  const accepted = await invoker.invoke(
+    { functionName: FUNCTION_NAME, payload, async: true },
+    { credentials: DEV_CREDENTIALS, deadline: Date.now() + INVOKE_DEADLINE_MS },
+  );
   await cloud.fc.idle();
   const run = cloud.fc.invocations.find((invocation) => invocation.requestId === accepted.requestId);
   const invocation = run && { state: run.state, attempts: run.attempts, result: presentable(run.result), errors: run.errors.map(String) };
@@ -120,9 +123,11 @@ async function invokeThroughFcDouble(cloud: Cloud, payload: string): Promise<num
 
 /** What the embedded cloud saw, on stderr: the effects beyond the answer. */
 function summarise(cloud: Cloud): void {
-  for (const plan of cloud.cen.plans) note(`local CEN: plan ${plan.id} ${plan.Bandwidth} Mbit/s ${plan.GeographicRegionAId}-${plan.GeographicRegionBId} ${plan.Status}`);
+  for (const plan of cloud.cen.plans)
+    note(`local CEN: plan ${plan.id} ${plan.Bandwidth} Mbit/s ${plan.GeographicRegionAId}-${plan.GeographicRegionBId} ${plan.Status}`);
   for (const message of cloud.mns.messages) note(`local MNS: ${(parsedJson(message.body) as { type?: string }).type ?? message.tag} (${message.messageId})`);
-  for (const invocation of cloud.fc.invocations) note(`local FC: ${invocation.async ? 'async' : 'sync'} invocation ${invocation.requestId} ${invocation.state}`);
+  for (const invocation of cloud.fc.invocations)
+    note(`local FC: ${invocation.async ? 'async' : 'sync'} invocation ${invocation.requestId} ${invocation.state}`);
   for (const reply of cloud.chat.replies) note(`local chat reply (${reply.platform}): ${JSON.stringify(reply.body)}`);
 }
 
@@ -130,7 +135,9 @@ async function invokeRemotely(event: unknown, options: Options): Promise<number>
   const env = process.env;
   const { ALIBABA_CLOUD_ACCESS_KEY_ID: accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: accessKeySecret } = env;
   if (!accessKeyId || !accessKeySecret) {
-    throw new NotConfiguredError('--remote needs credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS keys).');
+    throw new NotConfiguredError(
+      '--remote needs credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN for STS keys).',
+    );
   }
   const endpoint = env.FC_ENDPOINT || (env.FC_ACCOUNT_ID && env.FC_REGION ? `https://${env.FC_ACCOUNT_ID}.${env.FC_REGION}.fc.aliyuncs.com` : undefined);
   if (!endpoint) throw new NotConfiguredError('--remote needs the FC endpoint: set FC_ENDPOINT, or FC_ACCOUNT_ID and FC_REGION.');

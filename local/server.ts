@@ -7,9 +7,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { BodyTooLargeError, readBody } from '../test/doubles/server';
 import { banner } from './banner';
-import { startLocalFunction, type LocalFunction } from './environment';
+import { type LocalFunction, startLocalFunction } from './environment';
 import { toHttpTriggerEvent, triggerRequestOf, writeHttpTriggerResponse } from './http-trigger';
-import { inspect, INSPECTION_PREFIX } from './inspection';
+import { INSPECTION_PREFIX, inspect } from './inspection';
 
 const DEFAULT_PORT = 9000;
 /** FC's limit for a synchronous request body. */
@@ -43,7 +43,9 @@ async function serve(fn: LocalFunction, request: IncomingMessage, response: Serv
   if (path.startsWith(INSPECTION_PREFIX)) {
     if (!fn.cloud) return sendJson(response, 404, { error: { code: 'NotFound', message: 'No local cloud: this run uses the real cloud endpoints.' } });
     const view = request.method === 'GET' ? inspect(fn.cloud, path.slice(INSPECTION_PREFIX.length)) : undefined;
-    return view === undefined ? sendJson(response, 404, { error: { code: 'NotFound', message: `No local route ${request.method} ${path}` } }) : sendJson(response, 200, view);
+    return view === undefined
+      ? sendJson(response, 404, { error: { code: 'NotFound', message: `No local route ${request.method} ${path}` } })
+      : sendJson(response, 200, view);
   }
   const context = fn.context();
   const event = toHttpTriggerEvent(triggerRequestOf(request, body), context.accountId ?? '');
@@ -81,7 +83,11 @@ async function main(): Promise<void> {
   } catch (error) {
     await fn.close();
     const code = (error as NodeJS.ErrnoException).code;
-    console.error(code === 'EADDRINUSE' ? `Port ${port} on 127.0.0.1 is already in use: stop what uses it, or set PORT (PORT=0 picks a free port).` : `Cannot listen on 127.0.0.1:${port}: ${String(error)}`);
+    console.error(
+      code === 'EADDRINUSE'
+        ? `Port ${port} on 127.0.0.1 is already in use: stop what uses it, or set PORT (PORT=0 picks a free port).`
+        : `Cannot listen on 127.0.0.1:${port}: ${String(error)}`,
+    );
     process.exit(1);
   }
 

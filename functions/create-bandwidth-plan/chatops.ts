@@ -7,8 +7,8 @@ import { FcInvoker } from '../../shared/clients/fc/invoke';
 import type { Invocation, PipelineDeps } from '../../shared/core/pipeline';
 import type { Clock } from '../../shared/runtime/clock';
 import type { Config } from '../../shared/runtime/config';
-import { resolveFcEndpoint, type FunctionIdentity } from '../../shared/runtime/fc';
-import { nodeHttpTransport, type HttpTransport } from '../../shared/runtime/http';
+import { type FunctionIdentity, resolveFcEndpoint } from '../../shared/runtime/fc';
+import { type HttpTransport, nodeHttpTransport } from '../../shared/runtime/http';
 import type { Logger } from '../../shared/runtime/log';
 import type { RetryPolicy } from '../../shared/runtime/retry';
 import { createChatPlatforms } from '../../shared/sources/chat/platforms';
@@ -22,7 +22,10 @@ export interface ChatopsWiring {
   readonly retryPolicy?: Partial<RetryPolicy>;
 }
 
-export function chatopsFactory(config: Config, wiring: ChatopsWiring): (pipeline: PipelineDeps, identity: FunctionIdentity, invocation: Invocation) => ChatopsDeps {
+export function chatopsFactory(
+  config: Config,
+  wiring: ChatopsWiring,
+): (pipeline: PipelineDeps, identity: FunctionIdentity, invocation: Invocation) => ChatopsDeps {
   const { chatops } = config;
   const transport = wiring.transport ?? nodeHttpTransport;
   const poster = new ReplyPoster({ config: chatops, transport, clock: wiring.clock, retryPolicy: wiring.retryPolicy });
@@ -41,7 +44,10 @@ export function chatopsFactory(config: Config, wiring: ChatopsWiring): (pipeline
         invoker = new FcInvoker({ endpoint, clock: wiring.clock, transport, ...(wiring.retryPolicy ? { retryPolicy: wiring.retryPolicy } : {}) });
         invokers.set(endpoint, invoker);
       }
-      await invoker.invoke({ functionName: identity.functionName, payload: JSON.stringify(event), async: true }, { credentials: invocation.credentials(), deadline });
+      await invoker.invoke(
+        { functionName: identity.functionName, payload: JSON.stringify(event), async: true },
+        { credentials: invocation.credentials(), deadline },
+      );
     },
   });
 }

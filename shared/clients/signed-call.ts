@@ -9,8 +9,8 @@ import type { BandwidthPlanError, UpstreamService } from '../core/errors';
 import type { Clock } from '../runtime/clock';
 import type { Credentials } from '../runtime/credentials';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../runtime/http';
-import { redact, type Logger } from '../runtime/log';
-import { retry, type RetryPolicy } from '../runtime/retry';
+import { type Logger, redact } from '../runtime/log';
+import { type RetryPolicy, retry } from '../runtime/retry';
 
 /** What every client is built with, for the life of the instance. */
 export interface ClientDeps {
@@ -51,7 +51,13 @@ export function signedCall<T>(deps: ClientDeps, call: SignedCall<T>): Promise<T>
       clock: deps.clock,
       ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
       onRetry: (error: BandwidthPlanError, attempt, delayMs) =>
-        deps.log?.warn(`retrying ${call.service} ${call.action}`, { ...call.logFields, attempt, delayMs, code: error.code, upstreamRequestId: error.requestId }),
+        deps.log?.warn(`retrying ${call.service} ${call.action}`, {
+          ...call.logFields,
+          attempt,
+          delayMs,
+          code: error.code,
+          upstreamRequestId: error.requestId,
+        }),
     },
   );
 }

@@ -37,5 +37,7 @@ const DERIVED_PREFIXES = ['http', 'eventbridge', 'timer', 'chat'] as const;
 export function foreignTokenIssue(token: unknown, source: 'http' | 'eventbridge' | 'timer'): Issue | undefined {
   if (typeof token !== 'string') return undefined;
   const reserved = DERIVED_PREFIXES.find((kind) => kind !== source && token.startsWith(`${kind}-`));
-  return reserved ? { path: 'ClientToken', message: `must not start with "${reserved}-": that prefix is reserved for the tokens this function derives` } : undefined;
+  return reserved
+    ? { path: 'ClientToken', message: `must not start with "${reserved}-": that prefix is reserved for the tokens this function derives` }
+    : undefined;
 }

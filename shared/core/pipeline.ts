@@ -4,15 +4,15 @@
  * retry. Each purchase attempt ends as an {@link Outcome} that is published and logged.
  */
 import type { CenClient, CreatePlanRequest, PlanStatus } from '../clients/cen/client';
-import { asBandwidthPlanError, type BandwidthPlanError, ProductError, ValidationError, type Issue } from './errors';
-import type { Logger } from '../runtime/log';
-import type { Outcome, OutcomeKind, Trigger } from './outcome';
-import { evaluateGuardrails, awaitsPayment, type GuardrailVerdict } from './policy';
 import type { Clock } from '../runtime/clock';
-import { validateBandwidthPlan, type BandwidthPlanRequest } from './schema';
-import type { Credentials } from '../runtime/credentials';
 import type { Guardrails } from '../runtime/config';
+import type { Credentials } from '../runtime/credentials';
+import type { Logger } from '../runtime/log';
+import { asBandwidthPlanError, type BandwidthPlanError, type Issue, ProductError, ValidationError } from './errors';
 import type { NotificationReport, Notifier } from './notifications/notifier';
+import type { Outcome, OutcomeKind, Trigger } from './outcome';
+import { awaitsPayment, evaluateGuardrails, type GuardrailVerdict } from './policy';
+import { type BandwidthPlanRequest, validateBandwidthPlan } from './schema';
 
 export type { NotificationReport, Notifier };
 
@@ -77,10 +77,14 @@ export function previewBandwidthPlan<Token extends string | undefined>(
   input: unknown,
   clientToken: Token,
   guardrails: Guardrails,
-): { ok: true; preview: { kind: 'preview'; request: Token extends string ? CreatePlanRequest : BandwidthPlanRequest; verdict: GuardrailVerdict } } | { ok: false; issues: Issue[] } {
+):
+  | { ok: true; preview: { kind: 'preview'; request: Token extends string ? CreatePlanRequest : BandwidthPlanRequest; verdict: GuardrailVerdict } }
+  | { ok: false; issues: Issue[] } {
   const validation = validateBandwidthPlan(input);
   if (!validation.ok) return validation;
-  const request = (clientToken === undefined ? validation.request : { ...validation.request, ClientToken: clientToken }) as Token extends string ? CreatePlanRequest : BandwidthPlanRequest;
+  const request = (clientToken === undefined ? validation.request : { ...validation.request, ClientToken: clientToken }) as Token extends string
+    ? CreatePlanRequest
+    : BandwidthPlanRequest;
   return { ok: true, preview: { kind: 'preview', request, verdict: evaluateGuardrails(request, guardrails) } };
 }
 
@@ -88,11 +92,7 @@ export function previewBandwidthPlan<Token extends string | undefined>(
  * Runs one purchase intent through the pipeline. A dry run stops after the guardrails: it returns the
  * preview, or throws a ValidationError (nothing published) when the parameters are invalid.
  */
-export async function createBandwidthPlan(
-  command: CreateCommand,
-  deps: PipelineDeps,
-  invocation: Invocation,
-): Promise<Preview | Completed> {
+export async function createBandwidthPlan(command: CreateCommand, deps: PipelineDeps, invocation: Invocation): Promise<Preview | Completed> {
   const started = deps.clock.now();
   const previewed = previewBandwidthPlan(command.input, command.clientToken, deps.guardrails);
   // What the source found comes first; the rest of a readable input is judged too, so every issue is named at once.
@@ -144,7 +144,13 @@ export async function createBandwidthPlan(
  * A request refused before the pipeline could run it (e.g. a chat user the allow-list does not name):
  * still an outcome, published and logged like any other.
  */
-export function reportRejection(trigger: Trigger, error: BandwidthPlanError, deps: PipelineDeps, invocation: Invocation, details: OutcomeDetails = {}): Promise<Completed> {
+export function reportRejection(
+  trigger: Trigger,
+  error: BandwidthPlanError,
+  deps: PipelineDeps,
+  invocation: Invocation,
+  details: OutcomeDetails = {},
+): Promise<Completed> {
   return reportWithoutCalling('rejected', trigger, error, deps, invocation, details);
 }
 
@@ -152,7 +158,13 @@ export function reportRejection(trigger: Trigger, error: BandwidthPlanError, dep
  * An attempt that failed before it could reach CEN for a reason of this function's (e.g. a chat
  * purchase that could not be handed to its async run): an outcome too, `failed`.
  */
-export function reportFailure(trigger: Trigger, error: BandwidthPlanError, deps: PipelineDeps, invocation: Invocation, details: OutcomeDetails = {}): Promise<Completed> {
+export function reportFailure(
+  trigger: Trigger,
+  error: BandwidthPlanError,
+  deps: PipelineDeps,
+  invocation: Invocation,
+  details: OutcomeDetails = {},
+): Promise<Completed> {
   return reportWithoutCalling('failed', trigger, error, deps, invocation, details);
 }
 
@@ -173,10 +185,14 @@ function reportWithoutCalling(
 ): Promise<Completed> {
   const clientToken = details.clientToken ?? details.request?.ClientToken;
   const outcome: Outcome = {
-    ...outcomeOf(kind, { trigger, clientToken, fcRequestId: invocation.fcRequestId }, {
-      request: details.request,
-      error: { code: error.code, message: error.message, retryable: kind === 'failed' && error.retryable, issues: error.issues },
-    }),
+    ...outcomeOf(
+      kind,
+      { trigger, clientToken, fcRequestId: invocation.fcRequestId },
+      {
+        request: details.request,
+        error: { code: error.code, message: error.message, retryable: kind === 'failed' && error.retryable, issues: error.issues },
+      },
+    ),
     ...(details.received !== undefined ? { received: details.received } : {}),
   };
   return finish(outcome, error, deps, invocation, deps.clock.now());
@@ -224,11 +240,7 @@ function outcomeOf(
  * Polls until the plan is ready, the wait is over, or time runs short. A failed describe does not
  * fail the outcome: the plan was bought; it is reported as pending.
  */
-async function waitUntilReady(
-  id: string,
-  deps: PipelineDeps,
-  call: { credentials: Credentials; deadline: number },
-): Promise<PlanStatus | undefined> {
+async function waitUntilReady(id: string, deps: PipelineDeps, call: { credentials: Credentials; deadline: number }): Promise<PlanStatus | undefined> {
   const waitEnd = Math.min(deps.clock.now() + deps.waitSeconds * 1000, call.deadline - NOTIFY_RESERVE_MS);
   let last: PlanStatus | undefined;
   for (let delay = POLL_FIRST_MS; deps.clock.now() < waitEnd; delay = Math.min(delay * 2, POLL_MAX_MS)) {

@@ -67,11 +67,13 @@ export const BandwidthPlanRequestSchema = z.strictObject(
     GeographicRegionAId: area,
     GeographicRegionBId: area,
     ClientToken: z.optional(
-      z.string({ error: 'must be a string' }).check(
-        z.minLength(1, { error: 'must not be empty' }),
-        z.maxLength(64, { error: 'must be at most 64 characters' }),
-        z.regex(/^[\x21-\x7e]*$/, { error: 'must be printable ASCII without spaces' }),
-      ),
+      z
+        .string({ error: 'must be a string' })
+        .check(
+          z.minLength(1, { error: 'must not be empty' }),
+          z.maxLength(64, { error: 'must be at most 64 characters' }),
+          z.regex(/^[\x21-\x7e]*$/, { error: 'must be printable ASCII without spaces' }),
+        ),
     ),
     Name: z.optional(
       z.string({ error: 'must be a string' }).check(
@@ -84,12 +86,9 @@ export const BandwidthPlanRequestSchema = z.strictObject(
       ),
     ),
     Description: z.optional(
-      z.string({ error: 'must be a string' }).check(
-        z.minLength(2, { error: 'must be 2 to 256 characters' }),
-        z.maxLength(256, { error: 'must be 2 to 256 characters' }),
-        wellFormed,
-        noUrlPrefix,
-      ),
+      z
+        .string({ error: 'must be a string' })
+        .check(z.minLength(2, { error: 'must be 2 to 256 characters' }), z.maxLength(256, { error: 'must be 2 to 256 characters' }), wellFormed, noUrlPrefix),
     ),
     BandwidthPackageChargeType: z._default(z.enum(CHARGE_TYPES, { error: `must be ${oneOf(CHARGE_TYPES)}` }), 'POSTPAY'),
     PricingCycle: z._default(z.enum(PRICING_CYCLES, { error: `must be ${oneOf(PRICING_CYCLES)}` }), 'Month'),
@@ -97,13 +96,9 @@ export const BandwidthPlanRequestSchema = z.strictObject(
     // The API's default is false, though older docs said true: always send it explicitly.
     AutoPay: z._default(bool(''), false),
     AutoRenew: z.optional(bool('')),
-    AutoRenewDuration: z.optional(
-      z.int({ error: 'must be a whole number of months' }).check(z.minimum(1, { error: 'must be at least 1 month' })),
-    ),
+    AutoRenewDuration: z.optional(z.int({ error: 'must be a whole number of months' }).check(z.minimum(1, { error: 'must be at least 1 month' }))),
     Tag: z.optional(
-      z.array(tag, { error: 'must be a list of {Key, Value} objects' }).check(
-        z.maxLength(MAX_TAGS, { error: `must have at most ${MAX_TAGS} tags` }),
-      ),
+      z.array(tag, { error: 'must be a list of {Key, Value} objects' }).check(z.maxLength(MAX_TAGS, { error: `must have at most ${MAX_TAGS} tags` })),
     ),
   },
   { error: 'must be a JSON object' },

@@ -7,10 +7,10 @@
  */
 import * as z from 'zod/mini';
 import { ProductError } from '../core/errors';
-import type { Credentials } from './credentials';
 import { CHAT_PLATFORMS, type ChatPlatform } from '../core/outcome';
-import { AREAS, CHARGE_TYPES, MAX_BANDWIDTH, MIN_BANDWIDTH, type Area, type ChargeType } from '../core/schema';
+import { AREAS, type Area, CHARGE_TYPES, type ChargeType, MAX_BANDWIDTH, MIN_BANDWIDTH } from '../core/schema';
 import { closestName } from '../core/suggest';
+import type { Credentials } from './credentials';
 
 /** Hosts each chat platform's replies go to unless CHATOPS_REPLY_HOSTS names others (the paths are the platforms'). */
 export const DEFAULT_REPLY_HOSTS: ReplyHosts = {
@@ -54,8 +54,7 @@ const SECRET_RULE = `at least ${MIN_SECRET_LENGTH} characters, of at least ${MIN
 const entries = (value: string): string[] => (value.trim() === '' ? [] : value.split(',').map((item) => item.trim()));
 
 /** A rule over a variable's value; `''` (unset in s.yaml) always means "the default". */
-const rule = (check: (value: string) => boolean, error: string) =>
-  z.optional(z.string().check(z.refine((value) => value === '' || check(value), { error })));
+const rule = (check: (value: string) => boolean, error: string) => z.optional(z.string().check(z.refine((value) => value === '' || check(value), { error })));
 
 const url = rule((value) => /^https?:\/\/[^\s/]+/.test(value), 'must be an http or https URL');
 const intInRange = (min: number, max: number) =>
@@ -260,7 +259,11 @@ const PLATFORM_PREFIXES = ['FC_', 'ALIBABA_CLOUD_'];
  */
 function misspeltVariables(env: Readonly<Record<string, string | undefined>>): string[] {
   const known = new Set<string>(ENVIRONMENT_VARIABLES);
-  const words = (name: string) => name.toUpperCase().split(/[_\W]+/).filter(Boolean);
+  const words = (name: string) =>
+    name
+      .toUpperCase()
+      .split(/[_\W]+/)
+      .filter(Boolean);
   return Object.keys(env)
     .filter((name) => !known.has(name) && name.length >= 6 && !PLATFORM_PREFIXES.some((prefix) => name.startsWith(prefix)))
     .flatMap((name) => {
@@ -268,7 +271,10 @@ function misspeltVariables(env: Readonly<Record<string, string | undefined>>): s
       const meant =
         closestName(name, ENVIRONMENT_VARIABLES) ??
         ENVIRONMENT_VARIABLES.find((candidate) => words(candidate).filter((word) => own.includes(word)).length >= 2) ??
-        (own.some((word) => GUARDRAIL_WORDS.has(word)) ? ENVIRONMENT_VARIABLES.find((candidate) => words(candidate).some((word) => own.includes(word) && GUARDRAIL_WORDS.has(word))) ?? 'MAX_BANDWIDTH_MBPS, ALLOWED_CHARGE_TYPES or ALLOWED_AREAS' : undefined);
+        (own.some((word) => GUARDRAIL_WORDS.has(word))
+          ? (ENVIRONMENT_VARIABLES.find((candidate) => words(candidate).some((word) => own.includes(word) && GUARDRAIL_WORDS.has(word))) ??
+            'MAX_BANDWIDTH_MBPS, ALLOWED_CHARGE_TYPES or ALLOWED_AREAS')
+          : undefined);
       return meant ? [`${name} is not a variable this function reads (did you mean ${meant}?)`] : [];
     });
 }

@@ -2,9 +2,10 @@
  * The FC 3.0 nodejs20 contract, typed once: the handler receives the event as a Buffer and a
  * context; HTTP triggers expect `{statusCode, headers, body}` back (docs/sources.md, "Function Compute").
  */
-import type { ContextCredentials } from './credentials';
+
 import { ProductError } from '../core/errors';
 import type { PlatformConfig } from './config';
+import type { ContextCredentials } from './credentials';
 
 export interface FcContext {
   readonly requestId: string;

@@ -82,10 +82,7 @@ export const nodeHttpTransport: HttpTransport = (request) =>
         });
       },
     );
-    const timer = setTimeout(
-      () => fail(new NetworkError(`no answer from ${url.host} within ${request.timeoutMs} ms`)),
-      Math.max(1, request.timeoutMs),
-    );
+    const timer = setTimeout(() => fail(new NetworkError(`no answer from ${url.host} within ${request.timeoutMs} ms`)), Math.max(1, request.timeoutMs));
     req.on('error', (error) => fail(new NetworkError(`connection to ${url.host} failed: ${describe(error)}`, error)));
     req.end(body);
   });

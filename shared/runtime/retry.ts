@@ -4,7 +4,7 @@
  * ClientToken on every attempt; the caller fixes it before calling {@link retry}).
  */
 import { BandwidthPlanError, DeadlineExceededError } from '../core/errors';
-import { systemClock, type Clock } from './clock';
+import { type Clock, systemClock } from './clock';
 
 export interface RetryPolicy {
   /** Attempts at most, the first included. Default 5. */

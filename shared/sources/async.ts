@@ -6,16 +6,16 @@
  * element has run, so FC runs the event again: the ClientTokens make the re-run buy nothing new.
  */
 import { asBandwidthPlanError, ProductError } from '../core/errors';
-import { receivedExcerpt, type Outcome, type Trigger } from '../core/outcome';
+import { type Outcome, receivedExcerpt, type Trigger } from '../core/outcome';
 import {
+  type Completed,
+  type CreateCommand,
   createBandwidthPlan,
+  type NotificationReport,
+  type PipelineDeps,
   redeliveryReason,
   reportFailure,
   reportRejection,
-  type Completed,
-  type CreateCommand,
-  type NotificationReport,
-  type PipelineDeps,
 } from '../core/pipeline';
 import type { InvocationScope } from './dispatch';
 

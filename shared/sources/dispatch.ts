@@ -4,12 +4,13 @@
  * an array, …), and the table checks it: an event that more than one claims, or that none claims, is
  * not guessed at — it is an unrecognised element, published as a rejection (see `async.ts`).
  */
-import type { ChatopsDeps } from './chat/service';
-import { isPlainObject, repeatedKeys } from './json';
-import type { Config } from '../runtime/config';
-import type { Logger } from '../runtime/log';
+
 import type { Invocation, PipelineDeps } from '../core/pipeline';
 import type { Clock } from '../runtime/clock';
+import type { Config } from '../runtime/config';
+import type { Logger } from '../runtime/log';
+import type { ChatopsDeps } from './chat/service';
+import { isPlainObject, repeatedKeys } from './json';
 
 /** What one invocation works with, whichever source it is. */
 export interface InvocationScope {

@@ -6,7 +6,7 @@
 import { definedIssues, type Issue } from '../core/errors';
 import { derivedClientToken, foreignTokenIssue } from '../core/idempotency';
 import type { CreateCommand } from '../core/pipeline';
-import { runAsyncElements, type AsyncElement } from './async';
+import { type AsyncElement, runAsyncElements } from './async';
 import { AmbiguousJson, type EventSource, type InvocationScope } from './dispatch';
 import { findForbiddenKey, isPlainObject, readJsonInput } from './json';
 
@@ -76,7 +76,10 @@ export const cloudEventBatchSource: EventSource<readonly unknown[]> = {
   matches: (event): event is readonly unknown[] => Array.isArray(event),
   async run(events, scope) {
     if (events.length === 0) scope.log.warn('an empty batch: nothing to do');
-    return runAsyncElements(events.map((element, index) => batchElement(element, index, scope)), scope);
+    return runAsyncElements(
+      events.map((element, index) => batchElement(element, index, scope)),
+      scope,
+    );
   },
 };
 
@@ -91,4 +94,3 @@ function batchElement(element: unknown, index: number, scope: InvocationScope): 
     },
   };
 }
-

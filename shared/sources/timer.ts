@@ -33,7 +33,8 @@ export function createCommandFromTimer(event: TimerEvent): CreateCommand {
 }
 
 function parsePayload(payload: unknown): { input: unknown; issue?: Issue } {
-  if (typeof payload !== 'string') return { input: undefined, issue: { path: 'payload', message: 'must be a JSON string of CreateCenBandwidthPackage parameters' } };
+  if (typeof payload !== 'string')
+    return { input: undefined, issue: { path: 'payload', message: 'must be a JSON string of CreateCenBandwidthPackage parameters' } };
   return readJsonInput(payload, 'payload');
 }
 
@@ -45,4 +46,3 @@ export const timerSource: EventSource<TimerEvent> = {
     return result;
   },
 };
-

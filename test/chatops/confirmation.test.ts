@@ -2,10 +2,10 @@ import { createHmac } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ProductError } from '../../shared/core/errors';
+import { type BandwidthPlanRequest, validateBandwidthPlan } from '../../shared/core/schema';
 import { encodeBase62 } from '../../shared/sources/chat/base62';
 import { clientTokenForConfirmation, issueConfirmationCode, verifyConfirmationCode } from '../../shared/sources/chat/confirmation';
-import { ProductError } from '../../shared/core/errors';
-import { validateBandwidthPlan, type BandwidthPlanRequest } from '../../shared/core/schema';
 
 const KEY = 'confirmation-key-0123456789abcdef';
 const NOW = 1_700_000_000_000;
@@ -43,9 +43,7 @@ describe('issueConfirmationCode', () => {
 
   it.each(['', 'short', 'x'.repeat(31)])('refuses a key of %d characters as a configuration error', (key) => {
     expect(() => issueConfirmationCode({ request: REQUEST, requester: ALICE, now: NOW, key: key })).toThrow(ProductError);
-    expect(() => verifyConfirmationCode(CODE, { requester: ALICE, now: NOW, keys: [key] })).toThrow(
-      'The confirmation key must be at least 32 characters.',
-    );
+    expect(() => verifyConfirmationCode(CODE, { requester: ALICE, now: NOW, keys: [key] })).toThrow('The confirmation key must be at least 32 characters.');
   });
 
   it('does not contain the key', () => {

@@ -29,7 +29,13 @@ describe('verifyDingTalkRequest', () => {
     ['a request one hour and 1 ms old', signed, NOW + 3_600_001, SECRET, { ok: false, reason: 'stale' }],
     ['a request from the future', signed, NOW - 3_600_001, SECRET, { ok: false, reason: 'stale' }],
     ['another secret', signed, NOW, 'this is secreT', { ok: false, reason: 'bad-signature' }],
-    ['the URL-encoded form of the sign', { ...signed, sign: 'hmPWwU%2B7lVdm3ZZz0r9tSfx0L4Q26jWOZr9%2BGs6EZQM%3D' }, NOW, SECRET, { ok: false, reason: 'bad-signature' }],
+    [
+      'the URL-encoded form of the sign',
+      { ...signed, sign: 'hmPWwU%2B7lVdm3ZZz0r9tSfx0L4Q26jWOZr9%2BGs6EZQM%3D' },
+      NOW,
+      SECRET,
+      { ok: false, reason: 'bad-signature' },
+    ],
     ['a sign for another timestamp', { ...signed, timestamp: '1577262236758' }, NOW, SECRET, { ok: false, reason: 'bad-signature' }],
   ])('%s', (_name, headers, now, appSecret, expected) => {
     expect(verifyDingTalkRequest({ headers, now, appSecret })).toEqual(expected);
@@ -86,8 +92,16 @@ describe('parseDingTalkMessage', () => {
     ['senderCorpId', { senderCorpId: undefined }, 'is required'],
     ['conversationId', { conversationId: '' }, 'must be a non-empty string'],
     ['sessionWebhook', { sessionWebhook: undefined }, 'is required'],
-    ['sessionWebhook', { sessionWebhook: 'https://attacker.example/robot/sendBySession?session=x' }, 'must be a dingtalk reply URL: https://oapi.dingtalk.com with the path /robot/sendBySession?session=…'],
-    ['sessionWebhook', { sessionWebhook: 'https://oapi.dingtalk.com:8443/robot/sendBySession' }, 'must be a dingtalk reply URL: https://oapi.dingtalk.com with the path /robot/sendBySession?session=…'],
+    [
+      'sessionWebhook',
+      { sessionWebhook: 'https://attacker.example/robot/sendBySession?session=x' },
+      'must be a dingtalk reply URL: https://oapi.dingtalk.com with the path /robot/sendBySession?session=…',
+    ],
+    [
+      'sessionWebhook',
+      { sessionWebhook: 'https://oapi.dingtalk.com:8443/robot/sendBySession' },
+      'must be a dingtalk reply URL: https://oapi.dingtalk.com with the path /robot/sendBySession?session=…',
+    ],
     ['sessionWebhookExpiredTime', { sessionWebhookExpiredTime: '1613635652738' }, 'must be a number'],
     ['sessionWebhookExpiredTime', { sessionWebhookExpiredTime: undefined }, 'is required'],
     ['senderStaffId', { senderStaffId: 'a/b' }, 'must be an id without spaces, "/" or ":"'],

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COMMAND_USAGE, parseCommand } from '../../shared/sources/chat/grammar';
 import { AREAS, validateBandwidthPlan } from '../../shared/core/schema';
+import { COMMAND_USAGE, parseCommand } from '../../shared/sources/chat/grammar';
 
 const ALL_USAGE = Object.values(COMMAND_USAGE).join('\n');
 const CHINA_EUROPE = { Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' } as const;
@@ -41,7 +41,11 @@ describe('parseCommand: plan and create', () => {
     ['plan 100 China Europe prepay 1 year', 'plan', { ...CHINA_EUROPE, BandwidthPackageChargeType: 'PREPAY', Period: 1, PricingCycle: 'Year' }],
     ['plan 100 China Europe prepay 2years', 'plan', { ...CHINA_EUROPE, BandwidthPackageChargeType: 'PREPAY', Period: 2, PricingCycle: 'Year' }],
     ['plan 100 China Europe prepay year', 'plan', { ...CHINA_EUROPE, BandwidthPackageChargeType: 'PREPAY', Period: 1, PricingCycle: 'Year' }],
-    ['plan 100 China Europe prepay autopay', 'plan', { ...CHINA_EUROPE, BandwidthPackageChargeType: 'PREPAY', Period: 1, PricingCycle: 'Month', AutoPay: true }],
+    [
+      'plan 100 China Europe prepay autopay',
+      'plan',
+      { ...CHINA_EUROPE, BandwidthPackageChargeType: 'PREPAY', Period: 1, PricingCycle: 'Month', AutoPay: true },
+    ],
     ['plan 100 China Europe autorenew', 'plan', { ...CHINA_EUROPE, AutoRenew: true }],
     ['plan 100 China Europe Auto-Renew auto-pay', 'plan', { ...CHINA_EUROPE, AutoRenew: true, AutoPay: true }],
     [
@@ -58,7 +62,11 @@ describe('parseCommand: plan and create', () => {
         AutoPay: true,
       },
     ],
-    ['create 100 China Europe autopay prepay 1 year name=x1', 'create', { ...CHINA_EUROPE, AutoPay: true, BandwidthPackageChargeType: 'PREPAY', Period: 1, PricingCycle: 'Year', Name: 'x1' }],
+    [
+      'create 100 China Europe autopay prepay 1 year name=x1',
+      'create',
+      { ...CHINA_EUROPE, AutoPay: true, BandwidthPackageChargeType: 'PREPAY', Period: 1, PricingCycle: 'Year', Name: 'x1' },
+    ],
     // Ranges are the schema's to judge: the grammar passes the numbers on.
     ['plan 1 China Europe', 'plan', { ...CHINA_EUROPE, Bandwidth: 1 }],
     ['plan 100 China Europe prepay 5 month', 'plan', { ...CHINA_EUROPE, BandwidthPackageChargeType: 'PREPAY', Period: 5, PricingCycle: 'Month' }],

@@ -43,7 +43,14 @@ describe('verifyLarkSignature', () => {
   it.each([
     ['the computed vector', signed, BODY, NOW, KEY, { ok: true }],
     ['the raw bytes', signed, Buffer.from(BODY), NOW, KEY, { ok: true }],
-    ['lower-case header names', { 'x-lark-request-timestamp': TIMESTAMP, 'x-lark-request-nonce': NONCE, 'x-lark-signature': SIGNATURE }, BODY, NOW, KEY, { ok: true }],
+    [
+      'lower-case header names',
+      { 'x-lark-request-timestamp': TIMESTAMP, 'x-lark-request-nonce': NONCE, 'x-lark-signature': SIGNATURE },
+      BODY,
+      NOW,
+      KEY,
+      { ok: true },
+    ],
     ['a clock 300 s behind', signed, BODY, NOW + 300_000, KEY, { ok: true }],
     ['no encrypt key', signed, BODY, NOW, undefined, { ok: false, reason: 'not-configured' }],
     ['an empty encrypt key', signed, BODY, NOW, '', { ok: false, reason: 'not-configured' }],
@@ -135,16 +142,44 @@ describe('openLarkRequest', () => {
 
   it.each([
     ['no encrypt key, even with a token', { ...larkRequest(CHALLENGE), encryptKey: undefined, verificationToken: 'verification-token' }, 'not-configured'],
-    ['a plain (unencrypted) challenge without a signature', { headers: {}, rawBody: JSON.stringify(CHALLENGE), now: NOW, encryptKey: KEY }, 'missing-signature'],
+    [
+      'a plain (unencrypted) challenge without a signature',
+      { headers: {}, rawBody: JSON.stringify(CHALLENGE), now: NOW, encryptKey: KEY },
+      'missing-signature',
+    ],
     ['an event without a signature', { ...larkRequest(EVENT), headers: {}, encryptKey: KEY }, 'missing-signature'],
     ['a challenge signed with another key', { ...larkRequest(CHALLENGE, 'other key'), encryptKey: KEY }, 'bad-signature'],
     ['a stale event', { ...larkRequest(EVENT), now: NOW + 301_000, encryptKey: KEY }, 'stale'],
-    ['a challenge with the wrong token', { ...larkRequest({ ...CHALLENGE, token: 'guess' }), encryptKey: KEY, verificationToken: 'verification-token' }, 'bad-token'],
-    ['a challenge without a token', { ...larkRequest({ challenge: 'c', type: 'url_verification' }), encryptKey: KEY, verificationToken: 'verification-token' }, 'bad-token'],
-    ['an event with the wrong header token', { ...larkRequest({ ...EVENT, header: { ...EVENT.header, token: 'guess' } }), encryptKey: KEY, verificationToken: 'verification-token' }, 'bad-token'],
-    ['an event with the token at the top level only', { ...larkRequest({ ...EVENT, token: 'verification-token', header: { ...EVENT.header, token: undefined } }), encryptKey: KEY, verificationToken: 'verification-token' }, 'bad-token'],
+    [
+      'a challenge with the wrong token',
+      { ...larkRequest({ ...CHALLENGE, token: 'guess' }), encryptKey: KEY, verificationToken: 'verification-token' },
+      'bad-token',
+    ],
+    [
+      'a challenge without a token',
+      { ...larkRequest({ challenge: 'c', type: 'url_verification' }), encryptKey: KEY, verificationToken: 'verification-token' },
+      'bad-token',
+    ],
+    [
+      'an event with the wrong header token',
+      { ...larkRequest({ ...EVENT, header: { ...EVENT.header, token: 'guess' } }), encryptKey: KEY, verificationToken: 'verification-token' },
+      'bad-token',
+    ],
+    [
+      'an event with the token at the top level only',
+      {
+        ...larkRequest({ ...EVENT, token: 'verification-token', header: { ...EVENT.header, token: undefined } }),
+        encryptKey: KEY,
+        verificationToken: 'verification-token',
+      },
+      'bad-token',
+    ],
     ['a challenge without a challenge', { ...larkRequest({ type: 'url_verification', token: 't' }), encryptKey: KEY }, 'malformed'],
-    ['a decrypted body with a __proto__ key', { ...larkRequest(JSON.parse('{"__proto__":{"x":1},"type":"url_verification","challenge":"c"}')), encryptKey: KEY }, 'malformed'],
+    [
+      'a decrypted body with a __proto__ key',
+      { ...larkRequest(JSON.parse('{"__proto__":{"x":1},"type":"url_verification","challenge":"c"}')), encryptKey: KEY },
+      'malformed',
+    ],
   ])('refuses %s', (_name, request, reason) => {
     expect(openLarkRequest(request)).toEqual({ ok: false, reason });
   });

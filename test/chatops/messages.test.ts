@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Outcome } from '../../shared/core/outcome';
+import type { BandwidthPlanRequest } from '../../shared/core/schema';
 import {
   confirmationRefusedReply,
   confirmedReply,
@@ -10,8 +12,6 @@ import {
   previewReply,
   summarise,
 } from '../../shared/sources/chat/replies';
-import type { Outcome } from '../../shared/core/outcome';
-import type { BandwidthPlanRequest } from '../../shared/core/schema';
 
 const POSTPAY: BandwidthPlanRequest = {
   Bandwidth: 100,
@@ -40,9 +40,18 @@ describe('summarise', () => {
     [{ ...POSTPAY, AutoPay: true, AutoRenew: true }, '100 Mbit/s between China and Europe, pay-as-you-go'],
     [PREPAY, '100 Mbit/s between China and Europe, prepaid for 3 months, auto-pay on, auto-renew off'],
     [{ ...PREPAY, Period: 1 }, '100 Mbit/s between China and Europe, prepaid for 1 month, auto-pay on, auto-renew off'],
-    [{ ...PREPAY, Period: 1, PricingCycle: 'Year', AutoPay: false, AutoRenew: true }, '100 Mbit/s between China and Europe, prepaid for 1 year, auto-pay off, auto-renew on'],
-    [{ ...PREPAY, Period: 2, PricingCycle: 'Year', AutoRenew: undefined }, '100 Mbit/s between China and Europe, prepaid for 2 years, auto-pay on, auto-renew off'],
-    [{ ...PREPAY, AutoRenew: true, AutoRenewDuration: 6 }, '100 Mbit/s between China and Europe, prepaid for 3 months, auto-pay on, auto-renew on (6 months at a time)'],
+    [
+      { ...PREPAY, Period: 1, PricingCycle: 'Year', AutoPay: false, AutoRenew: true },
+      '100 Mbit/s between China and Europe, prepaid for 1 year, auto-pay off, auto-renew on',
+    ],
+    [
+      { ...PREPAY, Period: 2, PricingCycle: 'Year', AutoRenew: undefined },
+      '100 Mbit/s between China and Europe, prepaid for 2 years, auto-pay on, auto-renew off',
+    ],
+    [
+      { ...PREPAY, AutoRenew: true, AutoRenewDuration: 6 },
+      '100 Mbit/s between China and Europe, prepaid for 3 months, auto-pay on, auto-renew on (6 months at a time)',
+    ],
   ] as const)('%j', (request, expected) => {
     expect(summarise(request)).toBe(expected);
   });
@@ -175,7 +184,10 @@ describe('outcomeReply', () => {
           code: 'PolicyDenied',
           message: "The request is outside the owner's guardrails.",
           retryable: false,
-          issues: [{ path: 'Bandwidth', message: 'must be at most 500 Mbit/s' }, { path: '', message: 'PREPAY is not allowed' }],
+          issues: [
+            { path: 'Bandwidth', message: 'must be at most 500 Mbit/s' },
+            { path: '', message: 'PREPAY is not allowed' },
+          ],
         },
       },
       {
@@ -205,11 +217,31 @@ describe('other replies', () => {
   });
 
   it.each([
-    [invalidCommandReply({ message: 'missing the code', usage: 'confirm <code>' }), 'Command not understood', ['missing the code', 'Usage:', 'confirm <code>', 'Send help for examples.']],
-    [invalidCommandReply({ message: "unknown command 'buy'", usage: 'help\nstatus <cenbwp-id>' }), 'Command not understood', ["unknown command 'buy'", 'Usage:', 'help', 'status <cenbwp-id>', 'Send help for examples.']],
-    [invalidRequestReply([{ path: 'Bandwidth', message: 'must be at least 2 Mbit/s' }]), 'Not a valid bandwidth plan', ['Bandwidth: must be at least 2 Mbit/s']],
-    [confirmationRefusedReply('expired'), 'Not confirmed', ['That confirmation code has expired. Send the create command again for a new one.', 'Nothing was bought.']],
-    [confirmationRefusedReply('other-user'), 'Not confirmed', ['That confirmation code was issued to someone else: only the person who asked can confirm it.', 'Nothing was bought.']],
+    [
+      invalidCommandReply({ message: 'missing the code', usage: 'confirm <code>' }),
+      'Command not understood',
+      ['missing the code', 'Usage:', 'confirm <code>', 'Send help for examples.'],
+    ],
+    [
+      invalidCommandReply({ message: "unknown command 'buy'", usage: 'help\nstatus <cenbwp-id>' }),
+      'Command not understood',
+      ["unknown command 'buy'", 'Usage:', 'help', 'status <cenbwp-id>', 'Send help for examples.'],
+    ],
+    [
+      invalidRequestReply([{ path: 'Bandwidth', message: 'must be at least 2 Mbit/s' }]),
+      'Not a valid bandwidth plan',
+      ['Bandwidth: must be at least 2 Mbit/s'],
+    ],
+    [
+      confirmationRefusedReply('expired'),
+      'Not confirmed',
+      ['That confirmation code has expired. Send the create command again for a new one.', 'Nothing was bought.'],
+    ],
+    [
+      confirmationRefusedReply('other-user'),
+      'Not confirmed',
+      ['That confirmation code was issued to someone else: only the person who asked can confirm it.', 'Nothing was bought.'],
+    ],
     [confirmationRefusedReply('tampered'), 'Not confirmed', ['That confirmation code is not valid. Copy it exactly from the preview.', 'Nothing was bought.']],
     [confirmationRefusedReply('malformed'), 'Not confirmed', ['That is not a confirmation code. Copy it exactly from the preview.', 'Nothing was bought.']],
     [confirmedReply(POSTPAY), 'Confirmed: buying', ['100 Mbit/s between China and Europe, pay-as-you-go', 'The result follows here when the plan is ready.']],

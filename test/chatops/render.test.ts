@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Reply } from '../../shared/sources/chat/replies';
 import { renderDingTalk } from '../../shared/sources/chat/dingtalk/render';
 import { renderLark } from '../../shared/sources/chat/lark/render';
+import type { Reply } from '../../shared/sources/chat/replies';
 import { renderSlack } from '../../shared/sources/chat/slack/render';
 
-const REPLY: Reply = { title: 'Bandwidth plan preview', lines: ['100 Mbit/s between China and Europe, pay-as-you-go', 'Reply "confirm Abc123" within 10 minutes to buy.'] };
+const REPLY: Reply = {
+  title: 'Bandwidth plan preview',
+  lines: ['100 Mbit/s between China and Europe, pay-as-you-go', 'Reply "confirm Abc123" within 10 minutes to buy.'],
+};
 const ECHO: Reply = { title: 'Not a valid bandwidth plan', lines: ['Description: <!channel> & <at user_id="all"></at>'] };
 
 describe('renderSlack', () => {

@@ -39,7 +39,13 @@ describe('reply URLs: each platform replies only to its own hosts and reply path
     ['a listed loopback host on another path', 'slack', 'http://127.0.0.1:4000/slack/response/1', withLoopback, false],
     ['a listed loopback host with a DingTalk path for Slack', 'slack', 'http://127.0.0.1:4000/robot/sendBySession?session=1', withLoopback, false],
     ['a loopback host not listed', 'slack', 'http://localhost:4000/commands/T1/1/x', withLoopback, false],
-    ['a loopback host listed for another platform only', 'slack', 'http://127.0.0.1:4000/commands/T1/1/x', { ...DEFAULT_REPLY_HOSTS, dingtalk: ['127.0.0.1'] }, false],
+    [
+      'a loopback host listed for another platform only',
+      'slack',
+      'http://127.0.0.1:4000/commands/T1/1/x',
+      { ...DEFAULT_REPLY_HOSTS, dingtalk: ['127.0.0.1'] },
+      false,
+    ],
     ['not a URL', 'slack', 'not a url', DEFAULT_REPLY_HOSTS, false],
   ])('%s', (_name, platform, url, hosts, allowed) => {
     expect(isAllowedReplyUrl(url, ENDPOINTS[platform], hosts[platform])).toBe(allowed);

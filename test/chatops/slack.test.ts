@@ -39,7 +39,14 @@ describe('verifySlackRequest', () => {
     ['a request 301 s in the future', signed, BODY, NOW - 301_000, [SECRET], { ok: false, reason: 'stale' }],
     ['another secret', signed, BODY, NOW, ['8f742231b10e8888abcd99yyyzzz85a6'], { ok: false, reason: 'bad-signature' }],
     ['a changed body', signed, BODY.replace('text=', 'text=plan+100+China+Europe'), NOW, [SECRET], { ok: false, reason: 'bad-signature' }],
-    ['the other published token', signed, BODY.replace('xyzz0WbapA4vBCDEFasx0q6G', 'xyzz0WbapA4vBCDEbOTG7M2Z'), NOW, [SECRET], { ok: false, reason: 'bad-signature' }],
+    [
+      'the other published token',
+      signed,
+      BODY.replace('xyzz0WbapA4vBCDEFasx0q6G', 'xyzz0WbapA4vBCDEbOTG7M2Z'),
+      NOW,
+      [SECRET],
+      { ok: false, reason: 'bad-signature' },
+    ],
     ['an upper-case signature', { ...signed, 'X-Slack-Signature': SIGNATURE.toUpperCase() }, BODY, NOW, [SECRET], { ok: false, reason: 'bad-signature' }],
     ['a truncated signature', { ...signed, 'X-Slack-Signature': SIGNATURE.slice(0, -1) }, BODY, NOW, [SECRET], { ok: false, reason: 'bad-signature' }],
     ['a v1 signature', { ...signed, 'X-Slack-Signature': SIGNATURE.replace('v0=', 'v1=') }, BODY, NOW, [SECRET], { ok: false, reason: 'bad-signature' }],
@@ -99,8 +106,16 @@ describe('parseSlackCommand', () => {
     ['team_id', { team_id: '' }, 'must be a non-empty string'],
     ['user_id', { user_id: 'U1/U2' }, 'must be an id without spaces, "/" or ":"'],
     ['team_id', { team_id: 'T 1' }, 'must be an id without spaces, "/" or ":"'],
-    ['response_url', { response_url: 'https://evil.example/commands/1' }, 'must be a slack reply URL: https://hooks.slack.com with the path /commands/… or /actions/…'],
-    ['response_url', { response_url: 'http://hooks.slack.com/commands/1' }, 'must be a slack reply URL: https://hooks.slack.com with the path /commands/… or /actions/…'],
+    [
+      'response_url',
+      { response_url: 'https://evil.example/commands/1' },
+      'must be a slack reply URL: https://hooks.slack.com with the path /commands/… or /actions/…',
+    ],
+    [
+      'response_url',
+      { response_url: 'http://hooks.slack.com/commands/1' },
+      'must be a slack reply URL: https://hooks.slack.com with the path /commands/… or /actions/…',
+    ],
     ['response_url', { response_url: 'not a url' }, 'must be a slack reply URL: https://hooks.slack.com with the path /commands/… or /actions/…'],
   ])('names %s when it is wrong', (path, change, message) => {
     expect(parseSlackCommand(form({ ...COMMAND, ...change }))).toEqual({ ok: false, issue: { path, message } });

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startCenDouble, type CenDouble, type CenFault } from '../doubles/cen';
-import { DEV_CREDENTIALS } from '../doubles/credentials';
 import { CenClient, type CreatePlanRequest } from '../../shared/clients/cen/client';
-import { nodeHttpTransport, type HttpRequest, type HttpTransport } from '../../shared/runtime/http';
 import { validateBandwidthPlan } from '../../shared/core/schema';
+import { type HttpRequest, type HttpTransport, nodeHttpTransport } from '../../shared/runtime/http';
+import { type CenDouble, type CenFault, startCenDouble } from '../doubles/cen';
+import { DEV_CREDENTIALS } from '../doubles/credentials';
 
 let cen: CenDouble;
 let sent: HttpRequest[];

@@ -25,12 +25,28 @@ describe('configuration that would weaken a protection stops the instance, namin
     ['a blank-only list', { ALLOWED_AREAS: '   ' }, 'ALLOWED_AREAS must be a comma-separated list'],
     ['an unknown area', { ALLOWED_AREAS: 'China,Mars' }, 'ALLOWED_AREAS must be a comma-separated list of China'],
     ['a lower-case charge type', { ALLOWED_CHARGE_TYPES: 'prepay' }, 'ALLOWED_CHARGE_TYPES must be'],
-    ['a short webhook secret', { WEBHOOK_SECRET: SHORT }, `WEBHOOK_SECRET must be one or more comma-separated secrets, each at least ${MIN_SECRET_LENGTH} characters`],
+    [
+      'a short webhook secret',
+      { WEBHOOK_SECRET: SHORT },
+      `WEBHOOK_SECRET must be one or more comma-separated secrets, each at least ${MIN_SECRET_LENGTH} characters`,
+    ],
     ['a long webhook secret of one repeated character', { WEBHOOK_SECRET: 'a'.repeat(64) }, 'of at least 10 different ones'],
     ['a long secret of a few characters repeated', { SLACK_SIGNING_SECRET: 'abcd'.repeat(16) }, 'SLACK_SIGNING_SECRET must be'],
-    ['the published development webhook secret against the real CEN', { WEBHOOK_SECRET: DEVELOPMENT_SECRETS.WEBHOOK_SECRET }, 'WEBHOOK_SECRET is a published development secret'],
-    ['the published development confirm key with no CEN_ENDPOINT', { CHATOPS_CONFIRM_SECRET: DEVELOPMENT_SECRETS.CHATOPS_CONFIRM_SECRET }, 'CHATOPS_CONFIRM_SECRET is a published development secret'],
-    ['a published development secret among rotated ones', { SLACK_SIGNING_SECRET: `${'x1y2z3'.repeat(6)},${DEVELOPMENT_SECRETS.SLACK_SIGNING_SECRET}`, CEN_ENDPOINT: 'https://cbn.aliyuncs.com' }, 'SLACK_SIGNING_SECRET is a published development secret'],
+    [
+      'the published development webhook secret against the real CEN',
+      { WEBHOOK_SECRET: DEVELOPMENT_SECRETS.WEBHOOK_SECRET },
+      'WEBHOOK_SECRET is a published development secret',
+    ],
+    [
+      'the published development confirm key with no CEN_ENDPOINT',
+      { CHATOPS_CONFIRM_SECRET: DEVELOPMENT_SECRETS.CHATOPS_CONFIRM_SECRET },
+      'CHATOPS_CONFIRM_SECRET is a published development secret',
+    ],
+    [
+      'a published development secret among rotated ones',
+      { SLACK_SIGNING_SECRET: `${'x1y2z3'.repeat(6)},${DEVELOPMENT_SECRETS.SLACK_SIGNING_SECRET}`, CEN_ENDPOINT: 'https://cbn.aliyuncs.com' },
+      'SLACK_SIGNING_SECRET is a published development secret',
+    ],
     ['a two-character second webhook secret', { WEBHOOK_SECRET: `${LONG},ab` }, 'WEBHOOK_SECRET must be one or more'],
     ['an empty webhook secret entry', { WEBHOOK_SECRET: `${LONG},` }, 'WEBHOOK_SECRET must be one or more'],
     ['a short Slack signing secret among long ones', { SLACK_SIGNING_SECRET: `${LONG},${SHORT}` }, 'SLACK_SIGNING_SECRET must be one or more'],
@@ -42,19 +58,35 @@ describe('configuration that would weaken a protection stops the instance, namin
     ['a guardrail with its words reordered', { BANDWIDTH_MAX_MBPS: '500' }, 'did you mean MAX_BANDWIDTH_MBPS?'],
     ['a guardrail with a word of its own', { MAX_MBPS: '500' }, 'did you mean MAX_BANDWIDTH_MBPS?'],
     ['a guardrail word in another name', { ALLOWED_REGIONS: 'China' }, 'ALLOWED_REGIONS is not a variable this function reads'],
-    ['an allow-list entry without a platform', { CHATOPS_ALLOWED_USERS: 'U012AB3CD' }, 'CHATOPS_ALLOWED_USERS must be a comma-separated list of <platform>:<user id>'],
+    [
+      'an allow-list entry without a platform',
+      { CHATOPS_ALLOWED_USERS: 'U012AB3CD' },
+      'CHATOPS_ALLOWED_USERS must be a comma-separated list of <platform>:<user id>',
+    ],
     ['an allow-list entry of an unknown platform', { CHATOPS_ALLOWED_USERS: 'teams:U1' }, 'CHATOPS_ALLOWED_USERS must be'],
     ['an allow-list of only a comma', { CHATOPS_ALLOWED_USERS: ',' }, 'CHATOPS_ALLOWED_USERS must be'],
     ['an allow-list entry with a space', { CHATOPS_ALLOWED_USERS: 'slack:T1/U 1' }, 'CHATOPS_ALLOWED_USERS must be'],
-    ['a reply host without its platform', { CHATOPS_REPLY_HOSTS: 'hooks.slack.com' }, 'CHATOPS_REPLY_HOSTS must be a comma-separated list of <platform>:<host>'],
+    [
+      'a reply host without its platform',
+      { CHATOPS_REPLY_HOSTS: 'hooks.slack.com' },
+      'CHATOPS_REPLY_HOSTS must be a comma-separated list of <platform>:<host>',
+    ],
     ['a reply host with a scheme', { CHATOPS_REPLY_HOSTS: 'slack:https://hooks.slack.com' }, 'CHATOPS_REPLY_HOSTS must be'],
     ['a reply host of an unknown platform', { CHATOPS_REPLY_HOSTS: 'teams:example.com' }, 'CHATOPS_REPLY_HOSTS must be'],
     ['a Lark API base over http', { LARK_API_BASE: 'http://open.feishu.cn' }, 'LARK_API_BASE must be https://<host> with a host allowed for lark'],
     ['a Lark API base on another host', { LARK_API_BASE: 'https://attacker.example' }, 'LARK_API_BASE must be https://<host>'],
     ['a Lark API base with a path', { LARK_API_BASE: 'https://open.feishu.cn/evil' }, 'LARK_API_BASE must be https://<host>'],
-    ['a loopback Lark API base not listed for lark', { LARK_API_BASE: 'http://127.0.0.1:9000', CHATOPS_REPLY_HOSTS: 'slack:127.0.0.1' }, 'LARK_API_BASE must be'],
+    [
+      'a loopback Lark API base not listed for lark',
+      { LARK_API_BASE: 'http://127.0.0.1:9000', CHATOPS_REPLY_HOSTS: 'slack:127.0.0.1' },
+      'LARK_API_BASE must be',
+    ],
     ['a guardrail variable one letter short', { ALLOWED_AREA: 'China' }, 'ALLOWED_AREA is not a variable this function reads (did you mean ALLOWED_AREAS?)'],
-    ['a guardrail variable in lower case', { max_bandwidth_mbps: '100' }, 'max_bandwidth_mbps is not a variable this function reads (did you mean MAX_BANDWIDTH_MBPS?)'],
+    [
+      'a guardrail variable in lower case',
+      { max_bandwidth_mbps: '100' },
+      'max_bandwidth_mbps is not a variable this function reads (did you mean MAX_BANDWIDTH_MBPS?)',
+    ],
     ['a misspelt allow-list', { CHATOPS_ALLOWED_USER: 'slack:U1' }, 'did you mean CHATOPS_ALLOWED_USERS?'],
     ['a bandwidth limit out of range', { MAX_BANDWIDTH_MBPS: '0' }, 'MAX_BANDWIDTH_MBPS must be a whole number from 2 to 10000'],
   ])('%s', (_name, env, expected) => {
@@ -111,6 +143,8 @@ describe('configuration that loads', () => {
   });
 
   it('ignores variables of the platform and of unrelated tools', () => {
-    expect(() => loadConfig({ FC_FUNCTION_NAME: 'x', FC_REGION: 'cn-hangzhou', ALIBABA_CLOUD_ACCESS_KEY_ID: 'x', PATH: '/bin', NODE_OPTIONS: '' })).not.toThrow();
+    expect(() =>
+      loadConfig({ FC_FUNCTION_NAME: 'x', FC_REGION: 'cn-hangzhou', ALIBABA_CLOUD_ACCESS_KEY_ID: 'x', PATH: '/bin', NODE_OPTIONS: '' }),
+    ).not.toThrow();
   });
 });

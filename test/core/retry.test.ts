@@ -2,18 +2,12 @@
  * Bounded retries (shared/retry.ts) with a fake clock, and the upstream error classification
  * (shared/errors.ts) that decides what is retried. Reference: docs/sources.md, "Alibaba Cloud OpenAPI and CEN"
  */
-import { describe, it, expect } from 'vitest';
+
 import fc from 'fast-check';
-import { retry, type Attempt, type RetryPolicy } from '../../shared/runtime/retry';
+import { describe, expect, it } from 'vitest';
+import { type BandwidthPlanError, classifyUpstream, DeadlineExceededError, NetworkError, UpstreamError, ValidationError } from '../../shared/core/errors';
 import type { Clock } from '../../shared/runtime/clock';
-import {
-  type BandwidthPlanError,
-  DeadlineExceededError,
-  NetworkError,
-  UpstreamError,
-  ValidationError,
-  classifyUpstream,
-} from '../../shared/core/errors';
+import { type Attempt, type RetryPolicy, retry } from '../../shared/runtime/retry';
 
 const START = 1_700_000_000_000;
 
@@ -92,7 +86,13 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     (error: unknown) => error,
   );
 }
-const policy = (overrides: Partial<RetryPolicy> = {}): Partial<RetryPolicy> => ({ maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000, attemptTimeoutMs: 10_000, ...overrides });
+const policy = (overrides: Partial<RetryPolicy> = {}): Partial<RetryPolicy> => ({
+  maxAttempts: 5,
+  baseDelayMs: 100,
+  maxDelayMs: 1_000,
+  attemptTimeoutMs: 10_000,
+  ...overrides,
+});
 
 describe('retry: what is retried', () => {
   it('returns the first success without waiting', async () => {

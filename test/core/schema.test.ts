@@ -2,10 +2,11 @@
  * CreateCenBandwidthPackage request rules (docs/sources.md, "Alibaba Cloud OpenAPI and CEN"): every rule, valid
  * and invalid, with the exact issues a caller reads.
  */
-import { describe, it, expect } from 'vitest';
+
 import fc from 'fast-check';
-import { toQueryParameters, validateBandwidthPlan, type BandwidthPlanRequest } from '../../shared/core/schema';
+import { describe, expect, it } from 'vitest';
 import type { Issue } from '../../shared/core/errors';
+import { type BandwidthPlanRequest, toQueryParameters, validateBandwidthPlan } from '../../shared/core/schema';
 
 const VALID = { Bandwidth: 10, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' } as const;
 const DEFAULTS = { BandwidthPackageChargeType: 'POSTPAY', PricingCycle: 'Month', AutoPay: false, Period: 1 } as const;
@@ -127,8 +128,16 @@ describe('validateBandwidthPlan rejects every broken rule with its exact issue',
     ['a Description starting with https://', { ...VALID, Description: 'https://example.com' }, [{ path: 'Description', message: URL_PREFIX_MESSAGE }]],
     ['a Description starting with HTTP://', { ...VALID, Description: 'HTTP://example.com' }, [{ path: 'Description', message: URL_PREFIX_MESSAGE }]],
     // Charge type and cycle
-    ['charge type "prepay"', { ...VALID, BandwidthPackageChargeType: 'prepay', Period: 1 }, [{ path: 'BandwidthPackageChargeType', message: 'must be POSTPAY or PREPAY' }]],
-    ['charge type "Subscription"', { ...VALID, BandwidthPackageChargeType: 'Subscription' }, [{ path: 'BandwidthPackageChargeType', message: 'must be POSTPAY or PREPAY' }]],
+    [
+      'charge type "prepay"',
+      { ...VALID, BandwidthPackageChargeType: 'prepay', Period: 1 },
+      [{ path: 'BandwidthPackageChargeType', message: 'must be POSTPAY or PREPAY' }],
+    ],
+    [
+      'charge type "Subscription"',
+      { ...VALID, BandwidthPackageChargeType: 'Subscription' },
+      [{ path: 'BandwidthPackageChargeType', message: 'must be POSTPAY or PREPAY' }],
+    ],
     ['PricingCycle "Week"', { ...VALID, PricingCycle: 'Week' }, [{ path: 'PricingCycle', message: 'must be Month or Year' }]],
     // Period
     ['Month with Period 4', { ...VALID, PricingCycle: 'Month', Period: 4 }, [{ path: 'Period', message: 'with PricingCycle=Month it must be 1, 2, 3 or 6' }]],
@@ -136,18 +145,38 @@ describe('validateBandwidthPlan rejects every broken rule with its exact issue',
     ['Month with Period 0', { ...VALID, Period: 0 }, [{ path: 'Period', message: 'with PricingCycle=Month it must be 1, 2, 3 or 6' }]],
     ['Year with Period 6', { ...VALID, PricingCycle: 'Year', Period: 6 }, [{ path: 'Period', message: 'with PricingCycle=Year it must be 1, 2 or 3' }]],
     ['Period 1.5', { ...VALID, Period: 1.5 }, [{ path: 'Period', message: 'must be a whole number' }]],
-    ['PREPAY without Period', { ...VALID, BandwidthPackageChargeType: 'PREPAY' }, [{ path: 'Period', message: 'is required when BandwidthPackageChargeType is PREPAY' }]],
+    [
+      'PREPAY without Period',
+      { ...VALID, BandwidthPackageChargeType: 'PREPAY' },
+      [{ path: 'Period', message: 'is required when BandwidthPackageChargeType is PREPAY' }],
+    ],
     // Booleans
     ['AutoPay "true"', { ...VALID, AutoPay: 'true' }, [{ path: 'AutoPay', message: 'must be true or false' }]],
     ['AutoRenew "yes"', { ...VALID, AutoRenew: 'yes' }, [{ path: 'AutoRenew', message: 'must be true or false' }]],
     // AutoRenewDuration: positive whole months, only with AutoRenew=true
-    ['AutoRenewDuration without AutoRenew', { ...VALID, AutoRenewDuration: 2 }, [{ path: 'AutoRenewDuration', message: 'is only allowed with AutoRenew=true' }]],
-    ['AutoRenewDuration with AutoRenew=false', { ...VALID, AutoRenew: false, AutoRenewDuration: 2 }, [{ path: 'AutoRenewDuration', message: 'is only allowed with AutoRenew=true' }]],
+    [
+      'AutoRenewDuration without AutoRenew',
+      { ...VALID, AutoRenewDuration: 2 },
+      [{ path: 'AutoRenewDuration', message: 'is only allowed with AutoRenew=true' }],
+    ],
+    [
+      'AutoRenewDuration with AutoRenew=false',
+      { ...VALID, AutoRenew: false, AutoRenewDuration: 2 },
+      [{ path: 'AutoRenewDuration', message: 'is only allowed with AutoRenew=true' }],
+    ],
     ['AutoRenewDuration 0', { ...VALID, AutoRenew: true, AutoRenewDuration: 0 }, [{ path: 'AutoRenewDuration', message: 'must be at least 1 month' }]],
     ['AutoRenewDuration -1', { ...VALID, AutoRenew: true, AutoRenewDuration: -1 }, [{ path: 'AutoRenewDuration', message: 'must be at least 1 month' }]],
-    ['AutoRenewDuration 1.5', { ...VALID, AutoRenew: true, AutoRenewDuration: 1.5 }, [{ path: 'AutoRenewDuration', message: 'must be a whole number of months' }]],
+    [
+      'AutoRenewDuration 1.5',
+      { ...VALID, AutoRenew: true, AutoRenewDuration: 1.5 },
+      [{ path: 'AutoRenewDuration', message: 'must be a whole number of months' }],
+    ],
     // Tags
-    ['a Description starting with blanks and then a URL', { ...VALID, Description: '  \thttp://example.com' }, [{ path: 'Description', message: URL_PREFIX_MESSAGE }]],
+    [
+      'a Description starting with blanks and then a URL',
+      { ...VALID, Description: '  \thttp://example.com' },
+      [{ path: 'Description', message: URL_PREFIX_MESSAGE }],
+    ],
     ['21 tags', { ...VALID, Tag: tags(21) }, [{ path: 'Tag', message: 'must have at most 20 tags' }]],
     ['Tag that is not a list', { ...VALID, Tag: 'env=prod' }, [{ path: 'Tag', message: 'must be a list of {Key, Value} objects' }]],
     ['a tag that is not an object', { ...VALID, Tag: ['env'] }, [{ path: 'Tag.1', message: 'must be an object with Key and Value' }]],
@@ -159,15 +188,27 @@ describe('validateBandwidthPlan rejects every broken rule with its exact issue',
     ['a tag Key starting with acs:', { ...VALID, Tag: [{ Key: 'acs:env' }] }, [{ path: 'Tag.1.Key', message: 'must not start with "aliyun" or "acs:"' }]],
     ['a tag Key containing http://', { ...VALID, Tag: [{ Key: 'see-http://x' }] }, [{ path: 'Tag.1.Key', message: 'must not contain http:// or https://' }]],
     ['a 129-character tag Value', { ...VALID, Tag: [{ Key: 'env', Value: text(129) }] }, [{ path: 'Tag.1.Value', message: 'must be at most 128 characters' }]],
-    ['a tag Value starting with acs:', { ...VALID, Tag: [{ Key: 'env', Value: 'acs:prod' }] }, [{ path: 'Tag.1.Value', message: 'must not start with "aliyun" or "acs:"' }]],
-    ['a tag Value containing https://', { ...VALID, Tag: [{ Key: 'env', Value: 'at https://x' }] }, [{ path: 'Tag.1.Value', message: 'must not contain http:// or https://' }]],
+    [
+      'a tag Value starting with acs:',
+      { ...VALID, Tag: [{ Key: 'env', Value: 'acs:prod' }] },
+      [{ path: 'Tag.1.Value', message: 'must not start with "aliyun" or "acs:"' }],
+    ],
+    [
+      'a tag Value containing https://',
+      { ...VALID, Tag: [{ Key: 'env', Value: 'at https://x' }] },
+      [{ path: 'Tag.1.Value', message: 'must not contain http:// or https://' }],
+    ],
     ['a bad third tag, 1-based', { ...VALID, Tag: [{ Key: 'a' }, { Key: 'b' }, { Key: '' }] }, [{ path: 'Tag.3.Key', message: 'must not be empty' }]],
     [
       'duplicate tag keys',
       { ...VALID, Tag: [{ Key: 'env', Value: 'a' }, { Key: 'team' }, { Key: 'env', Value: 'b' }] },
       [{ path: 'Tag.3.Key', message: 'must not repeat another tag key' }],
     ],
-    ['an unknown field in a tag, suggested from the tag fields', { ...VALID, Tag: [{ Key: 'env', Val: 'prod' }] }, [{ path: 'Tag.1.Val', message: 'is not a known parameter (did you mean Value?)' }]],
+    [
+      'an unknown field in a tag, suggested from the tag fields',
+      { ...VALID, Tag: [{ Key: 'env', Val: 'prod' }] },
+      [{ path: 'Tag.1.Val', message: 'is not a known parameter (did you mean Value?)' }],
+    ],
     // Unknown fields
     [
       'the misspelt "Bandwith" (and the bandwidth is not silently dropped)',
@@ -177,11 +218,23 @@ describe('validateBandwidthPlan rejects every broken rule with its exact issue',
         { path: 'Bandwith', message: 'is not a known parameter (did you mean Bandwidth?)' },
       ],
     ],
-    ['a lowercase "bandwidth" next to Bandwidth', { ...VALID, bandwidth: 10 }, [{ path: 'bandwidth', message: 'is not a known parameter (did you mean Bandwidth?)' }]],
+    [
+      'a lowercase "bandwidth" next to Bandwidth',
+      { ...VALID, bandwidth: 10 },
+      [{ path: 'bandwidth', message: 'is not a known parameter (did you mean Bandwidth?)' }],
+    ],
     ['an unrelated unknown field', { ...VALID, RegionId: 'cn-hangzhou' }, [{ path: 'RegionId', message: 'is not a known parameter' }]],
     // Prototype keys as JSON.parse creates them (own properties)
-    ['a JSON "__proto__" key', JSON.parse('{"Bandwidth":10,"GeographicRegionAId":"China","GeographicRegionBId":"Europe","__proto__":{"x":1}}'), [{ path: '__proto__', message: 'is not a known parameter' }]],
-    ['a JSON "constructor" key', JSON.parse('{"Bandwidth":10,"GeographicRegionAId":"China","GeographicRegionBId":"Europe","constructor":{"x":1}}'), [{ path: 'constructor', message: 'is not a known parameter' }]],
+    [
+      'a JSON "__proto__" key',
+      JSON.parse('{"Bandwidth":10,"GeographicRegionAId":"China","GeographicRegionBId":"Europe","__proto__":{"x":1}}'),
+      [{ path: '__proto__', message: 'is not a known parameter' }],
+    ],
+    [
+      'a JSON "constructor" key',
+      JSON.parse('{"Bandwidth":10,"GeographicRegionAId":"China","GeographicRegionBId":"Europe","constructor":{"x":1}}'),
+      [{ path: 'constructor', message: 'is not a known parameter' }],
+    ],
     [
       'a JSON "__proto__" key carrying the Bandwidth (never read as a field)',
       JSON.parse('{"GeographicRegionAId":"China","GeographicRegionBId":"Europe","__proto__":{"Bandwidth":10}}'),
@@ -207,7 +260,15 @@ describe('validateBandwidthPlan rejects every broken rule with its exact issue',
     ],
     [
       'field and cross-field rules together',
-      { Bandwidth: 10_001, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe', BandwidthPackageChargeType: 'PREPAY', AutoRenewDuration: 3, Tag: [{ Key: 'a' }, { Key: 'a' }], Nmae: 'x' },
+      {
+        Bandwidth: 10_001,
+        GeographicRegionAId: 'China',
+        GeographicRegionBId: 'Europe',
+        BandwidthPackageChargeType: 'PREPAY',
+        AutoRenewDuration: 3,
+        Tag: [{ Key: 'a' }, { Key: 'a' }],
+        Nmae: 'x',
+      },
       [
         { path: 'AutoRenewDuration', message: 'is only allowed with AutoRenew=true' },
         { path: 'Bandwidth', message: 'must be at most 10000 Mbit/s' },
@@ -304,7 +365,10 @@ describe('validateBandwidthPlan property: any request that follows the rules is 
     ),
   );
   const renewal = fc.oneof(
-    fc.record({ AutoRenew: fc.constant(true), AutoRenewDuration: fc.integer({ min: 1, max: 2_147_483_647 }) }, { requiredKeys: ['AutoRenew'], noNullPrototype: true }),
+    fc.record(
+      { AutoRenew: fc.constant(true), AutoRenewDuration: fc.integer({ min: 1, max: 2_147_483_647 }) },
+      { requiredKeys: ['AutoRenew'], noNullPrototype: true },
+    ),
     fc.record({ AutoRenew: fc.boolean() }, { requiredKeys: [], noNullPrototype: true }),
   );
   const fields = fc.record(

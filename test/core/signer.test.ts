@@ -4,22 +4,22 @@
  * Reference: docs/sources.md, "Alibaba Cloud OpenAPI and CEN"
  */
 import { createHash } from 'node:crypto';
-import { describe, it, expect } from 'vitest';
-import fc from 'fast-check';
 import OpenApiUtil from '@alicloud/openapi-util';
 import { Request as TeaRequest } from '@alicloud/tea-typescript';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import {
-  EMPTY_BODY_SHA256,
   canonicalHeaders,
   canonicalQueryString,
+  EMPTY_BODY_SHA256,
   formatAcsDate,
   percentEncode,
+  type SignableRequest,
   signAcs3,
   signAcs3Detailed,
-  type SignableRequest,
 } from '../../shared/clients/signer/acs3';
+import { type BandwidthPlanRequest, toQueryParameters, validateBandwidthPlan } from '../../shared/core/schema';
 import type { Credentials } from '../../shared/runtime/credentials';
-import { toQueryParameters, validateBandwidthPlan, type BandwidthPlanRequest } from '../../shared/core/schema';
 
 const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
@@ -236,13 +236,7 @@ describe('signAcs3Detailed', () => {
   it('sends no x-acs-security-token without an STS token', () => {
     const signed = signAcs3Detailed(base, credentials, input);
 
-    expect(Object.keys(signed.headers).sort()).toStrictEqual([
-      'authorization',
-      'host',
-      'x-acs-content-sha256',
-      'x-acs-date',
-      'x-acs-signature-nonce',
-    ]);
+    expect(Object.keys(signed.headers).sort()).toStrictEqual(['authorization', 'host', 'x-acs-content-sha256', 'x-acs-date', 'x-acs-signature-nonce']);
   });
 
   it('upper-cases the method in the canonical request', () => {
@@ -276,9 +270,7 @@ describe('signAcs3Detailed', () => {
     );
 
     expect(signed.headers.accept).toBe('application/json');
-    expect(signed.canonicalRequest.split('\n').at(-2)).toBe(
-      'content-type;host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce',
-    );
+    expect(signed.canonicalRequest.split('\n').at(-2)).toBe('content-type;host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce');
   });
 
   it('gives a different signature for a different nonce', () => {
@@ -338,11 +330,7 @@ describe('canonicalHeaders', () => {
       { Host: 'h', 'Content-Type': 'c', 'X-ACS-Action': 'a' },
       { canonical: 'content-type:c\nhost:h\nx-acs-action:a\n', signedHeaders: 'content-type;host;x-acs-action' },
     ],
-    [
-      'trims values but keeps inner spaces',
-      { 'x-acs-a': '  one  two \t' },
-      { canonical: 'x-acs-a:one  two\n', signedHeaders: 'x-acs-a' },
-    ],
+    ['trims values but keeps inner spaces', { 'x-acs-a': '  one  two \t' }, { canonical: 'x-acs-a:one  two\n', signedHeaders: 'x-acs-a' }],
     [
       'sorts by name',
       { 'x-acs-version': 'v', host: 'h', 'x-acs-action': 'a', 'x-acs-date': 'd' },
@@ -391,7 +379,10 @@ describe('signAcs3 agrees with the official @alicloud/openapi-util getAuthorizat
   const contentType = fc.option(fc.constantFrom('application/json', ' application/x-www-form-urlencoded ', 'text/plain; charset=utf-8'), { nil: undefined });
 
   const segment = fc.oneof(unreservedName, text).map(percentEncode);
-  const path = fc.oneof(fc.constant('/'), fc.array(segment, { minLength: 1, maxLength: 4 }).map((segments) => `/${segments.join('/')}`));
+  const path = fc.oneof(
+    fc.constant('/'),
+    fc.array(segment, { minLength: 1, maxLength: 4 }).map((segments) => `/${segments.join('/')}`),
+  );
   const body = fc.oneof(fc.constant(undefined), fc.constant(''), text, fc.uint8Array({ maxLength: 32 }));
 
   const credentials = fc.record({
@@ -418,7 +409,14 @@ describe('signAcs3 agrees with the official @alicloud/openapi-util getAuthorizat
         (generated, creds, date, nonce) => {
           // Prepare
           const callerHeaders = generated.contentType === undefined ? generated.headers : { ...generated.headers, 'Content-Type': generated.contentType };
-          const request: SignableRequest = { method: generated.method, host: generated.host, path: generated.path, query: generated.query, headers: callerHeaders, body: generated.body };
+          const request: SignableRequest = {
+            method: generated.method,
+            host: generated.host,
+            path: generated.path,
+            query: generated.query,
+            headers: callerHeaders,
+            body: generated.body,
+          };
           const payloadHash = sha256(generated.body ?? '');
           const teaRequest = new TeaRequest();
           teaRequest.method = generated.method;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { verifyAcs3 } from './acs3-verify';
 import { canonicalRequest, EMPTY_SHA256, signature } from '../oracles/acs3-reference';
+import { verifyAcs3 } from './acs3-verify';
 
 // docs/sources.md, "Alibaba Cloud OpenAPI and CEN" (official) and the SDK-computed regression vectors B and C.
 const OFFICIAL = {
@@ -85,7 +85,13 @@ describe('verifyAcs3 (the doubles’ verifier) on vendor vectors', () => {
     ['vector C', STS, '2017-09-12', '2025-01-02T03:04:05Z', VECTOR_C.query, VECTOR_C.headers, VECTOR_C.signature],
   ])('accepts %s', (_name, credential, version, date, query, headers, expected) => {
     const verdict = verifyAcs3(
-      { method: 'POST', path: '/', query, headers: { ...headers, authorization: authorization(credential.accessKeyId, headers, expected) }, body: Buffer.alloc(0) },
+      {
+        method: 'POST',
+        path: '/',
+        query,
+        headers: { ...headers, authorization: authorization(credential.accessKeyId, headers, expected) },
+        body: Buffer.alloc(0),
+      },
       { version, credentials: [credential], now: () => Date.parse(date), seenNonces: new Set() },
     );
     expect(verdict).toEqual({ ok: true, accessKeyId: credential.accessKeyId, action: headers['x-acs-action'] });

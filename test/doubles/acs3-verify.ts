@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import OpenApiUtil from '@alicloud/openapi-util';
 import * as $tea from '@alicloud/tea-typescript';
 import { sameText } from './constant-time';
-import { findCredential, type CloudCredential } from './credentials';
-import { openApiError, type ApiError } from './openapi-errors';
+import { type CloudCredential, findCredential } from './credentials';
+import { type ApiError, openApiError } from './openapi-errors';
 
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
 /** The gateway's allowed clock skew for `x-acs-date`. */
@@ -47,7 +47,13 @@ export type Acs3Verdict =
 export function verifyAcs3(request: SignedRequest, policy: Acs3Policy): Acs3Verdict {
   const authorization = AUTHORIZATION.exec(request.headers.authorization ?? '');
   if (!authorization) {
-    return refuse(undefined, openApiError('IncompleteSignature', `The Authorization header must read "${ACS3_ALGORITHM} Credential=<AccessKeyId>,SignedHeaders=<names>,Signature=<hex>".`));
+    return refuse(
+      undefined,
+      openApiError(
+        'IncompleteSignature',
+        `The Authorization header must read "${ACS3_ALGORITHM} Credential=<AccessKeyId>,SignedHeaders=<names>,Signature=<hex>".`,
+      ),
+    );
   }
   const [, accessKeyId = '', signedHeaderList = '', signature = ''] = authorization;
   const credential = findCredential(policy.credentials, accessKeyId);
@@ -83,7 +89,9 @@ function missingHeader(request: SignedRequest): ApiError | undefined {
 
 function versionProblem(request: SignedRequest, policy: Acs3Policy): ApiError | undefined {
   const version = request.headers['x-acs-version'];
-  return version === policy.version ? undefined : openApiError('NoSuchVersion', `Specified version "${version}" is not valid; this service answers ${policy.version}.`);
+  return version === policy.version
+    ? undefined
+    : openApiError('NoSuchVersion', `Specified version "${version}" is not valid; this service answers ${policy.version}.`);
 }
 
 function dateProblem(request: SignedRequest, now: number): ApiError | undefined {
@@ -93,7 +101,10 @@ function dateProblem(request: SignedRequest, now: number): ApiError | undefined 
     return openApiError('InvalidTimeStamp.Format', `Specified x-acs-date "${date}" is not yyyy-MM-ddTHH:mm:ssZ.`);
   }
   if (Math.abs(now - time) > MAX_CLOCK_SKEW_MS) {
-    return openApiError('InvalidTimeStamp.Expired', `Specified x-acs-date "${date}" is more than 15 minutes from the server time ${new Date(now).toISOString()}.`);
+    return openApiError(
+      'InvalidTimeStamp.Expired',
+      `Specified x-acs-date "${date}" is more than 15 minutes from the server time ${new Date(now).toISOString()}.`,
+    );
   }
   return undefined;
 }
@@ -106,9 +117,7 @@ function signedHeadersProblem(request: SignedRequest, list: string, alsoSigned: 
   }
   const unsent = names.find((name) => request.headers[name] === undefined);
   if (unsent) return openApiError('IncompleteSignature', `Signed header "${unsent}" is not in the request.`);
-  const mustSign = Object.keys(request.headers).filter(
-    (name) => name === 'host' || name.startsWith('x-acs-') || alsoSigned.includes(name),
-  );
+  const mustSign = Object.keys(request.headers).filter((name) => name === 'host' || name.startsWith('x-acs-') || alsoSigned.includes(name));
   const unsigned = mustSign.find((name) => !names.includes(name));
   return unsigned ? openApiError('IncompleteSignature', `Header "${unsigned}" is sent but not listed in SignedHeaders.`) : undefined;
 }

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startCenDouble, type CenDouble } from './cen';
-import { DEV_CREDENTIALS } from './credentials';
 import { signedRequest } from '../oracles/acs3-reference';
 import { callCen, sdkClient, sdkFailure } from '../oracles/openapi-sdk';
 import { send } from '../support/raw-http';
 import { until } from '../support/wait';
+import { type CenDouble, startCenDouble } from './cen';
+import { DEV_CREDENTIALS } from './credentials';
 
 const CREATE = 'CreateCenBandwidthPackage';
 const DESCRIBE = 'DescribeCenBandwidthPackages';
@@ -119,4 +119,3 @@ describe('CEN double: injected faults', () => {
     expect(() => cen.inject(fault as never, options)).toThrow();
   });
 });
-

@@ -4,7 +4,7 @@
  *. Pure bookkeeping: the clock and the id source are passed in.
  */
 import { randomInt } from 'node:crypto';
-import { openApiError, type ApiError } from './openapi-errors';
+import { type ApiError, openApiError } from './openapi-errors';
 
 /** Current docs list the first four; older docs and ROS add Australia, so it is accepted too. */
 export const GEOGRAPHIC_AREAS = ['China', 'North-America', 'Asia-Pacific', 'Europe', 'Australia'] as const;
@@ -155,7 +155,10 @@ function createProblem(params: Readonly<Record<string, string>>): ApiError | und
     const value = params[name];
     if (value !== undefined && !/^(true|false)$/i.test(value)) return invalid(name, value, 'true, false');
   }
-  for (const [name, max] of [['Name', 128], ['Description', 256]] as const) {
+  for (const [name, max] of [
+    ['Name', 128],
+    ['Description', 256],
+  ] as const) {
     const value = params[name];
     if (value !== undefined && (value.length > max || /^https?:\/\//i.test(value))) {
       return invalid(name, value, `at most ${max} characters, not starting with http:// or https://`);

@@ -1,13 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startCenDouble, type CenDouble } from './cen';
-import { DEV_CREDENTIALS } from './credentials';
 import { acsDate, signedRequest } from '../oracles/acs3-reference';
 import { callCen, sdkClient, sdkFailure } from '../oracles/openapi-sdk';
 import { send } from '../support/raw-http';
+import { type CenDouble, startCenDouble } from './cen';
+import { DEV_CREDENTIALS } from './credentials';
 
 const CREATE = 'CreateCenBandwidthPackage';
 const DESCRIBE = 'DescribeCenBandwidthPackages';
-const PLAN = { Bandwidth: 2, GeographicRegionAId: 'China', GeographicRegionBId: 'Asia-Pacific', BandwidthPackageChargeType: 'PREPAY', Period: 1, PricingCycle: 'Month', AutoPay: true };
+const PLAN = {
+  Bandwidth: 2,
+  GeographicRegionAId: 'China',
+  GeographicRegionBId: 'Asia-Pacific',
+  BandwidthPackageChargeType: 'PREPAY',
+  Period: 1,
+  PricingCycle: 'Month',
+  AutoPay: true,
+};
 
 let cen: CenDouble;
 afterEach(async () => cen.close());
@@ -18,7 +26,12 @@ describe('CEN double: authentication', () => {
   });
 
   it('accepts a CreateCenBandwidthPackage from the official SDK with STS credentials', async () => {
-    const body = await callCen(sdkClient(cen.url, DEV_CREDENTIALS), CREATE, { ...PLAN, ClientToken: 'sdk-1', Name: 'bwp test', Description: 'Plan A/B: 50% * ~ (v1)! 带宽' });
+    const body = await callCen(sdkClient(cen.url, DEV_CREDENTIALS), CREATE, {
+      ...PLAN,
+      ClientToken: 'sdk-1',
+      Name: 'bwp test',
+      Description: 'Plan A/B: 50% * ~ (v1)! 带宽',
+    });
 
     expect(body.CenBandwidthPackageId).toMatch(/^cenbwp-[a-z0-9]{17}$/);
     expect(body.CenBandwidthPackageOrderId).toMatch(/^\d{15}$/);
@@ -30,14 +43,28 @@ describe('CEN double: authentication', () => {
   });
 
   it('accepts a request signed from the reference doc, with an RFC 3986 query', async () => {
-    const response = await send(signedRequest({ url: cen.url, credentials: DEV_CREDENTIALS, action: CREATE, version: '2017-09-12', query: { Bandwidth: '5', GeographicRegionAId: 'Europe', GeographicRegionBId: 'China', Name: "a b*c(d)!'e", AutoPay: 'true' } }));
+    const response = await send(
+      signedRequest({
+        url: cen.url,
+        credentials: DEV_CREDENTIALS,
+        action: CREATE,
+        version: '2017-09-12',
+        query: { Bandwidth: '5', GeographicRegionAId: 'Europe', GeographicRegionBId: 'China', Name: "a b*c(d)!'e", AutoPay: 'true' },
+      }),
+    );
 
     expect(response.status).toBe(200);
     expect(cen.plans[0]?.Name).toBe("a b*c(d)!'e");
   });
 
   it('takes a raw "+" in the query literally, so a form-encoded space does not verify', async () => {
-    const good = signedRequest({ url: cen.url, credentials: DEV_CREDENTIALS, action: CREATE, version: '2017-09-12', query: { Bandwidth: '2', GeographicRegionAId: 'China', GeographicRegionBId: 'China', Name: 'a b' } });
+    const good = signedRequest({
+      url: cen.url,
+      credentials: DEV_CREDENTIALS,
+      action: CREATE,
+      version: '2017-09-12',
+      query: { Bandwidth: '2', GeographicRegionAId: 'China', GeographicRegionBId: 'China', Name: 'a b' },
+    });
     const response = await send({ ...good, target: good.target.replace('a%20b', 'a+b') });
 
     expect(response.json?.Code).toBe('SignatureDoesNotMatch');
@@ -59,7 +86,13 @@ describe('CEN double: authentication', () => {
   });
 
   it('refuses a replayed request (same nonce) and creates nothing the second time', async () => {
-    const request = signedRequest({ url: cen.url, credentials: DEV_CREDENTIALS, action: CREATE, version: '2017-09-12', query: { Bandwidth: '2', GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' } });
+    const request = signedRequest({
+      url: cen.url,
+      credentials: DEV_CREDENTIALS,
+      action: CREATE,
+      version: '2017-09-12',
+      query: { Bandwidth: '2', GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' },
+    });
 
     const first = await send(request);
     const replay = await send(request);
@@ -73,7 +106,9 @@ describe('CEN double: authentication', () => {
     ['16 minutes slow', -16 * 60_000, 'InvalidTimeStamp.Expired'],
     ['16 minutes fast', 16 * 60_000, 'InvalidTimeStamp.Expired'],
   ])('refuses an x-acs-date %s', async (_name, offset, code) => {
-    const response = await send(signedRequest({ url: cen.url, credentials: DEV_CREDENTIALS, action: DESCRIBE, version: '2017-09-12', date: acsDate(Date.now() + offset) }));
+    const response = await send(
+      signedRequest({ url: cen.url, credentials: DEV_CREDENTIALS, action: DESCRIBE, version: '2017-09-12', date: acsDate(Date.now() + offset) }),
+    );
     expect(response.json?.Code).toBe(code);
   });
 
@@ -101,7 +136,12 @@ describe('CEN double: authentication', () => {
   });
 
   it('refuses a request without Authorization', async () => {
-    const { authorization: _dropped, ...headers } = signedRequest({ url: cen.url, credentials: DEV_CREDENTIALS, action: DESCRIBE, version: '2017-09-12' }).headers;
+    const { authorization: _dropped, ...headers } = signedRequest({
+      url: cen.url,
+      credentials: DEV_CREDENTIALS,
+      action: DESCRIBE,
+      version: '2017-09-12',
+    }).headers;
     const response = await send({ url: cen.url, method: 'POST', target: '/', headers });
     expect(response).toMatchObject({ status: 400, json: { Code: 'IncompleteSignature' } });
   });
@@ -225,7 +265,10 @@ describe('CEN double: plan status and DescribeCenBandwidthPackages', () => {
     const none = await call(DESCRIBE, { 'Filter.1.Key': 'CenBandwidthPackageId', 'Filter.1.Value.1': 'cenbwp-doesnotexist00000' });
 
     expect(two.json?.TotalCount).toBe(2);
-    expect((two.json?.CenBandwidthPackages as { CenBandwidthPackage: { Name: string }[] } | undefined)?.CenBandwidthPackage.map((p) => p.Name)).toEqual(['p1', 'p3']);
+    expect((two.json?.CenBandwidthPackages as { CenBandwidthPackage: { Name: string }[] } | undefined)?.CenBandwidthPackage.map((p) => p.Name)).toEqual([
+      'p1',
+      'p3',
+    ]);
     expect(page2.json).toMatchObject({ TotalCount: 3, PageNumber: 2, PageSize: 2, CenBandwidthPackages: { CenBandwidthPackage: [{ Name: 'p3' }] } });
     expect(none.json).toMatchObject({ TotalCount: 0, CenBandwidthPackages: { CenBandwidthPackage: [] } });
   });

@@ -3,12 +3,13 @@
  * DescribeCenBandwidthPackages behind real ACS3 verification, with the API's ClientToken
  * semantics, lazily computed plan status and a queue of injectable faults.
  */
-import { DEFAULT_CREDENTIALS, type CloudCredential } from './credentials';
-import { FaultQueue, TRANSPORT_FAULTS, type ErrorFault, type InjectOptions } from './faults';
-import { OpenApiEndpoint, type OpenApiAnswer, type OpenApiRequestRecord, type VerifiedCall } from './openapi-endpoint';
-import { openApiError, type ApiError } from './openapi-errors';
+
 import { PlanBook, type PlanRecord } from './cen-plans';
-import { startLoopbackServer, type LoopbackServer } from './server';
+import { type CloudCredential, DEFAULT_CREDENTIALS } from './credentials';
+import { type ErrorFault, FaultQueue, type InjectOptions, TRANSPORT_FAULTS } from './faults';
+import { type OpenApiAnswer, OpenApiEndpoint, type OpenApiRequestRecord, type VerifiedCall } from './openapi-endpoint';
+import { type ApiError, openApiError } from './openapi-errors';
+import { type LoopbackServer, startLoopbackServer } from './server';
 
 export const CEN_API_VERSION = '2017-09-12';
 export const CEN_HOST_ID = 'cbn.aliyuncs.com';

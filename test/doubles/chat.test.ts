@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEV_LARK_APP, startChatDouble, type ChatDouble } from './chat';
-import { send, type RawResponse } from '../support/raw-http';
+import { type RawResponse, send } from '../support/raw-http';
 import { until } from '../support/wait';
+import { type ChatDouble, DEV_LARK_APP, startChatDouble } from './chat';
 
 let chat: ChatDouble;
 let clock = Date.parse('2025-01-02T03:04:05Z');
@@ -13,7 +13,16 @@ afterEach(async () => chat.close());
 
 function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
   const { pathname, search } = new URL(url);
-  return send({ url, method: 'POST', target: pathname + search, headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }, 1000);
+  return send(
+    {
+      url,
+      method: 'POST',
+      target: pathname + search,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    },
+    1000,
+  );
 }
 
 async function larkToken(): Promise<string> {
@@ -30,7 +39,9 @@ describe('chat double: replies', () => {
     const response = await post(url, { response_type: 'ephemeral', text: 'Plan created' });
 
     expect(response).toMatchObject({ status: 200, json: { ok: true } });
-    expect(chat.replies).toEqual([{ platform: 'slack', path: '/commands/T00LOCAL/1000000001/T1%2F42%2Fabc', body: { response_type: 'ephemeral', text: 'Plan created' }, receivedAt: clock }]);
+    expect(chat.replies).toEqual([
+      { platform: 'slack', path: '/commands/T00LOCAL/1000000001/T1%2F42%2Fabc', body: { response_type: 'ephemeral', text: 'Plan created' }, receivedAt: clock },
+    ]);
   });
 
   it('lets a Slack response_url take five replies, then answers used_url', async () => {
@@ -79,7 +90,11 @@ describe('chat double: replies', () => {
     ['no token', undefined, 99991661],
     ['an unknown token', 't-forged', 99991663],
   ])('refuses a Lark reply with %s', async (_name, token, code) => {
-    const response = await post(`${chat.url}/open-apis/im/v1/messages/om_x/reply`, { msg_type: 'text', content: '{}' }, token ? { authorization: `Bearer ${token}` } : {});
+    const response = await post(
+      `${chat.url}/open-apis/im/v1/messages/om_x/reply`,
+      { msg_type: 'text', content: '{}' },
+      token ? { authorization: `Bearer ${token}` } : {},
+    );
     expect(response).toMatchObject({ status: 400, json: { code } });
     expect(chat.replies).toHaveLength(0);
   });
@@ -143,7 +158,10 @@ describe('chat double: injected faults', () => {
     chat.inject('hang');
     const url = chat.dingtalkSessionWebhook();
     const { pathname, search } = new URL(url);
-    const pending = send({ url, method: 'POST', target: pathname + search, headers: { 'content-type': 'application/json' }, body: '{"msgtype":"text"}' }, 10_000);
+    const pending = send(
+      { url, method: 'POST', target: pathname + search, headers: { 'content-type': 'application/json' }, body: '{"msgtype":"text"}' },
+      10_000,
+    );
     await until(() => chat.requests.length === 1);
 
     await chat.close();

@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CHAT_ACTIONS, errorAnswer, faultAnswer, routeOf, type ChatAction, type ChatAnswer, type ChatPlatform, type ChatRoute } from './chat-platforms';
+import { CHAT_ACTIONS, type ChatAction, type ChatAnswer, type ChatPlatform, type ChatRoute, errorAnswer, faultAnswer, routeOf } from './chat-platforms';
 import { sameText } from './constant-time';
-import { FaultQueue, faultLabel, TRANSPORT_FAULTS, type ErrorFault, type InjectOptions } from './faults';
-import { BodyTooLargeError, dropConnection, headerValue, readBody, splitTarget, startLoopbackServer, type LoopbackServer } from './server';
+import { type ErrorFault, FaultQueue, faultLabel, type InjectOptions, TRANSPORT_FAULTS } from './faults';
+import { BodyTooLargeError, dropConnection, headerValue, type LoopbackServer, readBody, splitTarget, startLoopbackServer } from './server';
 
 export type { ChatAction, ChatPlatform } from './chat-platforms';
 
@@ -128,7 +128,14 @@ export class ChatDouble {
     const target = request.url ?? '/';
     const { path, rawQuery } = splitTarget(target);
     const route = routeOf(request.method ?? '', path);
-    const record: Mutable<ChatRequestRecord> = { method: request.method ?? '', path: target, action: route?.action, status: undefined, fault: undefined, receivedAt: this.#now() };
+    const record: Mutable<ChatRequestRecord> = {
+      method: request.method ?? '',
+      path: target,
+      action: route?.action,
+      status: undefined,
+      fault: undefined,
+      receivedAt: this.#now(),
+    };
     this.#requests.push(record);
     const answer = ({ status, body }: ChatAnswer): void => {
       record.status = status;
@@ -187,7 +194,14 @@ export class ChatDouble {
           return errorAnswer('lark', 400, 230001, 'invalid request parameter: content must be a JSON string and msg_type a Lark message type');
         }
         this.#replies.push({ platform: 'lark', path: target, body, messageId: route.id, receivedAt });
-        return { status: 200, body: { code: 0, msg: 'success', data: { message_id: `om_${randomBytes(16).toString('hex')}`, parent_id: route.id, root_id: route.id, msg_type: body.msg_type } } };
+        return {
+          status: 200,
+          body: {
+            code: 0,
+            msg: 'success',
+            data: { message_id: `om_${randomBytes(16).toString('hex')}`, parent_id: route.id, root_id: route.id, msg_type: body.msg_type },
+          },
+        };
       }
     }
   }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEV_CREDENTIALS, startCloud } from '.';
 import { acsDate, signedRequest } from '../oracles/acs3-reference';
-import { callCen, invokeFunction, sdkClient } from '../oracles/openapi-sdk';
 import { mnsSdkClient } from '../oracles/mns-sdk';
+import { callCen, invokeFunction, sdkClient } from '../oracles/openapi-sdk';
 import { send } from '../support/raw-http';
+import { DEV_CREDENTIALS, startCloud } from '.';
 
 describe('startCloud', () => {
   it('starts all four doubles on distinct loopback ports, all accepting the dev credentials', async () => {

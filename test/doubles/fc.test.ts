@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEV_CREDENTIALS } from './credentials';
-import { startFcDouble, type FcDouble, type FcDoubleOptions, type InvocationInfo } from './fc';
 import { signedRequest } from '../oracles/acs3-reference';
 import { invokeFunction, sdkClient, sdkFailure } from '../oracles/openapi-sdk';
 import { send } from '../support/raw-http';
 import { until } from '../support/wait';
+import { DEV_CREDENTIALS } from './credentials';
+import { type FcDouble, type FcDoubleOptions, type InvocationInfo, startFcDouble } from './fc';
 
 const FUNCTION = 'create-bandwidth-plan';
 const EVENT = Buffer.from('{"Bandwidth":2,"GeographicRegionAId":"China","GeographicRegionBId":"Europe"}');
@@ -32,7 +32,8 @@ const invokeRequest = (headers: Record<string, string> = {}) =>
 describe('FC double: InvokeFunction', () => {
   it('runs a synchronous invocation from the official SDK and answers the handler’s JSON result', async () => {
     const calls: [string, string, InvocationInfo][] = [];
-    await start({ onInvoke: (name, body, info) => {
+    await start({
+      onInvoke: (name, body, info) => {
         calls.push([name, body.toString(), info]);
         return { statusCode: 201, ok: true };
       },
@@ -144,14 +145,28 @@ describe('FC double: authentication', () => {
 
   it('refuses an unsigned content-type', async () => {
     await start();
-    const request = signedRequest({ url: fc.url, credentials: DEV_CREDENTIALS, action: 'InvokeFunction', version: '2023-03-30', path: `/2023-03-30/functions/${FUNCTION}/invocations`, body: EVENT });
+    const request = signedRequest({
+      url: fc.url,
+      credentials: DEV_CREDENTIALS,
+      action: 'InvokeFunction',
+      version: '2023-03-30',
+      path: `/2023-03-30/functions/${FUNCTION}/invocations`,
+      body: EVENT,
+    });
     const response = await send({ ...request, headers: { ...request.headers, 'content-type': 'application/json' } });
     expect(response.json?.Code).toBe('IncompleteSignature');
   });
 
   it('refuses another API version', async () => {
     await start();
-    const request = signedRequest({ url: fc.url, credentials: DEV_CREDENTIALS, action: 'InvokeFunction', version: '2021-04-06', path: `/2023-03-30/functions/${FUNCTION}/invocations`, body: EVENT });
+    const request = signedRequest({
+      url: fc.url,
+      credentials: DEV_CREDENTIALS,
+      action: 'InvokeFunction',
+      version: '2021-04-06',
+      path: `/2023-03-30/functions/${FUNCTION}/invocations`,
+      body: EVENT,
+    });
     expect((await send(request)).json?.Code).toBe('NoSuchVersion');
   });
 });

@@ -4,11 +4,11 @@
  * ones are accepted with 202 at once and run in the background with FC's retries on failure
  * (docs/sources.md, "Function Compute").
  */
-import { DEFAULT_CREDENTIALS, type CloudCredential } from './credentials';
-import { FaultQueue, TRANSPORT_FAULTS, type ErrorFault, type InjectOptions } from './faults';
-import { OpenApiEndpoint, type OpenApiAnswer, type OpenApiRequestRecord, type VerifiedCall } from './openapi-endpoint';
-import { openApiError, type ApiError } from './openapi-errors';
-import { startLoopbackServer, type LoopbackServer } from './server';
+import { type CloudCredential, DEFAULT_CREDENTIALS } from './credentials';
+import { type ErrorFault, FaultQueue, type InjectOptions, TRANSPORT_FAULTS } from './faults';
+import { type OpenApiAnswer, OpenApiEndpoint, type OpenApiRequestRecord, type VerifiedCall } from './openapi-endpoint';
+import { type ApiError, openApiError } from './openapi-errors';
+import { type LoopbackServer, startLoopbackServer } from './server';
 
 export const FC_API_VERSION = '2023-03-30';
 export const FC_HOST_ID = 'fc.aliyuncs.com';
@@ -146,7 +146,12 @@ export class FcDouble {
   async #invoke(call: VerifiedCall): Promise<OpenApiAnswer | { error: ApiError }> {
     const route = INVOKE_PATH.exec(call.path);
     if (!route || call.action !== INVOKE_ACTION || call.method !== 'POST') {
-      return { error: openApiError('InvalidAction.NotFound', `This double serves only POST /2023-03-30/functions/{name}/invocations with x-acs-action ${INVOKE_ACTION}.`) };
+      return {
+        error: openApiError(
+          'InvalidAction.NotFound',
+          `This double serves only POST /2023-03-30/functions/{name}/invocations with x-acs-action ${INVOKE_ACTION}.`,
+        ),
+      };
     }
     const functionName = decodeURIComponent(route[1] ?? '');
     if (this.#functions && !this.#functions.has(functionName)) {

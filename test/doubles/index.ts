@@ -2,17 +2,17 @@
  * The loopback cloud: every double the function talks to, started together on 127.0.0.1 with one
  * credential registry and one clock. Used by the product's tests and embedded by the local run.
  */
-import { startCenDouble, type CenDouble, type CenDoubleOptions } from './cen';
-import { startChatDouble, type ChatDouble, type ChatDoubleOptions } from './chat';
-import { DEFAULT_CREDENTIALS, type CloudCredential } from './credentials';
-import { startFcDouble, type FcDouble, type FcDoubleOptions } from './fc';
-import { startMnsDouble, type MnsDouble, type MnsDoubleOptions } from './mns';
+import { type CenDouble, type CenDoubleOptions, startCenDouble } from './cen';
+import { type ChatDouble, type ChatDoubleOptions, startChatDouble } from './chat';
+import { type CloudCredential, DEFAULT_CREDENTIALS } from './credentials';
+import { type FcDouble, type FcDoubleOptions, startFcDouble } from './fc';
+import { type MnsDouble, type MnsDoubleOptions, startMnsDouble } from './mns';
 
-export { DEV_CREDENTIALS, type CloudCredential } from './credentials';
 export * from './cen';
-export * from './mns';
-export * from './fc';
 export * from './chat';
+export { type CloudCredential, DEV_CREDENTIALS } from './credentials';
+export * from './fc';
+export * from './mns';
 
 type Shared = 'credentials' | 'now';
 

@@ -1,8 +1,8 @@
 /** MNS error answers (docs/sources.md, "MNS"): one table of code, HTTP status and default message, sent as the service's XML. */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { ApiError } from './openapi-errors';
 import { escapeText, MNS_NAMESPACE } from './mns-xml';
+import type { ApiError } from './openapi-errors';
 
 export const MNS_VERSION = '2015-06-06';
 export const MNS_HOST_ID = 'mns.cn-hangzhou.aliyuncs.com';

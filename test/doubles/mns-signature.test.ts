@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalMnsHeaders, mnsSignature, mnsStringToSign } from './mns-signature';
 import { mnsSdkClient } from '../oracles/mns-sdk';
+import { canonicalMnsHeaders, mnsSignature, mnsStringToSign } from './mns-signature';
 
 // docs/sources.md, "MNS": the official example, and the computed PublishMessage vectors.
 const OFFICIAL = {
@@ -25,8 +25,18 @@ describe('MNS signature (the double’s own implementation)', () => {
   });
 
   it.each([
-    ['no Content-MD5', undefined, 'POST\n\ntext/xml;charset=utf-8\nTue, 08 Dec 2015 06:13:40 GMT\nx-mns-version:2015-06-06\n/topics/MyTopic/messages', '6YcNwrhbkIPKdB3fRGtiqN8cehg='],
-    ['SDK-style Content-MD5', 'OThmNjA3MGQzNzNlMTJhYTI2YjY1NTRmZTBmMWM1ZWU=', 'POST\nOThmNjA3MGQzNzNlMTJhYTI2YjY1NTRmZTBmMWM1ZWU=\ntext/xml;charset=utf-8\nTue, 08 Dec 2015 06:13:40 GMT\nx-mns-version:2015-06-06\n/topics/MyTopic/messages', 'BEgJaEUT9zgtsG9+/BmHjUFJ+kE='],
+    [
+      'no Content-MD5',
+      undefined,
+      'POST\n\ntext/xml;charset=utf-8\nTue, 08 Dec 2015 06:13:40 GMT\nx-mns-version:2015-06-06\n/topics/MyTopic/messages',
+      '6YcNwrhbkIPKdB3fRGtiqN8cehg=',
+    ],
+    [
+      'SDK-style Content-MD5',
+      'OThmNjA3MGQzNzNlMTJhYTI2YjY1NTRmZTBmMWM1ZWU=',
+      'POST\nOThmNjA3MGQzNzNlMTJhYTI2YjY1NTRmZTBmMWM1ZWU=\ntext/xml;charset=utf-8\nTue, 08 Dec 2015 06:13:40 GMT\nx-mns-version:2015-06-06\n/topics/MyTopic/messages',
+      'BEgJaEUT9zgtsG9+/BmHjUFJ+kE=',
+    ],
   ])('reproduces the computed PublishMessage vector with %s', (_name, contentMd5, stringToSign, signature) => {
     const actual = mnsStringToSign({ ...PUBLISH, contentMd5 });
     expect(actual).toBe(stringToSign);
@@ -41,6 +51,8 @@ describe('MNS signature (the double’s own implementation)', () => {
   });
 
   it('canonicalises x-mns-* headers: lowercase names, sorted, other headers ignored', () => {
-    expect(canonicalMnsHeaders({ 'X-MNS-Version': '2015-06-06', 'x-mns-date': 'd', host: 'h', 'security-token': 't' })).toBe('x-mns-date:d\nx-mns-version:2015-06-06\n');
+    expect(canonicalMnsHeaders({ 'X-MNS-Version': '2015-06-06', 'x-mns-date': 'd', host: 'h', 'security-token': 't' })).toBe(
+      'x-mns-date:d\nx-mns-version:2015-06-06\n',
+    );
   });
 });

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { sameText } from './constant-time';
-import { findCredential, type CloudCredential } from './credentials';
-import { mnsError, MNS_VERSION } from './mns-errors';
+import { type CloudCredential, findCredential } from './credentials';
+import { MNS_VERSION, mnsError } from './mns-errors';
 import { mnsSignature, mnsStringToSign } from './mns-signature';
 import type { ApiError } from './openapi-errors';
 
@@ -29,7 +29,9 @@ export interface MnsPolicy {
   readonly now: () => number;
 }
 
-export type MnsVerdict = { readonly ok: true; readonly accessKeyId: string } | { readonly ok: false; readonly accessKeyId: string | undefined; readonly error: ApiError };
+export type MnsVerdict =
+  | { readonly ok: true; readonly accessKeyId: string }
+  | { readonly ok: false; readonly accessKeyId: string | undefined; readonly error: ApiError };
 
 export function verifyMns(request: MnsSignedRequest, policy: MnsPolicy): MnsVerdict {
   const { headers } = request;
@@ -39,7 +41,11 @@ export function verifyMns(request: MnsSignedRequest, policy: MnsPolicy): MnsVerd
   const [, accessKeyId = '', signature = ''] = authorization;
   const credential = findCredential(policy.credentials, accessKeyId);
   const problem = credential
-    ? (versionProblem(headers) ?? dateProblem(headers, policy.now()) ?? md5Problem(request) ?? signatureProblem(request, credential, signature) ?? tokenProblem(headers, credential))
+    ? (versionProblem(headers) ??
+      dateProblem(headers, policy.now()) ??
+      md5Problem(request) ??
+      signatureProblem(request, credential, signature) ??
+      tokenProblem(headers, credential))
     : mnsError('InvalidAccessKeyId');
   return problem ? { ok: false, accessKeyId, error: problem } : { ok: true, accessKeyId };
 }
@@ -86,7 +92,10 @@ function signatureProblem(request: MnsSignedRequest, credential: CloudCredential
   });
   if (sameText(mnsSignature(stringToSign, credential.accessKeySecret), signature)) return undefined;
   // Echoing what the double signed is the fastest way for a client author to find the difference.
-  return mnsError('SignatureDoesNotMatch', `The request signature we calculated does not match the signature you provided. String to sign: ${JSON.stringify(stringToSign)}`);
+  return mnsError(
+    'SignatureDoesNotMatch',
+    `The request signature we calculated does not match the signature you provided. String to sign: ${JSON.stringify(stringToSign)}`,
+  );
 }
 
 function tokenProblem(headers: MnsSignedRequest['headers'], credential: CloudCredential): ApiError | undefined {

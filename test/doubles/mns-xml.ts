@@ -66,15 +66,17 @@ function finish(rawTexts: ReadonlyMap<string, string>): MessageXmlResult {
 export function unescapeText(raw: string): string | undefined {
   if (raw.replace(ENTITY, '').includes('&')) return undefined;
   let valid = true;
-  const text = raw.replace(/\r\n?/g, '\n').replace(ENTITY, (_match, name: keyof typeof PREDEFINED | undefined, decimal: string | undefined, hex: string | undefined) => {
-    if (name) return PREDEFINED[name];
-    const codePoint = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex ?? '', 16);
-    if (codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
-      valid = false;
-      return '';
-    }
-    return String.fromCodePoint(codePoint);
-  });
+  const text = raw
+    .replace(/\r\n?/g, '\n')
+    .replace(ENTITY, (_match, name: keyof typeof PREDEFINED | undefined, decimal: string | undefined, hex: string | undefined) => {
+      if (name) return PREDEFINED[name];
+      const codePoint = decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex ?? '', 16);
+      if (codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
+        valid = false;
+        return '';
+      }
+      return String.fromCodePoint(codePoint);
+    });
   return valid ? text : undefined;
 }
 

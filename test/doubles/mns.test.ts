@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEV_CREDENTIALS, type CloudCredential } from './credentials';
-import { startMnsDouble, type MnsDouble } from './mns';
 import { mnsSdkClient } from '../oracles/mns-sdk';
-import { send, type RawRequest } from '../support/raw-http';
+import { type RawRequest, send } from '../support/raw-http';
 import { until } from '../support/wait';
+import { type CloudCredential, DEV_CREDENTIALS } from './credentials';
+import { type MnsDouble, startMnsDouble } from './mns';
 
 const TOPIC = 'bandwidth-plan-events';
 const xmlOf = (inner: string) => `<?xml version="1.0" encoding="UTF-8"?><Message xmlns="http://mns.aliyuncs.com/doc/v1/">${inner}</Message>`;

@@ -5,13 +5,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEFAULT_CREDENTIALS, type CloudCredential } from './credentials';
-import { FaultQueue, faultLabel, TRANSPORT_FAULTS, type ErrorFault, type InjectOptions } from './faults';
-import { mnsError, newMnsRequestId, sendMnsError, sendMnsXml, type MnsErrorCode } from './mns-errors';
+import { type CloudCredential, DEFAULT_CREDENTIALS } from './credentials';
+import { type ErrorFault, FaultQueue, faultLabel, type InjectOptions, TRANSPORT_FAULTS } from './faults';
+import { type MnsErrorCode, mnsError, newMnsRequestId, sendMnsError, sendMnsXml } from './mns-errors';
 import { verifyMns } from './mns-verify';
 import { escapeText, MNS_NAMESPACE, parseMessageXml } from './mns-xml';
 import type { ApiError } from './openapi-errors';
-import { BodyTooLargeError, dropConnection, headerValue, readBody, splitTarget, startLoopbackServer, type LoopbackServer } from './server';
+import { BodyTooLargeError, dropConnection, headerValue, type LoopbackServer, readBody, splitTarget, startLoopbackServer } from './server';
 
 export const DEFAULT_TOPICS: readonly string[] = Object.freeze(['bandwidth-plan-events']);
 export const PUBLISH_ACTION = 'PublishMessage';

@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verifyAcs3 } from './acs3-verify';
 import type { CloudCredential } from './credentials';
-import { faultLabel, type ErrorFault, type FaultQueue, type TransportFault } from './faults';
-import { newRequestId, openApiError, sendOpenApiError, type ApiError, type OpenApiErrorCode } from './openapi-errors';
+import { type ErrorFault, type FaultQueue, faultLabel, type TransportFault } from './faults';
+import { type ApiError, newRequestId, type OpenApiErrorCode, openApiError, sendOpenApiError } from './openapi-errors';
 import { parseQuery } from './query';
 import { BodyTooLargeError, dropConnection, readBody, splitTarget } from './server';
 
@@ -131,9 +131,19 @@ export class OpenApiEndpoint<Name extends string> {
     if (fault !== undefined) record.fault = faultLabel(fault);
     if (fault === 'reset') return dropConnection(response);
     if (fault === 'hang') return;
-    if (fault !== undefined && fault !== 'drop-after-success') return this.#answerError(response, record, this.#faultError(fault as Exclude<Name, TransportFault> | ErrorFault));
+    if (fault !== undefined && fault !== 'drop-after-success')
+      return this.#answerError(response, record, this.#faultError(fault as Exclude<Name, TransportFault> | ErrorFault));
 
-    const call: VerifiedCall = { action: verdict.action, accessKeyId: verdict.accessKeyId, method: record.method, path, query: query.query, headers, body, requestId: record.requestId };
+    const call: VerifiedCall = {
+      action: verdict.action,
+      accessKeyId: verdict.accessKeyId,
+      method: record.method,
+      path,
+      query: query.query,
+      headers,
+      body,
+      requestId: record.requestId,
+    };
     const outcome = await options.perform(call);
     if (fault === 'drop-after-success') return dropConnection(response);
     if ('error' in outcome) return this.#answerError(response, record, outcome.error);

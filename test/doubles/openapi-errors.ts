@@ -44,9 +44,7 @@ export function openApiError(code: OpenApiErrorCode, message?: string): ApiError
 export const newRequestId = (): string => randomUUID().toUpperCase();
 
 export function sendOpenApiJson(response: ServerResponse, status: number, body: object, requestId: string): void {
-  response
-    .writeHead(status, { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': requestId })
-    .end(JSON.stringify(body));
+  response.writeHead(status, { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': requestId }).end(JSON.stringify(body));
 }
 
 /** `product` names the service in the troubleshooting link, e.g. `Cbn`. */

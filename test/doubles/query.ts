@@ -6,9 +6,7 @@
  * (docs/sources.md, "Alibaba Cloud OpenAPI and CEN": "space not encoded as %20" is a listed cause of SignatureDoesNotMatch).
  */
 
-export type QueryParseResult =
-  | { readonly ok: true; readonly query: Readonly<Record<string, string>> }
-  | { readonly ok: false; readonly message: string };
+export type QueryParseResult = { readonly ok: true; readonly query: Readonly<Record<string, string>> } | { readonly ok: false; readonly message: string };
 
 export function parseQuery(rawQuery: string): QueryParseResult {
   const query: Record<string, string> = {};

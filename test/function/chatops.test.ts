@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { validateBandwidthPlan } from '../../shared/core/schema';
 import { clientTokenForConfirmation, issueConfirmationCode } from '../../shared/sources/chat/confirmation';
 import { CHAT_JOB_MAX_AGE_MS, sealChatJob } from '../../shared/sources/chat/jobs';
-import { validateBandwidthPlan } from '../../shared/core/schema';
 import { dingtalkMessage, larkMessage, larkSigned, slackCommand } from '../support/chat';
-import { CHAT_USERS, CHATOPS_CONFIRM_SECRET, findSecrets, httpEvent, LARK_VERIFICATION_TOKEN, startHarness, type Harness } from '../support/harness';
+import { CHAT_USERS, CHATOPS_CONFIRM_SECRET, findSecrets, type Harness, httpEvent, LARK_VERIFICATION_TOKEN, startHarness } from '../support/harness';
 
 let h: Harness;
 afterEach(async () => {
@@ -80,7 +80,12 @@ describe('Slack', () => {
   it('refuses an expired code', async () => {
     const validation = validateBandwidthPlan({ Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' });
     if (!validation.ok) throw new Error('fixture');
-    const code = issueConfirmationCode({ request: validation.request, requester: CHAT_USERS.slack, now: Date.now() - 11 * 60_000, key: CHATOPS_CONFIRM_SECRET });
+    const code = issueConfirmationCode({
+      request: validation.request,
+      requester: CHAT_USERS.slack,
+      now: Date.now() - 11 * 60_000,
+      key: CHATOPS_CONFIRM_SECRET,
+    });
 
     const answer = await h.http(slackCommand(`confirm ${code}`, h.chat.slackResponseUrl()));
 
@@ -259,7 +264,15 @@ describe('the async job', () => {
     const validation = validateBandwidthPlan({ Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' });
     if (!validation.ok) throw new Error('fixture');
     const code = issueConfirmationCode({ request: validation.request, requester: CHAT_USERS.slack, now: Date.now(), key: CHATOPS_CONFIRM_SECRET });
-    const job = { kind: 'confirm', platform: 'slack', messageId: 'm', userKey: CHAT_USERS.slack, replyTo: { platform: 'slack', url: h.chat.slackResponseUrl() }, code, acceptedAt: Date.now() } as const;
+    const job = {
+      kind: 'confirm',
+      platform: 'slack',
+      messageId: 'm',
+      userKey: CHAT_USERS.slack,
+      replyTo: { platform: 'slack', url: h.chat.slackResponseUrl() },
+      code,
+      acceptedAt: Date.now(),
+    } as const;
 
     const forged = await h.invoke(sealChatJob(job, 'guessed-key-guessed-key-guessed-key!'));
     expect(forged).toEqual({ job: 'invalid', replied: false });
@@ -299,7 +312,15 @@ describe('configuration and delivery shapes', () => {
     if (!validation.ok) throw new Error('fixture');
     const code = issueConfirmationCode({ request: validation.request, requester: CHAT_USERS.slack, now: Date.now(), key: CHATOPS_CONFIRM_SECRET });
     const job = sealChatJob(
-      { kind: 'confirm', platform: 'slack', messageId: 'm-http', userKey: CHAT_USERS.slack, replyTo: { platform: 'slack', url: h.chat.slackResponseUrl() }, code, acceptedAt: Date.now() },
+      {
+        kind: 'confirm',
+        platform: 'slack',
+        messageId: 'm-http',
+        userKey: CHAT_USERS.slack,
+        replyTo: { platform: 'slack', url: h.chat.slackResponseUrl() },
+        code,
+        acceptedAt: Date.now(),
+      },
       CHATOPS_CONFIRM_SECRET,
     );
     const event = { ...httpEvent({ path: '/2023-03-30/functions/create-bandwidth-plan/invocations', body: job, sign: false }) };
@@ -407,17 +428,20 @@ describe('refused purchase attempts from chat are outcomes; previews are not', (
     },
   );
 
-  it.each(platforms.flatMap((platform) => ['help', 'plan 100 China Europe', 'plan 1 China Europe', 'plan 5000 China Europe', 'status cenbwp-abc', 'hello there'].map((text) => [platform, text] as const)))(
-    '%s: "%s" publishes nothing',
-    async (platform, text) => {
-      h = await startHarness();
-      await h.http(send(platform, text));
-      await h.fc.idle();
+  it.each(
+    platforms.flatMap((platform) =>
+      ['help', 'plan 100 China Europe', 'plan 1 China Europe', 'plan 5000 China Europe', 'status cenbwp-abc', 'hello there'].map(
+        (text) => [platform, text] as const,
+      ),
+    ),
+  )('%s: "%s" publishes nothing', async (platform, text) => {
+    h = await startHarness();
+    await h.http(send(platform, text));
+    await h.fc.idle();
 
-      expect(h.mns.messages).toHaveLength(0);
-      expect(h.cen.requests.filter((request) => request.action === 'CreateCenBandwidthPackage')).toHaveLength(0);
-    },
-  );
+    expect(h.mns.messages).toHaveLength(0);
+    expect(h.cen.requests.filter((request) => request.action === 'CreateCenBandwidthPackage')).toHaveLength(0);
+  });
 });
 
 describe('chat jobs are checked again when they run', () => {
@@ -425,7 +449,10 @@ describe('chat jobs are checked again when they run', () => {
     const validation = validateBandwidthPlan({ Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' });
     if (!validation.ok) throw new Error('fixture');
     const code = issueConfirmationCode({ request: validation.request, requester: userKey, now: acceptedAt, key: CHATOPS_CONFIRM_SECRET });
-    return sealChatJob({ kind: 'confirm', platform: 'slack', messageId: 'm-job', userKey, replyTo: { platform: 'slack', url: h.chat.slackResponseUrl() }, code, acceptedAt }, key);
+    return sealChatJob(
+      { kind: 'confirm', platform: 'slack', messageId: 'm-job', userKey, replyTo: { platform: 'slack', url: h.chat.slackResponseUrl() }, code, acceptedAt },
+      key,
+    );
   };
 
   it('a job for someone no longer on the allow-list buys nothing, is published as rejected and answered', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { derivedClientToken } from '../../shared/core/idempotency';
 import { DEV_CREDENTIALS } from '../doubles/credentials';
-import { cloudEvent, findSecrets, httpEvent, startHarness, timerEvent, VALID_PLAN, type Harness } from '../support/harness';
+import { cloudEvent, findSecrets, type Harness, httpEvent, startHarness, timerEvent, VALID_PLAN } from '../support/harness';
 
 let h: Harness;
 afterEach(async () => {
@@ -153,7 +153,12 @@ describe('HTTP API errors: the one error table', () => {
   });
 
   it.each([
-    ['invalid parameters', { path: '/bandwidth-plans', body: { Bandwidth: 1, GeographicRegionAId: 'Mars', GeographicRegionBId: 'China' } }, 400, 'InvalidParameter'],
+    [
+      'invalid parameters',
+      { path: '/bandwidth-plans', body: { Bandwidth: 1, GeographicRegionAId: 'Mars', GeographicRegionBId: 'China' } },
+      400,
+      'InvalidParameter',
+    ],
     ['a missing signature', { path: '/bandwidth-plans', body: VALID_PLAN, sign: false as const }, 401, 'Unauthorized'],
     ['a forged signature', { path: '/bandwidth-plans', body: VALID_PLAN, sign: 'not-the-secret' }, 401, 'Unauthorized'],
     ['a stale signature', { path: '/bandwidth-plans', body: VALID_PLAN, timestamp: Math.floor(Date.now() / 1000) - 301 }, 401, 'Unauthorized'],
@@ -362,7 +367,13 @@ describe('EventBridge', () => {
 
   it('a batch element that is not a CloudEvent is a published rejection naming why; its neighbours are bought', async () => {
     const bareData = { ...VALID_PLAN, Bandwidth: 30 };
-    const results = (await h.invoke([cloudEvent('n-1', VALID_PLAN), null, bareData, { ...cloudEvent('n-4', VALID_PLAN), id: '' }, cloudEvent('n-5', { ...VALID_PLAN, Bandwidth: 20 })])) as Array<{
+    const results = (await h.invoke([
+      cloudEvent('n-1', VALID_PLAN),
+      null,
+      bareData,
+      { ...cloudEvent('n-4', VALID_PLAN), id: '' },
+      cloudEvent('n-5', { ...VALID_PLAN, Bandwidth: 20 }),
+    ])) as Array<{
       outcome: string;
       error?: { code: string; message: string };
     }>;
@@ -427,7 +438,9 @@ describe('EventBridge', () => {
   it('a key given twice in a CloudEvent (data object or envelope) is never read: that element is rejected, its neighbours bought', async () => {
     const text = `[${JSON.stringify(cloudEvent('dup-k1', VALID_PLAN))},${JSON.stringify(cloudEvent('dup-k2', VALID_PLAN)).replace('"Bandwidth":10', '"Bandwidth":10,"Bandwidth":900')},${JSON.stringify(cloudEvent('dup-k3', { ...VALID_PLAN, Bandwidth: 20 }))}]`;
     const results = (await h.invoke(Buffer.from(text))) as Array<{ outcome: string; error?: { message: string } }>;
-    const single = (await h.invoke(Buffer.from(JSON.stringify(cloudEvent('dup-k4', VALID_PLAN)).replace('"Bandwidth":10', '"Bandwidth":10,"Bandwidth":900')))) as { outcome: string; error: { message: string } };
+    const single = (await h.invoke(
+      Buffer.from(JSON.stringify(cloudEvent('dup-k4', VALID_PLAN)).replace('"Bandwidth":10', '"Bandwidth":10,"Bandwidth":900')),
+    )) as { outcome: string; error: { message: string } };
 
     expect(results.map((result) => result.outcome)).toEqual(['created', 'rejected', 'created']);
     expect(results[1]!.error!.message).toContain('it gives the key "Bandwidth" twice in one object');

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { derivedClientToken } from '../../shared/core/idempotency';
-import { ACCOUNT_ID, cloudEvent, findSecrets, REGION, startHarness, timerEvent, VALID_PLAN, type Harness } from '../support/harness';
+import { ACCOUNT_ID, cloudEvent, findSecrets, type Harness, REGION, startHarness, timerEvent, VALID_PLAN } from '../support/harness';
 
 let h: Harness;
 afterEach(async () => {

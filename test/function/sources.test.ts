@@ -1,18 +1,18 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { webhookSignature as localWebhookSignature } from '../../local/signatures';
 import { derivedClientToken, freshClientToken } from '../../shared/core/idempotency';
 import { chatJobSource } from '../../shared/sources/chat/service';
 import { decodeEvent, sourceFor } from '../../shared/sources/dispatch';
 import { cloudEventBatchSource, cloudEventProblem, cloudEventSource, createCommandFromCloudEvent } from '../../shared/sources/eventbridge';
 import { createCommandFromHttp } from '../../shared/sources/http-api/create';
-import { isHttpEvent, MAX_BODY_BYTES, readHttpEvent, type HttpRequestView } from '../../shared/sources/http-api/request';
+import { type HttpRequestView, isHttpEvent, MAX_BODY_BYTES, readHttpEvent } from '../../shared/sources/http-api/request';
 import { matchRoute } from '../../shared/sources/http-api/routes';
 import { createHttpSource } from '../../shared/sources/http-api/serve';
+import { verifyWebhook, webhookSignature, webhookSignedText } from '../../shared/sources/http-api/webhook-auth';
 import { parseUntrustedJson } from '../../shared/sources/json';
 import { createCommandFromTimer, timerSource } from '../../shared/sources/timer';
-import { verifyWebhook, webhookSignature, webhookSignedText } from '../../shared/sources/http-api/webhook-auth';
-import { webhookSignature as localWebhookSignature } from '../../local/signatures';
 import { signWebhook } from '../support/harness';
 
 const view = (overrides: Partial<HttpRequestView> = {}): HttpRequestView => ({
@@ -57,7 +57,13 @@ describe('webhook signature', () => {
     ['a timestamp 301 s ahead', [secret], String(now + 301), webhookSignature(secret, String(now + 301), body), { ok: false, reason: 'stale' }],
     ['a timestamp 300 s old', [secret], String(now - 300), webhookSignature(secret, String(now - 300), body), { ok: true }],
     ['a non-numeric timestamp', [secret], 'yesterday', webhookSignature(secret, 'yesterday', body), { ok: false, reason: 'bad-timestamp' }],
-    ['a repeated timestamp header (comma-joined)', [secret], `${now},${now}`, webhookSignature(secret, `${now},${now}`, body), { ok: false, reason: 'bad-timestamp' }],
+    [
+      'a repeated timestamp header (comma-joined)',
+      [secret],
+      `${now},${now}`,
+      webhookSignature(secret, `${now},${now}`, body),
+      { ok: false, reason: 'bad-timestamp' },
+    ],
     ['another secret', [secret], String(now), webhookSignature('other-secret-123', String(now), body), { ok: false, reason: 'bad-signature' }],
     ['a signature over another body', [secret], String(now), webhookSignature(secret, String(now), '{"Bandwidth":3}'), { ok: false, reason: 'bad-signature' }],
     ['a truncated signature', [secret], String(now), webhookSignature(secret, String(now), body).slice(0, 20), { ok: false, reason: 'bad-signature' }],
@@ -67,7 +73,13 @@ describe('webhook signature', () => {
 });
 
 describe('untrusted JSON', () => {
-  it.each(['{"__proto__":{"admin":true}}', '{"a":{"constructor":{"prototype":{}}}}', '[{"prototype":1}]', String.raw`{"\u005f_proto__":{"admin":true}}`, String.raw`{"a":[{"constr\u0075ctor":1}]}`])('refuses prototype keys in %s', (text) => {
+  it.each([
+    '{"__proto__":{"admin":true}}',
+    '{"a":{"constructor":{"prototype":{}}}}',
+    '[{"prototype":1}]',
+    String.raw`{"\u005f_proto__":{"admin":true}}`,
+    String.raw`{"a":[{"constr\u0075ctor":1}]}`,
+  ])('refuses prototype keys in %s', (text) => {
     expect(() => parseUntrustedJson(text)).toThrow(/is not allowed/);
   });
 
@@ -88,9 +100,12 @@ describe('untrusted JSON', () => {
   it('accepts every JSON text JSON.stringify writes (no object in it has a key twice)', () => {
     fc.assert(
       // Prototype keys are refused for another reason (above).
-      fc.property(fc.jsonValue().filter((value) => !/__proto__|constructor|prototype/.test(JSON.stringify(value))), (value) => {
-        expect(parseUntrustedJson(JSON.stringify(value))).toEqual(JSON.parse(JSON.stringify(value)));
-      }),
+      fc.property(
+        fc.jsonValue().filter((value) => !/__proto__|constructor|prototype/.test(JSON.stringify(value))),
+        (value) => {
+          expect(parseUntrustedJson(JSON.stringify(value))).toEqual(JSON.parse(JSON.stringify(value)));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -221,8 +236,14 @@ describe('event shapes: exactly one source claims each event, or none does', () 
     [{ chatopsJob: '{}', mac: 'x' }, 'chat job'],
     [{ version: 'v1', rawPath: '/bandwidth-plans', requestContext: {} }, 'HTTP request'],
     [{ id: 'a' }, 'unrecognised: it is not an HTTP request, a CloudEvent, a batch of CloudEvents or a timer event'],
-    [{ Bandwidth: 10, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' }, 'unrecognised: it is not an HTTP request, a CloudEvent, a batch of CloudEvents or a timer event'],
-    [{ specversion: '1.0', id: 'a', source: 's', triggerTime: 't', triggerName: 'n' }, 'unrecognised: it has the shape of more than one event (CloudEvent, timer event)'],
+    [
+      { Bandwidth: 10, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' },
+      'unrecognised: it is not an HTTP request, a CloudEvent, a batch of CloudEvents or a timer event',
+    ],
+    [
+      { specversion: '1.0', id: 'a', source: 's', triggerTime: 't', triggerName: 'n' },
+      'unrecognised: it has the shape of more than one event (CloudEvent, timer event)',
+    ],
     [null, 'unrecognised: it is not an HTTP request, a CloudEvent, a batch of CloudEvents or a timer event'],
   ])('%j → %s', (event, expected) => {
     expect(claimedBy(event)).toBe(expected);

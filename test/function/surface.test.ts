@@ -4,18 +4,29 @@
  * repetition or meaning-changing header is refused with a 400/405 naming it, at no cost. Every answer
  * is checked against the document's own schema for its status, by ajv (not by this project's code).
  */
-import { validate } from '@readme/openapi-parser';
-import Ajv2020 from 'ajv/dist/2020';
+
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { validate } from '@readme/openapi-parser';
+import Ajv2020 from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderOpenApi } from '../../local/openapi';
-import { httpEvent, startHarness, VALID_PLAN, type Harness, type HttpAnswer, type HttpCall } from '../support/harness';
+import { type Harness, type HttpAnswer, type HttpCall, httpEvent, startHarness, VALID_PLAN } from '../support/harness';
 
 const DOCUMENT_PATH = resolve(__dirname, '../../docs/openapi.json');
 const documentText = readFileSync(DOCUMENT_PATH, 'utf8');
 const document = JSON.parse(documentText) as {
-  paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema: { enum?: string[]; pattern?: string } }[]; responses: Record<string, { content?: Record<string, { schema?: unknown }> }>; 'x-internal'?: boolean }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: { name: string; in: string; schema: { enum?: string[]; pattern?: string } }[];
+        responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+        'x-internal'?: boolean;
+      }
+    >
+  >;
   components: { schemas: Record<string, unknown> };
 };
 
@@ -64,7 +75,18 @@ const PUBLIC = Object.entries(document.paths).flatMap(([path, methods]) =>
 const concrete = (path: string, planId: string) => path.replace('{id}', planId).replace('{platform}', 'slack');
 
 /** Spellings a careless client sends for an enum value: other cases, numbers, blanks, a repeated key. */
-const misspellings = (value: string) => [value.toUpperCase(), value[0]!.toUpperCase() + value.slice(1), ` ${value}`, `${value} `, '1', '0', 'yes', '', `${value},${value}`, `${value},x`];
+const misspellings = (value: string) => [
+  value.toUpperCase(),
+  value[0]!.toUpperCase() + value.slice(1),
+  ` ${value}`,
+  `${value} `,
+  '1',
+  '0',
+  'yes',
+  '',
+  `${value},${value}`,
+  `${value},x`,
+];
 
 let h: Harness;
 let planId: string;
@@ -95,39 +117,47 @@ describe.each(PUBLIC)('$method $path', ({ path, method, operation }) => {
   const queryParameters = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query');
 
   it('answers another method with 405 and the documented one in Allow', async () => {
-    for (const other of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'].filter((candidate) => candidate !== method && !(candidate.toLowerCase() in document.paths[path]!))) {
+    for (const other of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'].filter(
+      (candidate) => candidate !== method && !(candidate.toLowerCase() in document.paths[path]!),
+    )) {
       const { answer, cenCalls } = await send({ method: other, path: concrete(path, planId), body: bodyFor(other) });
       expect([answer.status, answer.headers.allow]).toEqual([405, method]);
       expect(cenCalls).toBe(0);
     }
   });
 
-  it.each(['dryrun', 'dry_run', 'DryRun', 'debug', 'x', '__proto__', 'clientToken2'])('refuses the unknown query parameter %s with 400 naming it, at no cost', async (name) => {
-    if (path === '/chatops/{platform}' || path === '/openapi.json' ) {
-      const { answer } = await send({ method, path: concrete(path, planId), query: { [name]: 'true' }, body: bodyFor(method), sign: false });
+  it.each(['dryrun', 'dry_run', 'DryRun', 'debug', 'x', '__proto__', 'clientToken2'])(
+    'refuses the unknown query parameter %s with 400 naming it, at no cost',
+    async (name) => {
+      if (path === '/chatops/{platform}' || path === '/openapi.json') {
+        const { answer } = await send({ method, path: concrete(path, planId), query: { [name]: 'true' }, body: bodyFor(method), sign: false });
+        expect(answer.status).toBe(400);
+        expect(answer.body.error.issues).toEqual([expect.objectContaining({ path: `query.${name}` })]);
+        return;
+      }
+      const { answer, creates, cenCalls } = await send({ method, path: concrete(path, planId), query: { [name]: 'true' }, body: bodyFor(method) });
       expect(answer.status).toBe(400);
-      expect(answer.body.error.issues).toEqual([expect.objectContaining({ path: `query.${name}` })]);
-      return;
-    }
-    const { answer, creates, cenCalls } = await send({ method, path: concrete(path, planId), query: { [name]: 'true' }, body: bodyFor(method) });
-    expect(answer.status).toBe(400);
-    expect(answer.body.error.issues).toEqual([expect.objectContaining({ path: `query.${name}`, message: expect.stringContaining('is not a query parameter') })]);
-    expect([creates, cenCalls]).toEqual([0, 0]);
-    expectDocumented(path, method, answer);
-  });
-
-  it.each(queryParameters.flatMap((parameter) => (parameter.schema.enum ?? []).flatMap((value) => misspellings(value).map((spelling) => [parameter.name, spelling] as const))))(
-    'refuses %s=%j (not exactly a documented value) with 400 naming it, at no cost',
-    async (name, spelling) => {
-      const { answer, creates, cenCalls, messages } = await send({ method, path: concrete(path, planId), query: { [name]: spelling }, body: bodyFor(method) });
-      expect(answer.status).toBe(400);
-      expect(answer.body.error.issues).toEqual([expect.objectContaining({ path: `query.${name}`, message: expect.stringContaining('must be exactly') })]);
+      expect(answer.body.error.issues).toEqual([
+        expect.objectContaining({ path: `query.${name}`, message: expect.stringContaining('is not a query parameter') }),
+      ]);
       expect([creates, cenCalls]).toEqual([0, 0]);
-      // Not exactly a dry run, so it may have been meant as a purchase: the refusal is published.
-      if (path === '/bandwidth-plans') expect(messages).toEqual([expect.objectContaining({ type: 'cen.bandwidthplan.rejected' })]);
       expectDocumented(path, method, answer);
     },
   );
+
+  it.each(
+    queryParameters.flatMap((parameter) =>
+      (parameter.schema.enum ?? []).flatMap((value) => misspellings(value).map((spelling) => [parameter.name, spelling] as const)),
+    ),
+  )('refuses %s=%j (not exactly a documented value) with 400 naming it, at no cost', async (name, spelling) => {
+    const { answer, creates, cenCalls, messages } = await send({ method, path: concrete(path, planId), query: { [name]: spelling }, body: bodyFor(method) });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.issues).toEqual([expect.objectContaining({ path: `query.${name}`, message: expect.stringContaining('must be exactly') })]);
+    expect([creates, cenCalls]).toEqual([0, 0]);
+    // Not exactly a dry run, so it may have been meant as a purchase: the refusal is published.
+    if (path === '/bandwidth-plans') expect(messages).toEqual([expect.objectContaining({ type: 'cen.bandwidthplan.rejected' })]);
+    expectDocumented(path, method, answer);
+  });
 
   it('refuses a header that changes the meaning in a way it does not understand', async () => {
     if (path === '/openapi.json') return;
@@ -164,7 +194,9 @@ describe('POST /bandwidth-plans: the documented query values and headers', () =>
   ])('refuses an Idempotency-Key with %s (400, nothing bought, the refusal published)', async (_name, key) => {
     const { answer, creates, messages } = await send({ path: '/bandwidth-plans', body: VALID_PLAN, headers: { 'Idempotency-Key': key } });
     expect(answer.status).toBe(400);
-    expect(answer.body.error.issues).toEqual([{ path: 'header.idempotency-key', message: 'must be 1 to 128 printable ASCII characters without spaces or commas' }]);
+    expect(answer.body.error.issues).toEqual([
+      { path: 'header.idempotency-key', message: 'must be 1 to 128 printable ASCII characters without spaces or commas' },
+    ]);
     expect(creates).toBe(0);
     expect(messages).toEqual([expect.objectContaining({ type: 'cen.bandwidthplan.rejected' })]);
     expectDocumented('/bandwidth-plans', 'POST', answer);

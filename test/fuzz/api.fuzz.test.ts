@@ -3,9 +3,9 @@
  * limit, well-formed requests breaking one rule near its limit, and garbage. See properties.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { CI_RUNS, CI_TIMEOUT_MS } from './ci-runs';
 import { httpCreate, httpDryRun, httpStatus } from './properties';
 import { fuzzEntryPoint } from './runner';
-import { CI_RUNS, CI_TIMEOUT_MS } from './ci-runs';
 
 describe(`HTTP API, ${CI_RUNS} generated inputs per entry point`, () => {
   it.each([httpCreate, httpDryRun, httpStatus])(

@@ -3,9 +3,9 @@
  * is a published rejection, never a throw (FC would retry it forever). See properties.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { CI_RUNS, CI_TIMEOUT_MS } from './ci-runs';
 import { eventBridgeBatch, eventBridgeSingle, timer } from './properties';
 import { fuzzEntryPoint } from './runner';
-import { CI_RUNS, CI_TIMEOUT_MS } from './ci-runs';
 
 describe(`EventBridge and timer, ${CI_RUNS} generated inputs per entry point`, () => {
   it.each([eventBridgeSingle, eventBridgeBatch, timer])(

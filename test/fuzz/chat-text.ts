@@ -4,22 +4,77 @@
  * checked against them).
  */
 import fc from 'fast-check';
-import { AREAS, PERIODS, textOfLength, validName, type Plan } from './plans';
+import { AREAS, PERIODS, type Plan, textOfLength, validName } from './plans';
 
 const SPACES = fc.constantFrom(' ', ' ', ' ', '  ', '\t', '\u3000', '\u00a0', '\n');
 const VOCABULARY = fc.constantFrom(
-  'plan', 'create', 'confirm', 'status', 'help', 'bwp', '/bwp', 'PLAN', 'Create',
-  '0', '1', '2', '100', '10000', '10001', '-5', '2.5', '100M', '100Mbps', 'Mbps', '1e3',
-  'China', 'china', 'EUROPE', 'asia-pacific', 'AsiaPacific', 'North America', 'Australia', 'Mars', 'north_america',
-  'name=x', 'name=', 'name=ops-plan', 'desc="two words"', 'desc=', 'description="a"', 'prepay', 'prepay 3 month', 'prepay 12', 'prepay 2 year', 'month', 'years',
-  'autorenew', 'auto-renew', 'autopay', 'autopay=yes', '__proto__', 'constructor=1', 'toString', '"', '“', '”', '"unclosed',
-  'cenbwp-abc123', 'cenbwp-', 'CENBWP-ABC', 'confirm confirm', '<!channel>', '&amp;', '@_user_1', '@_all',
+  'plan',
+  'create',
+  'confirm',
+  'status',
+  'help',
+  'bwp',
+  '/bwp',
+  'PLAN',
+  'Create',
+  '0',
+  '1',
+  '2',
+  '100',
+  '10000',
+  '10001',
+  '-5',
+  '2.5',
+  '100M',
+  '100Mbps',
+  'Mbps',
+  '1e3',
+  'China',
+  'china',
+  'EUROPE',
+  'asia-pacific',
+  'AsiaPacific',
+  'North America',
+  'Australia',
+  'Mars',
+  'north_america',
+  'name=x',
+  'name=',
+  'name=ops-plan',
+  'desc="two words"',
+  'desc=',
+  'description="a"',
+  'prepay',
+  'prepay 3 month',
+  'prepay 12',
+  'prepay 2 year',
+  'month',
+  'years',
+  'autorenew',
+  'auto-renew',
+  'autopay',
+  'autopay=yes',
+  '__proto__',
+  'constructor=1',
+  'toString',
+  '"',
+  '“',
+  '”',
+  '"unclosed',
+  'cenbwp-abc123',
+  'cenbwp-',
+  'CENBWP-ABC',
+  'confirm confirm',
+  '<!channel>',
+  '&amp;',
+  '@_user_1',
+  '@_all',
 );
 
 /** Text that is almost a command: the grammar's words (and some near misses) in random order. */
-export const commandishText = fc.array(fc.tuple(fc.oneof({ weight: 4, arbitrary: VOCABULARY }, fc.string({ unit: 'binary', maxLength: 12 })), SPACES), { maxLength: 10 }).map((parts) =>
-  parts.map(([word, space]) => word + space).join(''),
-);
+export const commandishText = fc
+  .array(fc.tuple(fc.oneof({ weight: 4, arbitrary: VOCABULARY }, fc.string({ unit: 'binary', maxLength: 12 })), SPACES), { maxLength: 10 })
+  .map((parts) => parts.map(([word, space]) => word + space).join(''));
 
 export const randomText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
@@ -28,7 +83,10 @@ export const randomText = fc.oneof(
 );
 
 /** A random confirmation "code": base62 of any length, or garbage. */
-export const randomCode = fc.oneof(fc.string({ unit: fc.constantFrom(...'0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'), minLength: 1, maxLength: 400 }), fc.string({ maxLength: 40 }));
+export const randomCode = fc.oneof(
+  fc.string({ unit: fc.constantFrom(...'0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'), minLength: 1, maxLength: 400 }),
+  fc.string({ maxLength: 40 }),
+);
 
 /** An area as a person might type it: any case, with or without the hyphen. */
 const areaAsTyped = (area: string) =>
@@ -59,7 +117,13 @@ export const chatPlanCommand = (kind: 'plan' | 'create'): fc.Arbitrary<ChatPlanC
       name: fc.option(validName, { nil: undefined }),
       description: fc.option(chatDescription, { nil: undefined }),
       prepay: fc.option(
-        fc.constantFrom('Month', 'Year').chain((cycle) => fc.record({ cycle: fc.constant(cycle), period: fc.constantFrom(...PERIODS[cycle as 'Month' | 'Year']), form: fc.constantFrom('spaced', 'joined', 'unit-only', 'bare') })),
+        fc.constantFrom('Month', 'Year').chain((cycle) =>
+          fc.record({
+            cycle: fc.constant(cycle),
+            period: fc.constantFrom(...PERIODS[cycle as 'Month' | 'Year']),
+            form: fc.constantFrom('spaced', 'joined', 'unit-only', 'bare'),
+          }),
+        ),
         { nil: undefined },
       ),
       autorenew: fc.boolean(),
@@ -75,14 +139,22 @@ export const chatPlanCommand = (kind: 'plan' | 'create'): fc.Arbitrary<ChatPlanC
         const period = prepay.form === 'bare' ? 1 : prepay.form === 'unit-only' ? 1 : prepay.period;
         const cycle = prepay.form === 'bare' ? 'Month' : prepay.cycle;
         const unitWord = cycle === 'Year' ? 'year' : 'month';
-        const typed = { spaced: `prepay ${period} ${unitWord}`, joined: `prepay ${period}${unitWord}s`, 'unit-only': `prepay ${unitWord}`, bare: 'prepay' }[prepay.form];
+        const typed = { spaced: `prepay ${period} ${unitWord}`, joined: `prepay ${period}${unitWord}s`, 'unit-only': `prepay ${unitWord}`, bare: 'prepay' }[
+          prepay.form
+        ];
         options.push([typed, { BandwidthPackageChargeType: 'PREPAY', Period: period, PricingCycle: cycle }]);
       }
       if (autorenew) options.push(['autorenew', { AutoRenew: true }]);
       if (autopay) options.push(['autopay', { AutoPay: true }]);
-      const shuffled = options.map((option, index) => [order[index] ?? 0, option] as const).sort(([a], [b]) => a - b).map(([, option]) => option);
+      const shuffled = options
+        .map((option, index) => [order[index] ?? 0, option] as const)
+        .sort(([a], [b]) => a - b)
+        .map(([, option]) => option);
       const text = [kind, `${bandwidth}${unit}`, areaA[1], areaB[1], ...shuffled.map(([word]) => word)].join(' ');
-      const plan = Object.assign({ Bandwidth: bandwidth, GeographicRegionAId: areaA[0], GeographicRegionBId: areaB[0] }, ...shuffled.map(([, part]) => part)) as Plan;
+      const plan = Object.assign(
+        { Bandwidth: bandwidth, GeographicRegionAId: areaA[0], GeographicRegionBId: areaB[0] },
+        ...shuffled.map(([, part]) => part),
+      ) as Plan;
       return { kind, text, plan };
     });
 

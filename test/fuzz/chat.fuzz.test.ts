@@ -4,9 +4,9 @@
  * confirmation code; a valid one buys exactly what was previewed, once). See properties.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { CI_RUNS, CI_TIMEOUT_MS } from './ci-runs';
 import { dingtalkCommands, dingtalkEnvelope, larkCommands, larkEnvelope, slackCommands, slackEnvelope } from './properties';
 import { fuzzEntryPoint } from './runner';
-import { CI_RUNS, CI_TIMEOUT_MS } from './ci-runs';
 
 describe(`chat-ops, ${CI_RUNS} generated inputs per entry point`, () => {
   it.each([slackEnvelope, slackCommands, dingtalkEnvelope, dingtalkCommands, larkEnvelope, larkCommands])(

@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cloudEvent, startHarness, timerEvent, type Harness } from '../support/harness';
-import { invalidPlan, UNPAIRED_SURROGATE, validPlan, type Plan } from './plans';
+import { cloudEvent, type Harness, startHarness, timerEvent } from '../support/harness';
+import { invalidPlan, type Plan, UNPAIRED_SURROGATE, validPlan } from './plans';
 import { FUZZ_HARNESS } from './session';
 
 const RUNS = { numRuns: 25, endOnFailure: true } as const;
@@ -19,7 +19,9 @@ afterAll(async () => {
 });
 
 /** Text around one character XML 1.0 forbids (U+FFFE, U+FFFF). */
-const xmlForbidden = fc.tuple(fc.string({ maxLength: 10 }), fc.constantFrom('\uFFFE', '\uFFFF'), fc.string({ maxLength: 10 })).map(([before, char, after]) => `${before}${char}${after}`);
+const xmlForbidden = fc
+  .tuple(fc.string({ maxLength: 10 }), fc.constantFrom('\uFFFE', '\uFFFF'), fc.string({ maxLength: 10 }))
+  .map(([before, char, after]) => `${before}${char}${after}`);
 /** Text around one unpaired UTF-16 surrogate. */
 const loneSurrogate = fc
   .tuple(fc.string({ minLength: 1, maxLength: 10 }), fc.integer({ min: 0xd800, max: 0xdfff }), fc.string({ minLength: 1, maxLength: 10 }))
@@ -57,16 +59,11 @@ describe('bugs the fuzzing found (fixed)', () => {
   // Now: 400 InvalidParameter / `rejected`, naming the field.
   it('a lone surrogate in Description or a tag is refused as invalid (400), not an internal error', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        validPlan,
-        loneSurrogate,
-        fc.constantFrom('Description', 'Tag'),
-        async (plan, text, field) => {
-          const body = field === 'Description' ? { ...plan, Description: text } : { ...plan, Tag: [{ Key: 'team', Value: text }] };
-          const answer = await h.http({ path: '/bandwidth-plans', body });
-          expect(answer.status).toBe(400);
-        },
-      ),
+      fc.asyncProperty(validPlan, loneSurrogate, fc.constantFrom('Description', 'Tag'), async (plan, text, field) => {
+        const body = field === 'Description' ? { ...plan, Description: text } : { ...plan, Tag: [{ Key: 'team', Value: text }] };
+        const answer = await h.http({ path: '/bandwidth-plans', body });
+        expect(answer.status).toBe(400);
+      }),
       RUNS,
     );
   });

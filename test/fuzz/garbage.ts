@@ -32,7 +32,9 @@ export const garbageBody: fc.Arbitrary<Garbage> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 300 }).map((body) => ({ what: 'random text', body })),
   fc.uint8Array({ maxLength: 600 }).map((bytes) => ({ what: 'random bytes', body: Buffer.from(bytes) })),
   nearLimit.map((size) => ({ what: 'a JSON body near 64 KB', body: `{"Description":"${'d'.repeat(size - 18)}"}` })),
-  fc.tuple(nearLimit, fc.constantFrom('x', 'é', '€', '😀')).map(([size, char]) => ({ what: 'text near 64 KB', body: char.repeat(Math.ceil(size / Buffer.byteLength(char))) })),
+  fc
+    .tuple(nearLimit, fc.constantFrom('x', 'é', '€', '😀'))
+    .map(([size, char]) => ({ what: 'text near 64 KB', body: char.repeat(Math.ceil(size / Buffer.byteLength(char))) })),
   fc.tuple(fc.constantFrom(64, 1_000, 5_000, 20_000, 32_000), fc.constantFrom('[', '{"a":')).map(([depth, open]) => ({
     what: 'deep nesting',
     body: open.repeat(depth) + (open === '[' ? '' : '1') + (open === '[' ? ']' : '}').repeat(depth),
@@ -43,7 +45,10 @@ export const garbageBody: fc.Arbitrary<Garbage> = fc.oneof(
   })),
   fc.tuple(validPlan, fc.constantFrom('utf16le', 'bom', 'utf16le-bom')).map(([plan, encoding]) => {
     const text = JSON.stringify(plan);
-    const body = encoding === 'bom' ? Buffer.from(`\uFEFF${text}`) : Buffer.concat([encoding === 'utf16le-bom' ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(text, 'utf16le')]);
+    const body =
+      encoding === 'bom'
+        ? Buffer.from(`\uFEFF${text}`)
+        : Buffer.concat([encoding === 'utf16le-bom' ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(text, 'utf16le')]);
     return { what: `a valid plan in ${encoding}`, body };
   }),
   fc.tuple(validPlan, fc.double({ min: 0, max: 1, noNaN: true })).map(([plan, at]) => {
@@ -56,18 +61,20 @@ export const garbageBody: fc.Arbitrary<Garbage> = fc.oneof(
 export const garbageEvent: fc.Arbitrary<Garbage> = fc.oneof(
   json.map((body) => ({ what: 'a random JSON value', body })),
   fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ what: 'random bytes', body: Buffer.from(bytes) })),
-  fc.constantFrom(
-    '{"specversion":"1.0","id":"x"}',
-    '{"specversion":1,"id":"x","source":"s"}',
-    '{"triggerTime":"2025-01-01T00:00:00Z"}',
-    '{"triggerName":7,"triggerTime":"t"}',
-    '{"rawPath":"/bandwidth-plans"}',
-    '{"chatopsJob":"{}"}',
-    '[]',
-    '[{"specversion":"1.0","id":"x","source":"s"},{"specversion":"1.0"}]',
-    '',
-    'null',
-  ).map((body) => ({ what: 'an almost-recognisable event', body })),
+  fc
+    .constantFrom(
+      '{"specversion":"1.0","id":"x"}',
+      '{"specversion":1,"id":"x","source":"s"}',
+      '{"triggerTime":"2025-01-01T00:00:00Z"}',
+      '{"triggerName":7,"triggerTime":"t"}',
+      '{"rawPath":"/bandwidth-plans"}',
+      '{"chatopsJob":"{}"}',
+      '[]',
+      '[{"specversion":"1.0","id":"x","source":"s"},{"specversion":"1.0"}]',
+      '',
+      'null',
+    )
+    .map((body) => ({ what: 'an almost-recognisable event', body })),
   fc.tuple(fc.constantFrom(...PROTOTYPE_KEYS), fc.integer({ min: 0, max: 4 })).map(([key, depth]) => ({
     what: `an event with "${key}"`,
     body: withKeyAt('{"specversion":"1.0","id":"p","source":"s","data":{}}', key, depth),

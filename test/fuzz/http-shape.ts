@@ -27,23 +27,33 @@ export function checkHttpAnswer(response: FcHttpResponse, ok: AnswerKind): Parse
   assert.ok(typeof body === 'object' && body !== null && !Array.isArray(body), 'the body is a JSON object');
   const status = response.statusCode;
   if (status >= 400) {
-    assert.ok([...Object.keys(body)].every((key) => ERROR_BODY_KEYS.has(key)), `error body keys ${Object.keys(body)}`);
+    assert.ok(
+      [...Object.keys(body)].every((key) => ERROR_BODY_KEYS.has(key)),
+      `error body keys ${Object.keys(body)}`,
+    );
     const error = body.error;
     assert.ok(typeof error === 'object' && error !== null, 'error is an object');
-    assert.ok(Object.keys(error).every((key) => ERROR_KEYS.has(key)), `error keys ${Object.keys(error)}`);
+    assert.ok(
+      Object.keys(error).every((key) => ERROR_KEYS.has(key)),
+      `error keys ${Object.keys(error)}`,
+    );
     assert.ok(typeof error.code === 'string' && error.code.length > 0, 'error.code');
     assert.ok(typeof error.message === 'string' && error.message.length > 0, 'error.message');
     if (error.requestId !== undefined) assert.equal(typeof error.requestId, 'string', 'error.requestId');
     if (error.issues !== undefined) {
       assert.ok(Array.isArray(error.issues) && error.issues.length > 0, 'error.issues is a non-empty list');
-      for (const issue of error.issues) assert.ok(typeof issue.path === 'string' && typeof issue.message === 'string' && issue.message.length > 0, 'issue {path, message}');
+      for (const issue of error.issues)
+        assert.ok(typeof issue.path === 'string' && typeof issue.message === 'string' && issue.message.length > 0, 'issue {path, message}');
     }
     return { status, body };
   }
   switch (ok) {
     case 'created':
       assert.equal(status, 201);
-      assert.ok(Object.keys(body).every((key) => CREATED_KEYS.has(key)), `201 keys ${Object.keys(body)}`);
+      assert.ok(
+        Object.keys(body).every((key) => CREATED_KEYS.has(key)),
+        `201 keys ${Object.keys(body)}`,
+      );
       assert.match(body.CenBandwidthPackageId, /^cenbwp-[a-z0-9]+$/);
       assert.equal(typeof body.ClientToken, 'string');
       assert.equal(typeof body.Status, 'string');

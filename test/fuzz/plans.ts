@@ -7,7 +7,16 @@ import fc from 'fast-check';
 
 export const AREAS = ['China', 'North-America', 'Asia-Pacific', 'Europe', 'Australia'] as const;
 export const PERIODS = { Month: [1, 2, 3, 6], Year: [1, 2, 3] } as const;
-export const LIMITS = { minBandwidth: 2, maxBandwidth: 10_000, name: [2, 128], description: [2, 256], tags: 20, tagKey: 64, tagValue: 128, clientToken: 64 } as const;
+export const LIMITS = {
+  minBandwidth: 2,
+  maxBandwidth: 10_000,
+  name: [2, 128],
+  description: [2, 256],
+  tags: 20,
+  tagKey: 64,
+  tagValue: 128,
+  clientToken: 64,
+} as const;
 
 export type Plan = Record<string, unknown>;
 
@@ -18,7 +27,10 @@ const HAN = fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((code) => String.fromCh
 const LETTER = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ');
 const NAME_TAIL = fc.oneof(LETTER, fc.constantFrom(...'0123456789_-'), HAN);
 /** Any code point: ASCII, accents, CJK, emoji, controls, the noncharacters U+FFFE/U+FFFF (never a lone surrogate). */
-export const ANY_CHAR = fc.oneof({ weight: 20, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) }, fc.constantFrom('\uFFFE', '\uFFFF', '\u0000', '\u2028'));
+export const ANY_CHAR = fc.oneof(
+  { weight: 20, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+  fc.constantFrom('\uFFFE', '\uFFFF', '\u0000', '\u2028'),
+);
 const MIXED_CHAR = fc.oneof({ weight: 3, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }) }, ANY_CHAR);
 /**
  * Text of exactly `length` UTF-16 units (what the API's length limits count): mixed characters,
@@ -54,21 +66,31 @@ const validTagValue = fc.oneof(fc.constant(''), lengthIn(0, LIMITS.tagValue).cha
 export const validClientToken = lengthIn(1, LIMITS.clientToken).chain((length) =>
   fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)), minLength: length, maxLength: length }),
 );
-export const validTags = fc
-  .oneof(fc.constant(LIMITS.tags), fc.integer({ min: 0, max: LIMITS.tags }))
-  .chain((count) => fc.uniqueArray(fc.record({ Key: validTagKey, Value: validTagValue }, { requiredKeys: ['Key'] }), { selector: (tag) => tag.Key, minLength: count, maxLength: count }));
+export const validTags = fc.oneof(fc.constant(LIMITS.tags), fc.integer({ min: 0, max: LIMITS.tags })).chain((count) =>
+  fc.uniqueArray(fc.record({ Key: validTagKey, Value: validTagValue }, { requiredKeys: ['Key'] }), {
+    selector: (tag) => tag.Key,
+    minLength: count,
+    maxLength: count,
+  }),
+);
 
 /** Billing: charge type, cycle and period in every combination README allows (PREPAY needs a period). */
-const billing = fc.oneof(
-  fc.record({ BandwidthPackageChargeType: fc.constantFrom(undefined, 'POSTPAY'), cycle: fc.constantFrom(undefined, 'Month', 'Year'), withPeriod: fc.boolean() }),
-  fc.record({ BandwidthPackageChargeType: fc.constant('PREPAY'), cycle: fc.constantFrom(undefined, 'Month', 'Year'), withPeriod: fc.constant(true) }),
-).chain(({ BandwidthPackageChargeType, cycle, withPeriod }) =>
-  fc.constantFrom(...PERIODS[cycle ?? 'Month']).map((period) => ({
-    ...(BandwidthPackageChargeType === undefined ? {} : { BandwidthPackageChargeType }),
-    ...(cycle === undefined ? {} : { PricingCycle: cycle }),
-    ...(withPeriod ? { Period: period } : {}),
-  })),
-);
+const billing = fc
+  .oneof(
+    fc.record({
+      BandwidthPackageChargeType: fc.constantFrom(undefined, 'POSTPAY'),
+      cycle: fc.constantFrom(undefined, 'Month', 'Year'),
+      withPeriod: fc.boolean(),
+    }),
+    fc.record({ BandwidthPackageChargeType: fc.constant('PREPAY'), cycle: fc.constantFrom(undefined, 'Month', 'Year'), withPeriod: fc.constant(true) }),
+  )
+  .chain(({ BandwidthPackageChargeType, cycle, withPeriod }) =>
+    fc.constantFrom(...PERIODS[cycle ?? 'Month']).map((period) => ({
+      ...(BandwidthPackageChargeType === undefined ? {} : { BandwidthPackageChargeType }),
+      ...(cycle === undefined ? {} : { PricingCycle: cycle }),
+      ...(withPeriod ? { Period: period } : {}),
+    })),
+  );
 
 const optional = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined, freq: 2 });
 
@@ -80,7 +102,12 @@ export const validPlan: fc.Arbitrary<Plan> = fc
     GeographicRegionBId: fc.constantFrom(...AREAS),
     billing,
     AutoPay: optional(fc.boolean()),
-    renew: optional(fc.oneof(fc.constant({ AutoRenew: false }), fc.record({ AutoRenew: fc.constant(true), AutoRenewDuration: optional(fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 1_000_000 }))) }))),
+    renew: optional(
+      fc.oneof(
+        fc.constant({ AutoRenew: false }),
+        fc.record({ AutoRenew: fc.constant(true), AutoRenewDuration: optional(fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 1_000_000 }))) }),
+      ),
+    ),
     Name: optional(validName),
     Description: optional(validDescription),
     ClientToken: optional(validClientToken),
@@ -95,27 +122,44 @@ function dropUndefined(plan: Plan): Plan {
 
 /** One rule broken, as close to its limit as it gets. Each entry names the rule it breaks. */
 export const RULE_BREAKERS: ReadonlyArray<[string, fc.Arbitrary<(plan: Plan) => Plan>]> = [
-  ['Bandwidth out of range or not an integer', fc.constantFrom(1, 0, -1, 10_001, 2.5, 9999.5, 1e21, Number.MAX_SAFE_INTEGER + 2, -0.5).map((Bandwidth) => (plan: Plan) => ({ ...plan, Bandwidth }))],
+  [
+    'Bandwidth out of range or not an integer',
+    fc.constantFrom(1, 0, -1, 10_001, 2.5, 9999.5, 1e21, Number.MAX_SAFE_INTEGER + 2, -0.5).map((Bandwidth) => (plan: Plan) => ({ ...plan, Bandwidth })),
+  ],
   ['Bandwidth of another type', fc.constantFrom('100', '10', '', null, true, [10], { value: 10 }).map((Bandwidth) => (plan: Plan) => ({ ...plan, Bandwidth }))],
   ['Bandwidth missing', fc.constant((plan: Plan) => without(plan, 'Bandwidth'))],
   [
     'area in the wrong case or unknown',
-    fc.tuple(fc.constantFrom('GeographicRegionAId', 'GeographicRegionBId'), fc.constantFrom('china', 'CHINA', 'europe', 'asia-pacific', 'North America', 'north-america', 'Mars', '', ' China', 'China ', 7, null)).map(
-      ([field, value]) => (plan: Plan) => ({ ...plan, [field]: value }),
-    ),
+    fc
+      .tuple(
+        fc.constantFrom('GeographicRegionAId', 'GeographicRegionBId'),
+        fc.constantFrom('china', 'CHINA', 'europe', 'asia-pacific', 'North America', 'north-america', 'Mars', '', ' China', 'China ', 7, null),
+      )
+      .map(([field, value]) => (plan: Plan) => ({ ...plan, [field]: value })),
   ],
   ['area missing', fc.constantFrom('GeographicRegionAId', 'GeographicRegionBId').map((field) => (plan: Plan) => without(plan, field))],
-  ['charge type unknown', fc.constantFrom('postpay', 'PREPAID', 'prepay', '', 1, null).map((value) => (plan: Plan) => ({ ...plan, BandwidthPackageChargeType: value }))],
+  [
+    'charge type unknown',
+    fc.constantFrom('postpay', 'PREPAID', 'prepay', '', 1, null).map((value) => (plan: Plan) => ({ ...plan, BandwidthPackageChargeType: value })),
+  ],
   ['PREPAY without a period', fc.constant((plan: Plan) => ({ ...without(plan, 'Period'), BandwidthPackageChargeType: 'PREPAY' }))],
   [
     'period not allowed for its cycle',
-    fc.oneof(
-      fc.constantFrom(0, 4, 5, 7, 12, -1, 1.5, '1').map((Period) => ({ PricingCycle: 'Month', Period })),
-      fc.constantFrom(0, 4, 6, 12, 2.5).map((Period) => ({ PricingCycle: 'Year', Period })),
-      fc.constantFrom('month', 'Day', '', 'YEAR', 12).map((PricingCycle) => ({ PricingCycle, Period: 1 })),
-    ).map((billingValues) => (plan: Plan) => ({ ...plan, ...billingValues })),
+    fc
+      .oneof(
+        fc.constantFrom(0, 4, 5, 7, 12, -1, 1.5, '1').map((Period) => ({ PricingCycle: 'Month', Period })),
+        fc.constantFrom(0, 4, 6, 12, 2.5).map((Period) => ({ PricingCycle: 'Year', Period })),
+        fc.constantFrom('month', 'Day', '', 'YEAR', 12).map((PricingCycle) => ({ PricingCycle, Period: 1 })),
+      )
+      .map((billingValues) => (plan: Plan) => ({ ...plan, ...billingValues })),
   ],
-  ['AutoPay or AutoRenew not a boolean', fc.tuple(fc.constantFrom('AutoPay', 'AutoRenew'), fc.constantFrom('true', 'false', 1, 0, null)).map(([field, value]) => (plan: Plan) => ({ ...plan, [field]: value }))],
+  [
+    'AutoPay or AutoRenew not a boolean',
+    fc.tuple(fc.constantFrom('AutoPay', 'AutoRenew'), fc.constantFrom('true', 'false', 1, 0, null)).map(([field, value]) => (plan: Plan) => ({
+      ...plan,
+      [field]: value,
+    })),
+  ],
   [
     'AutoRenewDuration without AutoRenew, or out of range',
     fc.oneof(
@@ -125,61 +169,90 @@ export const RULE_BREAKERS: ReadonlyArray<[string, fc.Arbitrary<(plan: Plan) => 
   ],
   [
     'Name too short, too long, a URL or not starting with a letter',
-    fc.oneof(
-      fc.constantFrom('a', 'x'.repeat(129), '', '1abc', '_abc', '-abc', 'has space', 'dot.ted', 'at@sign', 'http://x.example', 'https://plan', 7),
-      validName.map((name) => `${name}${'n'.repeat(Math.max(0, 129 - name.length))}`),
-    ).map((Name) => (plan: Plan) => ({ ...plan, Name })),
+    fc
+      .oneof(
+        fc.constantFrom('a', 'x'.repeat(129), '', '1abc', '_abc', '-abc', 'has space', 'dot.ted', 'at@sign', 'http://x.example', 'https://plan', 7),
+        validName.map((name) => `${name}${'n'.repeat(Math.max(0, 129 - name.length))}`),
+      )
+      .map((Name) => (plan: Plan) => ({ ...plan, Name })),
   ],
   [
     'Description too short, too long or a URL',
-    fc.oneof(fc.constantFrom('x', '', 'y'.repeat(257), 'http://example.com/plan', 'HTTPS://EXAMPLE', 42), validDescription.map((text) => `https://${text}`)).map(
-      (Description) => (plan: Plan) => ({ ...plan, Description }),
-    ),
+    fc
+      .oneof(
+        fc.constantFrom('x', '', 'y'.repeat(257), 'http://example.com/plan', 'HTTPS://EXAMPLE', 42),
+        validDescription.map((text) => `https://${text}`),
+      )
+      .map((Description) => (plan: Plan) => ({ ...plan, Description })),
   ],
   [
     'text that is not Unicode (an unpaired surrogate) in Name, Description or a tag',
-    fc.tuple(fc.constantFrom('Name', 'Description', 'Key', 'Value'), fc.integer({ min: 0xd800, max: 0xdfff }), fc.constantFrom('', 'ab', 'x'.repeat(10))).map(
-      ([field, unit, around]) =>
-        (plan: Plan) => {
-          const text = `${around}${String.fromCharCode(unit)}${around}xy`;
-          if (field === 'Key' || field === 'Value') return { ...plan, Tag: [{ Key: field === 'Key' ? text : 'team', Value: field === 'Value' ? text : 'v' }] };
-          return { ...plan, [field]: field === 'Name' ? `n${text}` : text };
-        },
-    ),
+    fc
+      .tuple(fc.constantFrom('Name', 'Description', 'Key', 'Value'), fc.integer({ min: 0xd800, max: 0xdfff }), fc.constantFrom('', 'ab', 'x'.repeat(10)))
+      .map(([field, unit, around]) => (plan: Plan) => {
+        const text = `${around}${String.fromCharCode(unit)}${around}xy`;
+        if (field === 'Key' || field === 'Value') return { ...plan, Tag: [{ Key: field === 'Key' ? text : 'team', Value: field === 'Value' ? text : 'v' }] };
+        return { ...plan, [field]: field === 'Name' ? `n${text}` : text };
+      }),
   ],
   [
     'ClientToken too long, empty, not printable ASCII or with a space',
-    fc.oneof(fc.constantFrom('t'.repeat(65), '', 'tökén', 'with space', 'tab\there', 'nul\u0000', '令牌', 64), validClientToken.map((token) => `${token}${'z'.repeat(65 - token.length)}`)).map(
-      (ClientToken) => (plan: Plan) => ({ ...plan, ClientToken }),
-    ),
+    fc
+      .oneof(
+        fc.constantFrom('t'.repeat(65), '', 'tökén', 'with space', 'tab\there', 'nul\u0000', '令牌', 64),
+        validClientToken.map((token) => `${token}${'z'.repeat(65 - token.length)}`),
+      )
+      .map((ClientToken) => (plan: Plan) => ({ ...plan, ClientToken })),
   ],
   [
     'Tag: 21 tags, a key or value too long or empty, a reserved prefix, a URL, a repeated key, a wrong shape',
-    fc.constantFrom<unknown>(
-      Array.from({ length: 21 }, (_, index) => ({ Key: `k${index}`, Value: 'v' })),
-      [{ Key: '' }],
-      [{ Key: 'k'.repeat(65) }],
-      [{ Key: 'k', Value: 'v'.repeat(129) }],
-      [{ Key: 'aliyun-owner' }],
-      [{ Key: 'Aliyunx' }],
-      [{ Key: 'ACS:team' }],
-      [{ Key: 'team', Value: 'acs:1' }],
-      [{ Key: 'see http://example.com' }],
-      [{ Key: 'team', Value: 'https://example.com' }],
-      [{ Key: 'team' }, { Key: 'team' }],
-      [{ Key: 'team', Value: 'a', Extra: 1 }],
-      [{ Value: 'orphan' }],
-      ['team'],
-      [null],
-      { Key: 'team' },
-      'team=a',
-    ).map((Tag) => (plan: Plan) => ({ ...plan, Tag })),
+    fc
+      .constantFrom<unknown>(
+        Array.from({ length: 21 }, (_, index) => ({ Key: `k${index}`, Value: 'v' })),
+        [{ Key: '' }],
+        [{ Key: 'k'.repeat(65) }],
+        [{ Key: 'k', Value: 'v'.repeat(129) }],
+        [{ Key: 'aliyun-owner' }],
+        [{ Key: 'Aliyunx' }],
+        [{ Key: 'ACS:team' }],
+        [{ Key: 'team', Value: 'acs:1' }],
+        [{ Key: 'see http://example.com' }],
+        [{ Key: 'team', Value: 'https://example.com' }],
+        [{ Key: 'team' }, { Key: 'team' }],
+        [{ Key: 'team', Value: 'a', Extra: 1 }],
+        [{ Value: 'orphan' }],
+        ['team'],
+        [null],
+        { Key: 'team' },
+        'team=a',
+      )
+      .map((Tag) => (plan: Plan) => ({ ...plan, Tag })),
   ],
   [
     'an unknown parameter',
     fc
       .oneof(fc.constantFrom('Bandwith', 'bandwidth', 'Period ', 'CenId', 'RegionId', 'clienttoken', ''), fc.string({ minLength: 1, maxLength: 30 }))
-      .filter((key) => !['Bandwidth', 'GeographicRegionAId', 'GeographicRegionBId', 'ClientToken', 'Name', 'Description', 'BandwidthPackageChargeType', 'PricingCycle', 'Period', 'AutoPay', 'AutoRenew', 'AutoRenewDuration', 'Tag', '__proto__', 'constructor', 'prototype'].includes(key))
+      .filter(
+        (key) =>
+          ![
+            'Bandwidth',
+            'GeographicRegionAId',
+            'GeographicRegionBId',
+            'ClientToken',
+            'Name',
+            'Description',
+            'BandwidthPackageChargeType',
+            'PricingCycle',
+            'Period',
+            'AutoPay',
+            'AutoRenew',
+            'AutoRenewDuration',
+            'Tag',
+            '__proto__',
+            'constructor',
+            'prototype',
+          ].includes(key),
+      )
       .map((key) => (plan: Plan) => ({ ...plan, [key]: 1 })),
   ],
 ];

@@ -14,21 +14,12 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { FcHttpResponse } from '../../shared/runtime/fc';
 import { dingtalkCallback, dingtalkSigned, larkEncryptedText, larkMessageEvent, larkSignedBody, slackSigned } from '../support/chat';
-import {
-  LARK_VERIFICATION_TOKEN,
-  VALID_PLAN,
-  WEBHOOK_SECRET,
-  cloudEvent,
-  httpEvent,
-  signWebhook,
-  type Harness,
-  type HttpCall,
-} from '../support/harness';
-import { chatPlanCommand, codeInPreview, commandishText, randomCode, randomText, type ChatPlanCommand } from './chat-text';
-import { BODY_LIMIT, garbageBody, garbageEvent, withKeyAt, type Garbage } from './garbage';
+import { cloudEvent, type Harness, type HttpCall, httpEvent, LARK_VERIFICATION_TOKEN, signWebhook, VALID_PLAN, WEBHOOK_SECRET } from '../support/harness';
+import { type ChatPlanCommand, chatPlanCommand, codeInPreview, commandishText, randomCode, randomText } from './chat-text';
+import { BODY_LIMIT, type Garbage, garbageBody, garbageEvent, withKeyAt } from './garbage';
 import { checkHttpAnswer } from './http-shape';
-import { awaitsPayment, expectedWire, invalidPlan, normalised, validPlan, type Plan } from './plans';
-import type { FuzzSession, Delta } from './session';
+import { awaitsPayment, expectedWire, invalidPlan, normalised, type Plan, validPlan } from './plans';
+import type { Delta, FuzzSession } from './session';
 
 export interface EntryPoint<Input = any> {
   readonly name: string;
@@ -42,7 +33,6 @@ export interface EntryPoint<Input = any> {
 const HEX48 = /^[0-9a-f]{48}$/;
 /** README: an Idempotency-Key is 1–128 printable ASCII characters, no space, no comma. */
 const IDEMPOTENCY_KEY = /^[!-+\--~]{1,128}$/;
-
 
 /* ------------------------------------------------------------------ HTTP API ------------------ */
 
@@ -58,7 +48,10 @@ const apiBody: fc.Arbitrary<ApiBody> = fc.oneof(
 
 /** How the body travels: as text, as Base64 (flagged), or with the flag wrong either way. */
 type Transport = 'raw' | 'base64' | 'base64-unflagged' | 'raw-flagged-base64';
-const transport = fc.oneof({ weight: 6, arbitrary: fc.constantFrom<Transport>('raw', 'base64') }, fc.constantFrom<Transport>('base64-unflagged', 'raw-flagged-base64'));
+const transport = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom<Transport>('raw', 'base64') },
+  fc.constantFrom<Transport>('base64-unflagged', 'raw-flagged-base64'),
+);
 
 interface ApiCreateInput {
   readonly body: ApiBody;
@@ -88,7 +81,14 @@ function onTheWire(body: ApiBody, how: Transport): { text: string; flagged: bool
 }
 
 /** An FC HTTP trigger event with exactly this body and flag, signed over the bytes the function will decode. */
-function apiEvent(call: { method: string; path: string; query?: Record<string, string>; headers?: Record<string, string>; auth: ApiAuth; wire: { text: string; flagged: boolean; decoded: Buffer } }) {
+function apiEvent(call: {
+  method: string;
+  path: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  auth: ApiAuth;
+  wire: { text: string; flagged: boolean; decoded: Buffer };
+}) {
   const event = httpEvent({ method: call.method, path: call.path, query: call.query ?? {}, headers: call.headers ?? {}, sign: false, body: '' });
   event.body = call.wire.text;
   event.isBase64Encoded = call.wire.flagged;
@@ -111,7 +111,11 @@ function tooLarge(wire: { text: string; flagged: boolean; decoded: Buffer }): bo
 }
 
 function assertNothingCalled(delta: Delta): void {
-  assert.deepEqual(delta.cen.map((request) => request.action), [], 'CEN was called for bad input');
+  assert.deepEqual(
+    delta.cen.map((request) => request.action),
+    [],
+    'CEN was called for bad input',
+  );
 }
 
 /**
@@ -232,7 +236,10 @@ export const httpDryRun: EntryPoint<ApiCreateInput> = {
     const token = answer.body.request.ClientToken as string;
     checkHttpToken(session, plan, input.idempotencyKey, token, signatureOf(event));
     assert.deepEqual(answer.body.request, normalised(plan, token), 'the dry run shows the request exactly as it would be sent');
-    assert.deepEqual({ allowed: answer.body.guardrails.allowed, reasons: answer.body.guardrails.reasons, notes: answer.body.guardrails.notes.length }, { allowed: true, reasons: [], notes: awaitsPayment(plan) ? 1 : 0 });
+    assert.deepEqual(
+      { allowed: answer.body.guardrails.allowed, reasons: answer.body.guardrails.reasons, notes: answer.body.guardrails.notes.length },
+      { allowed: true, reasons: [], notes: awaitsPayment(plan) ? 1 : 0 },
+    );
     return '200 dry run';
   },
 };
@@ -252,10 +259,27 @@ export const httpStatus: EntryPoint<StatusInput> = {
   arbitrary: fc.record({
     id: fc.oneof(
       fc.nat(2).map((index) => ({ kind: 'existing' as const, index })),
-      fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'), minLength: 1, maxLength: 64 }).map((tail) => ({ kind: 'unknown' as const, id: `cenbwp-${tail}` })),
+      fc
+        .string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'), minLength: 1, maxLength: 64 })
+        .map((tail) => ({ kind: 'unknown' as const, id: `cenbwp-${tail}` })),
       fc
         .oneof(
-          fc.constantFrom('CENBWP-ABC', 'cenbwp-', 'cenbwp_abc', 'cenbwp-ABC', `cenbwp-${'a'.repeat(65)}`, 'bwp-123', '..', '%2e%2e', 'cenbwp-abc%20', ' cenbwp-abc', 'cenbwp-abc\n', 'cenbwp-ab.c', '?', '#'),
+          fc.constantFrom(
+            'CENBWP-ABC',
+            'cenbwp-',
+            'cenbwp_abc',
+            'cenbwp-ABC',
+            `cenbwp-${'a'.repeat(65)}`,
+            'bwp-123',
+            '..',
+            '%2e%2e',
+            'cenbwp-abc%20',
+            ' cenbwp-abc',
+            'cenbwp-abc\n',
+            'cenbwp-ab.c',
+            '?',
+            '#',
+          ),
           fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }),
         )
         .filter((id) => !id.includes('/') && !PLAN_ID.test(id))
@@ -292,7 +316,10 @@ export const httpStatus: EntryPoint<StatusInput> = {
       assertNothingCalled(delta);
       return '400 InvalidParameter';
     }
-    assert.deepEqual(delta.cen.map((request) => request.action), ['DescribeCenBandwidthPackages']);
+    assert.deepEqual(
+      delta.cen.map((request) => request.action),
+      ['DescribeCenBandwidthPackages'],
+    );
     if (input.id.kind === 'existing') {
       assert.equal(answer.status, 200);
       assert.equal(answer.body.CenBandwidthPackageId, id);
@@ -319,10 +346,15 @@ const dataCase: fc.Arbitrary<DataCase> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('valid' as const), plan: validPlan, asString: fc.boolean() }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('invalid' as const), plan: invalidPlan.map(({ plan }) => plan), asString: fc.boolean() }) },
   fc.record({ kind: fc.constant('garbage value' as const), value: fc.jsonValue({ maxDepth: 3 }) }),
-  fc.record({ kind: fc.constant('garbage text' as const), text: garbageBody.filter((garbage) => typeof garbage.body === 'string').map((garbage) => garbage.body as string) }),
+  fc.record({
+    kind: fc.constant('garbage text' as const),
+    text: garbageBody.filter((garbage) => typeof garbage.body === 'string').map((garbage) => garbage.body as string),
+  }),
   fc.record({
     kind: fc.constant('prototype key' as const),
-    text: fc.tuple(validPlan, fc.constantFrom('__proto__', 'constructor', 'prototype'), fc.nat(5)).map(([plan, key, depth]) => withKeyAt(JSON.stringify(plan), key, depth)),
+    text: fc
+      .tuple(validPlan, fc.constantFrom('__proto__', 'constructor', 'prototype'), fc.nat(5))
+      .map(([plan, key, depth]) => withKeyAt(JSON.stringify(plan), key, depth)),
     asString: fc.boolean(),
   }),
   fc.constant({ kind: 'missing' as const }),
@@ -345,7 +377,10 @@ const dataOf = (data: DataCase): unknown => {
   }
 };
 
-const identityText = fc.oneof({ weight: 2, arbitrary: fc.constantFrom('ops.bandwidth-planner', 'evt-1', 'evt-2', '', 'a/b') }, fc.string({ unit: 'binary', maxLength: 60 }));
+const identityText = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom('ops.bandwidth-planner', 'evt-1', 'evt-2', '', 'a/b') },
+  fc.string({ unit: 'binary', maxLength: 60 }),
+);
 
 interface CloudEventInput {
   readonly source: string;
@@ -396,7 +431,10 @@ function checkAsyncResult(
     return 'failed IdempotenceParam.NotMatch';
   }
   const pending = awaitsPayment(data.plan);
-  assert.deepEqual([result.outcome, result.Status, result.CenBandwidthPackageId], [pending ? 'pending' : 'created', pending ? 'pending' : 'Idle', purchase.planId]);
+  assert.deepEqual(
+    [result.outcome, result.Status, result.CenBandwidthPackageId],
+    [pending ? 'pending' : 'created', pending ? 'pending' : 'Idle', purchase.planId],
+  );
   return `${result.outcome} (${purchase.kind === 'new' ? 'bought' : 'replayed'})`;
 }
 
@@ -404,7 +442,11 @@ function checkAsyncResult(
 const identifies = (source: string, id: string): boolean => source !== '' && id !== '';
 
 /** An element that is not a CloudEvent: a published rejection that carries what arrived, and no purchase. */
-function checkUnrecognised(result: AsyncResult, delta: Pick<Delta, 'creates'>, published: { outcome: string; trigger: { kind: string }; received?: string }): string {
+function checkUnrecognised(
+  result: AsyncResult,
+  delta: Pick<Delta, 'creates'>,
+  published: { outcome: string; trigger: { kind: string }; received?: string },
+): string {
   assert.deepEqual([result.outcome, result.error?.code, result.notification?.delivered], ['rejected', 'UnknownEvent', true]);
   assert.equal(delta.creates.length, 0, 'CEN was called for an element that is not a CloudEvent');
   assert.deepEqual([published.outcome, published.trigger.kind, typeof published.received], ['rejected', 'unrecognised', 'string']);
@@ -452,12 +494,21 @@ export const eventBridgeSingle: EntryPoint<{ kind: 'event'; event: CloudEventInp
 export const eventBridgeBatch: EntryPoint<CloudEventInput[]> = {
   name: 'EventBridge (a batch of CloudEvents)',
   arbitrary: fc.array(
-    fc.record({ source: fc.oneof(fc.constant('ops.bandwidth-planner'), identityText), id: fc.oneof(fc.constantFrom('b-1', 'b-2'), identityText), data: dataCase }),
+    fc.record({
+      source: fc.oneof(fc.constant('ops.bandwidth-planner'), identityText),
+      id: fc.oneof(fc.constantFrom('b-1', 'b-2'), identityText),
+      data: dataCase,
+    }),
     { minLength: 1, maxLength: 5 },
   ),
   async check(session, events) {
     const h = await session.harness();
-    const { result, delta } = await session.observe(h, () => invokeAsync(h, events.map((event) => cloudEvent(event.id, dataOf(event.data), event.source))));
+    const { result, delta } = await session.observe(h, () =>
+      invokeAsync(
+        h,
+        events.map((event) => cloudEvent(event.id, dataOf(event.data), event.source)),
+      ),
+    );
     assert.ok(Array.isArray(result), 'a batch answers one result per event');
     const results = result as AsyncResult[];
     assert.equal(results.length, events.length);
@@ -487,17 +538,29 @@ export const eventBridgeBatch: EntryPoint<CloudEventInput[]> = {
   },
 };
 
-type PayloadCase = { kind: 'valid'; plan: Plan } | { kind: 'invalid'; plan: Plan } | { kind: 'garbage text'; text: string } | { kind: 'not a string'; value: unknown } | { kind: 'missing' };
+type PayloadCase =
+  | { kind: 'valid'; plan: Plan }
+  | { kind: 'invalid'; plan: Plan }
+  | { kind: 'garbage text'; text: string }
+  | { kind: 'not a string'; value: unknown }
+  | { kind: 'missing' };
 
 export const timer: EntryPoint<{ name: string; time: string; payload: PayloadCase }> = {
   name: 'Timer',
   arbitrary: fc.record({
     name: fc.oneof(fc.constantFrom('monthly', 'nightly'), fc.string({ unit: 'binary', maxLength: 40 })),
-    time: fc.oneof(fc.constantFrom('2025-02-01T01:00:00Z', '2025-03-01T01:00:00Z'), fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), fc.string({ maxLength: 30 })),
+    time: fc.oneof(
+      fc.constantFrom('2025-02-01T01:00:00Z', '2025-03-01T01:00:00Z'),
+      fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+      fc.string({ maxLength: 30 }),
+    ),
     payload: fc.oneof(
       { weight: 3, arbitrary: validPlan.map((plan) => ({ kind: 'valid' as const, plan })) },
       { weight: 4, arbitrary: invalidPlan.map(({ plan }) => ({ kind: 'invalid' as const, plan })) },
-      fc.record({ kind: fc.constant('garbage text' as const), text: garbageBody.filter((garbage) => typeof garbage.body === 'string').map((garbage) => garbage.body as string) }),
+      fc.record({
+        kind: fc.constant('garbage text' as const),
+        text: garbageBody.filter((garbage) => typeof garbage.body === 'string').map((garbage) => garbage.body as string),
+      }),
       fc.record({ kind: fc.constant('not a string' as const), value: fc.jsonValue({ maxDepth: 2 }) }),
       fc.constant({ kind: 'missing' as const }),
     ),
@@ -525,7 +588,14 @@ const signing = (auth: ChatAuth, staleMs: number) =>
 
 /** A field of a well-formed body set to something it should not be. */
 const fieldValue = fc.oneof(fc.constantFrom('', ' ', 'a b', 'T:1', 'x/y', 'x'.repeat(129), '\u0000', '𝓊'), fc.string({ unit: 'binary', maxLength: 40 }));
-const replyUrl = fc.constantFrom('https://attacker.example/hook', 'http://127.0.0.1:1/closed', 'javascript:alert(1)', 'https://hooks.slack.com.attacker.example/x', 'not a url', 'https://user:pw@hooks.slack.com/x');
+const replyUrl = fc.constantFrom(
+  'https://attacker.example/hook',
+  'http://127.0.0.1:1/closed',
+  'javascript:alert(1)',
+  'https://hooks.slack.com.attacker.example/x',
+  'not a url',
+  'https://user:pw@hooks.slack.com/x',
+);
 
 /** A body, as the platform's envelope would carry it: random, or a real one with one field broken. */
 type EnvelopeBody<Field extends string> =
@@ -540,7 +610,13 @@ type EnvelopeBody<Field extends string> =
 
 function envelopeBody<Field extends string>(fields: readonly Field[]): fc.Arbitrary<EnvelopeBody<Field>> {
   return fc.oneof(
-    fc.record({ kind: fc.constant('random text' as const), text: fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), garbageBody.filter((garbage) => typeof garbage.body === 'string').map((garbage) => garbage.body as string)) }),
+    fc.record({
+      kind: fc.constant('random text' as const),
+      text: fc.oneof(
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        garbageBody.filter((garbage) => typeof garbage.body === 'string').map((garbage) => garbage.body as string),
+      ),
+    }),
     fc.record({ kind: fc.constant('random bytes' as const), bytes: fc.uint8Array({ maxLength: 400 }).map((bytes) => Buffer.from(bytes)) }),
     fc.record({ kind: fc.constant('random JSON' as const), value: fc.jsonValue({ maxDepth: 3 }) }),
     fc.record({ kind: fc.constant('field removed' as const), field: fc.constantFrom(...fields) }),
@@ -583,7 +659,10 @@ function jobKind(body: Buffer): string | undefined {
 function checkChatEnvelope(call: HttpCall, result: FcHttpResponse, delta: Delta, auth: ChatAuth, allowed: readonly number[]): { status: number; body: any } {
   const answer = checkHttpAnswer(result, 'chat');
   assert.equal(delta.creates.length, 0, 'a chat request bought something without a confirmation code');
-  assert.ok(delta.invocations.every((invocation) => jobKind(invocation.body) !== 'confirm'), 'a confirm job was started');
+  assert.ok(
+    delta.invocations.every((invocation) => jobKind(invocation.body) !== 'confirm'),
+    'a confirm job was started',
+  );
   const size = Buffer.isBuffer(call.body) ? call.body.length : Buffer.byteLength(String(call.body ?? ''));
   if (size > BODY_LIMIT) {
     assert.equal(answer.status, 413, `a ${size}-byte body answered ${answer.status}`);
@@ -600,10 +679,18 @@ const SLACK_FIELDS = ['team_id', 'user_id', 'channel_id', 'trigger_id', 'respons
 
 export const slackEnvelope: EntryPoint<{ body: EnvelopeBody<(typeof SLACK_FIELDS)[number]>; auth: ChatAuth }> = {
   name: 'Slack (signed envelope)',
-  arbitrary: (fc.record({ body: envelopeBody(SLACK_FIELDS), auth: chatAuth })),
+  arbitrary: fc.record({ body: envelopeBody(SLACK_FIELDS), auth: chatAuth }),
   async check(session, { body, auth }) {
     const h = await session.harness();
-    const form = new URLSearchParams({ team_id: 'T0001', user_id: 'U0001', channel_id: 'C0001', trigger_id: `trigger-${session.inputs}`, response_url: h.chat.slackResponseUrl(), text: 'help', command: '/bwp' });
+    const form = new URLSearchParams({
+      team_id: 'T0001',
+      user_id: 'U0001',
+      channel_id: 'C0001',
+      trigger_id: `trigger-${session.inputs}`,
+      response_url: h.chat.slackResponseUrl(),
+      text: 'help',
+      command: '/bwp',
+    });
     let raw: string | Buffer;
     switch (body.kind) {
       case 'random text':
@@ -645,11 +732,22 @@ export const slackEnvelope: EntryPoint<{ body: EnvelopeBody<(typeof SLACK_FIELDS
   },
 };
 
-const DINGTALK_FIELDS = ['msgtype', 'msgId', 'senderStaffId', 'senderCorpId', 'conversationId', 'sessionWebhook', 'sessionWebhookExpiredTime', 'text', 'text.content', 'senderNick'] as const;
+const DINGTALK_FIELDS = [
+  'msgtype',
+  'msgId',
+  'senderStaffId',
+  'senderCorpId',
+  'conversationId',
+  'sessionWebhook',
+  'sessionWebhookExpiredTime',
+  'text',
+  'text.content',
+  'senderNick',
+] as const;
 
 export const dingtalkEnvelope: EntryPoint<{ body: EnvelopeBody<(typeof DINGTALK_FIELDS)[number]>; auth: ChatAuth }> = {
   name: 'DingTalk (signed envelope)',
-  arbitrary: (fc.record({ body: envelopeBody(DINGTALK_FIELDS), auth: chatAuth })),
+  arbitrary: fc.record({ body: envelopeBody(DINGTALK_FIELDS), auth: chatAuth }),
   async check(session, { body, auth }) {
     const h = await session.harness();
     const callback = dingtalkCallback('help', h.chat.dingtalkSessionWebhook());
@@ -718,9 +816,20 @@ export const larkEnvelope: EntryPoint<{ body: LarkBody; auth: ChatAuth }> = {
   arbitrary: fc.record({
     body: fc.oneof(
       { weight: 6, arbitrary: envelopeBody(LARK_FIELDS) as fc.Arbitrary<LarkBody> },
-      fc.record({ kind: fc.constant('not encrypted' as const), value: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant(larkMessageEvent('plan 100 China Europe'))) }),
-      fc.record({ kind: fc.constant('bad encrypt' as const), encrypt: fc.oneof(fc.string({ maxLength: 80 }), fc.base64String({ maxLength: 60 }), fc.integer(), fc.constant(null)) }),
-      fc.record({ kind: fc.constant('challenge' as const), token: fc.constantFrom(LARK_VERIFICATION_TOKEN, 'wrong-token', ''), encrypted: fc.boolean(), challenge: fc.oneof(fc.string({ maxLength: 40 }), fc.integer()) }),
+      fc.record({
+        kind: fc.constant('not encrypted' as const),
+        value: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant(larkMessageEvent('plan 100 China Europe'))),
+      }),
+      fc.record({
+        kind: fc.constant('bad encrypt' as const),
+        encrypt: fc.oneof(fc.string({ maxLength: 80 }), fc.base64String({ maxLength: 60 }), fc.integer(), fc.constant(null)),
+      }),
+      fc.record({
+        kind: fc.constant('challenge' as const),
+        token: fc.constantFrom(LARK_VERIFICATION_TOKEN, 'wrong-token', ''),
+        encrypted: fc.boolean(),
+        challenge: fc.oneof(fc.string({ maxLength: 40 }), fc.integer()),
+      }),
     ),
     auth: chatAuth,
   }),
@@ -768,10 +877,14 @@ export const larkEnvelope: EntryPoint<{ body: LarkBody; auth: ChatAuth }> = {
     }
     const { result, delta } = await session.observe(h, () => h.invoke(httpEvent(call)) as Promise<FcHttpResponse>);
     // An encrypted URL challenge is answered unsigned: echoing it has no effect, and it proves the key.
-    const unsignedChallenge = auth === 'unsigned' && body.kind === 'challenge' && body.encrypted && body.token === LARK_VERIFICATION_TOKEN && typeof body.challenge === 'string';
+    const unsignedChallenge =
+      auth === 'unsigned' && body.kind === 'challenge' && body.encrypted && body.token === LARK_VERIFICATION_TOKEN && typeof body.challenge === 'string';
     const answer = checkChatEnvelope(call, result, delta, unsignedChallenge ? 'signed' : auth, [200, 401]);
     if (answer.status === 200 && answer.body.challenge !== undefined) {
-      assert.ok(body.kind === 'challenge' && answer.body.challenge === body.challenge && body.token === LARK_VERIFICATION_TOKEN, 'only a genuine challenge is echoed');
+      assert.ok(
+        body.kind === 'challenge' && answer.body.challenge === body.challenge && body.token === LARK_VERIFICATION_TOKEN,
+        'only a genuine challenge is echoed',
+      );
       return '200 challenge';
     }
     if (answer.status === 413) return '413 PayloadTooLarge';
@@ -801,7 +914,11 @@ const commandInput: fc.Arbitrary<CommandInput> = fc.record({
     { weight: 5, arbitrary: fc.record({ kind: fc.constant('random text' as const), text: fc.oneof(commandishText, randomText) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('preview' as const), command: fc.oneof(chatPlanCommand('plan'), chatPlanCommand('create')) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('purchase' as const), command: chatPlanCommand('create'), confirmTwice: fc.boolean() }) },
-    fc.record({ kind: fc.constant('tampered code' as const), command: chatPlanCommand('create'), tamper: fc.constantFrom('flip', 'truncate', 'append', 'case') }),
+    fc.record({
+      kind: fc.constant('tampered code' as const),
+      command: chatPlanCommand('create'),
+      tamper: fc.constantFrom('flip', 'truncate', 'append', 'case'),
+    }),
     fc.record({ kind: fc.constant('random code' as const), code: randomCode }),
   ),
   allowed: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, fc.constant(false)),
@@ -814,7 +931,15 @@ function chatCall(h: Harness, platform: Platform, text: string, allowed: boolean
   const user = allowed ? undefined : 'outsider';
   switch (platform) {
     case 'slack': {
-      const form = new URLSearchParams({ team_id: 'T0001', user_id: user ?? 'U0001', channel_id: 'C0001', trigger_id: `trigger-${Math.random()}`, response_url: h.chat.slackResponseUrl(), text: slackEscaped(text), command: '/bwp' });
+      const form = new URLSearchParams({
+        team_id: 'T0001',
+        user_id: user ?? 'U0001',
+        channel_id: 'C0001',
+        trigger_id: `trigger-${Math.random()}`,
+        response_url: h.chat.slackResponseUrl(),
+        text: slackEscaped(text),
+        command: '/bwp',
+      });
       return slackSigned(form.toString());
     }
     case 'dingtalk':
@@ -847,7 +972,9 @@ function tampered(code: string, how: 'flip' | 'truncate' | 'append' | 'case'): s
     case 'append':
       return `${code}0`;
     case 'case':
-      return code.replace(/[a-z]/, (char) => char.toUpperCase()) === code ? code.replace(/[A-Z]/, (char) => char.toLowerCase()) : code.replace(/[a-z]/, (char) => char.toUpperCase());
+      return code.replace(/[a-z]/, (char) => char.toUpperCase()) === code
+        ? code.replace(/[A-Z]/, (char) => char.toLowerCase())
+        : code.replace(/[a-z]/, (char) => char.toUpperCase());
   }
 }
 
@@ -890,7 +1017,10 @@ function chatCommands(platform: Platform): EntryPoint<CommandInput> {
       const purchase = checkPurchase(session, h, command.command.plan, token, confirmed.delta.creates[0], confirmed.delta.plansAdded);
       assert.equal(purchase.kind, 'new', 'a fresh code buys a new plan');
       const event = JSON.parse(confirmed.delta.messages.at(-1)!.body);
-      assert.deepEqual([event.type, event.data.trigger.kind, event.subject], [`cen.bandwidthplan.${awaitsPayment(command.command.plan) ? 'pending' : 'created'}`, platform, (purchase as { planId: string }).planId]);
+      assert.deepEqual(
+        [event.type, event.data.trigger.kind, event.subject],
+        [`cen.bandwidthplan.${awaitsPayment(command.command.plan) ? 'pending' : 'created'}`, platform, (purchase as { planId: string }).planId],
+      );
       if (command.confirmTwice) {
         const again = await sendCommand(session, h, platform, `confirm ${code}`, allowed);
         assert.equal(again.delta.plansAdded, 0, 'confirming the same code twice bought twice');

@@ -15,17 +15,19 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slackCommand, dingtalkMessage, larkMessage } from '../support/chat';
-import { cloudEvent, httpEvent, signWebhook, startHarness, WEBHOOK_SECRET, type Harness } from '../support/harness';
+import { dingtalkMessage, larkMessage, slackCommand } from '../support/chat';
+import { cloudEvent, type Harness, httpEvent, signWebhook, startHarness, WEBHOOK_SECRET } from '../support/harness';
 import { garbageBody } from './garbage';
-import { invalidPlan, validPlan, type Plan } from './plans';
+import { invalidPlan, type Plan, validPlan } from './plans';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 /** The guardrails of this harness: README's MAX_BANDWIDTH_MBPS and ALLOWED_AREAS. */
 const MAX_BANDWIDTH = 8000;
 const ALLOWED_AREAS = ['China', 'Europe', 'Asia-Pacific', 'North-America'];
 const withinGuardrails = (plan: Plan) =>
-  (plan.Bandwidth as number) <= MAX_BANDWIDTH && ALLOWED_AREAS.includes(plan.GeographicRegionAId as string) && ALLOWED_AREAS.includes(plan.GeographicRegionBId as string);
+  (plan.Bandwidth as number) <= MAX_BANDWIDTH &&
+  ALLOWED_AREAS.includes(plan.GeographicRegionAId as string) &&
+  ALLOWED_AREAS.includes(plan.GeographicRegionBId as string);
 
 /** README: an Idempotency-Key is 1–128 printable ASCII characters, no space, no comma. */
 const WELL_FORMED_KEY = /^[!-+\--~]{1,128}$/;
@@ -58,9 +60,18 @@ const queryName = fc.constantFrom('dryRun', 'dryRun', 'DryRun', 'dryrun', 'dry_r
 const queryValue = fc.constantFrom('true', 'false', 'false', 'True', 'FALSE', '1', '0', '', 'true,true', 'false,true', ' false');
 const httpCase = fc.record({
   method: fc.oneof({ weight: 20, arbitrary: fc.constant('POST') }, fc.constantFrom('GET', 'PUT', 'post')),
-  path: fc.oneof({ weight: 20, arbitrary: fc.constantFrom('/bandwidth-plans', '/bandwidth-plans/') }, fc.constantFrom('/bandwidth-plans/cenbwp-abc', '/Bandwidth-Plans', '/chatops/slack', '/2023-03-30/functions/create-bandwidth-plan/invocations')),
-  query: fc.oneof({ weight: 6, arbitrary: fc.constantFrom<Record<string, string>>({}, { dryRun: 'false' }) }, fc.dictionary<string>(queryName, queryValue, { maxKeys: 2 })),
-  idempotencyKey: fc.option(fc.oneof({ weight: 3, arbitrary: fc.constantFrom('order-1', 'order-2', 'k'.repeat(128), '~!#$%&*+-./:;<=>?@[]^_`{|}') }, fc.string({ maxLength: 130 })), { nil: undefined, freq: 2 }),
+  path: fc.oneof(
+    { weight: 20, arbitrary: fc.constantFrom('/bandwidth-plans', '/bandwidth-plans/') },
+    fc.constantFrom('/bandwidth-plans/cenbwp-abc', '/Bandwidth-Plans', '/chatops/slack', '/2023-03-30/functions/create-bandwidth-plan/invocations'),
+  ),
+  query: fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom<Record<string, string>>({}, { dryRun: 'false' }) },
+    fc.dictionary<string>(queryName, queryValue, { maxKeys: 2 }),
+  ),
+  idempotencyKey: fc.option(
+    fc.oneof({ weight: 3, arbitrary: fc.constantFrom('order-1', 'order-2', 'k'.repeat(128), '~!#$%&*+-./:;<=>?@[]^_`{|}') }, fc.string({ maxLength: 130 })),
+    { nil: undefined, freq: 2 },
+  ),
   contentEncoding: fc.option(fc.constantFrom('gzip', 'identity', 'br'), { nil: undefined, freq: 10 }),
   repeatedHeader: fc.integer({ min: 0, max: 19 }).map((draw) => draw === 0),
   transport: fc.oneof({ weight: 12, arbitrary: fc.constantFrom('raw', 'base64') }, fc.constant('base64 not flagged')),
@@ -106,7 +117,12 @@ function httpEventOf(input: HttpCase): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
   const timestamp = input.auth === 'stale' ? now - 400 + input.skew * 4 - 1000 : now + input.skew;
   const method = input.method.toUpperCase();
-  const line = { method: input.auth === 'always v1' ? 'POST' : method, path: input.path, query: input.auth === 'always v1' ? {} : input.query, idempotencyKey: input.auth === 'always v1' ? undefined : input.idempotencyKey };
+  const line = {
+    method: input.auth === 'always v1' ? 'POST' : method,
+    path: input.path,
+    query: input.auth === 'always v1' ? {} : input.query,
+    idempotencyKey: input.auth === 'always v1' ? undefined : input.idempotencyKey,
+  };
   let signature = signWebhook(input.auth === 'forged' ? 'a-forged-secret-of-thirty-two-characters' : WEBHOOK_SECRET, timestamp, decoded, line);
   // "always v2": sign the request line even for a plain create (v1 is the only form that verifies there).
   if (input.auth === 'always v2' && signature.startsWith('v1=')) {
@@ -128,7 +144,17 @@ type Element =
   | { kind: 'cloudevent'; id: string; source: string; specversion: string; data: Data; dataAsString: boolean }
   | { kind: 'not a cloudevent'; value: unknown };
 const element: fc.Arbitrary<Element> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('cloudevent' as const), id: fc.oneof(fc.constantFrom('e-1', 'e-2', ''), fc.uuid()), source: fc.constantFrom('ops.bandwidth-planner', 'other', ''), specversion: fc.constantFrom('1.0', '1.0', '1.0', '0.3', '1'), data, dataAsString: fc.boolean() }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('cloudevent' as const),
+      id: fc.oneof(fc.constantFrom('e-1', 'e-2', ''), fc.uuid()),
+      source: fc.constantFrom('ops.bandwidth-planner', 'other', ''),
+      specversion: fc.constantFrom('1.0', '1.0', '1.0', '0.3', '1'),
+      data,
+      dataAsString: fc.boolean(),
+    }),
+  },
   fc.oneof(
     data.map((d) => ({ kind: 'not a cloudevent' as const, value: d.plan })),
     fc.jsonValue({ maxDepth: 2 }).map((value) => ({ kind: 'not a cloudevent' as const, value })),
@@ -144,9 +170,14 @@ function eventOf(e: Element): unknown {
   return event;
 }
 /** README: a CloudEvent 1.0 with a non-empty source and id and valid data is bought (within the guardrails). */
-const elementBuys = (e: Element) => e.kind === 'cloudevent' && e.specversion === '1.0' && e.id !== '' && e.source !== '' && e.data.kind === 'valid' && withinGuardrails(e.data.plan);
+const elementBuys = (e: Element) =>
+  e.kind === 'cloudevent' && e.specversion === '1.0' && e.id !== '' && e.source !== '' && e.data.kind === 'valid' && withinGuardrails(e.data.plan);
 
-const timerCase = fc.record({ name: fc.constantFrom('monthly', 'nightly'), time: fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), payload: data });
+const timerCase = fc.record({
+  name: fc.constantFrom('monthly', 'nightly'),
+  time: fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+  payload: data,
+});
 
 /* ------------------------------------------------------------------ chat ---------------------- */
 
@@ -155,7 +186,11 @@ const chatCase = fc.record({
   creator: fc.constantFrom('allowed', 'allowed', 'allowed', 'not allowed'),
   confirmer: fc.constantFrom('creator', 'creator', 'creator', 'another allowed user', 'not allowed'),
   code: fc.constantFrom('issued', 'issued', 'issued', 'tampered', 'made up'),
-  plan: fc.record({ Bandwidth: fc.integer({ min: 2, max: MAX_BANDWIDTH + 1000 }), a: fc.constantFrom(...ALLOWED_AREAS, 'Australia'), b: fc.constantFrom(...ALLOWED_AREAS) }),
+  plan: fc.record({
+    Bandwidth: fc.integer({ min: 2, max: MAX_BANDWIDTH + 1000 }),
+    a: fc.constantFrom(...ALLOWED_AREAS, 'Australia'),
+    b: fc.constantFrom(...ALLOWED_AREAS),
+  }),
 });
 type ChatCase = typeof chatCase extends fc.Arbitrary<infer T> ? T : never;
 
@@ -209,8 +244,11 @@ describe('the purchase rule: CreateCenBandwidthPackage is called if and only if 
   });
 
   it('chat: create then confirm, by any user, with any code, on every platform', async () => {
-    const allowedUsers = 'slack:T0001/U0001,slack:T0001/U0002,dingtalk:ding-corp/staff-1,dingtalk:ding-corp/staff-2,lark:tenant-1/ou_alice,lark:tenant-1/ou_bob';
-    const chat = await startHarness({ env: { MAX_BANDWIDTH_MBPS: String(MAX_BANDWIDTH), ALLOWED_AREAS: ALLOWED_AREAS.join(','), CHATOPS_ALLOWED_USERS: allowedUsers } });
+    const allowedUsers =
+      'slack:T0001/U0001,slack:T0001/U0002,dingtalk:ding-corp/staff-1,dingtalk:ding-corp/staff-2,lark:tenant-1/ou_alice,lark:tenant-1/ou_bob';
+    const chat = await startHarness({
+      env: { MAX_BANDWIDTH_MBPS: String(MAX_BANDWIDTH), ALLOWED_AREAS: ALLOWED_AREAS.join(','), CHATOPS_ALLOWED_USERS: allowedUsers },
+    });
     const outer = h;
     h = chat;
     try {
@@ -221,7 +259,11 @@ describe('the purchase rule: CreateCenBandwidthPackage is called if and only if 
           const created = await h.http(message(input.platform, input.creator === 'allowed' ? 'allowed' : 'not allowed', text));
           const issued = /confirm ([A-Za-z0-9]+)/.exec(replyText(created, input.platform, repliesBefore))?.[1];
           const code =
-            input.code === 'made up' ? 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' : issued && input.code === 'tampered' ? `${issued.slice(0, -1)}${issued.endsWith('A') ? 'B' : 'A'}` : issued;
+            input.code === 'made up'
+              ? 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+              : issued && input.code === 'tampered'
+                ? `${issued.slice(0, -1)}${issued.endsWith('A') ? 'B' : 'A'}`
+                : issued;
           const who = input.confirmer === 'creator' ? (input.creator === 'allowed' ? 'allowed' : 'not allowed') : input.confirmer;
           const calls = code === undefined ? 0 : await createCalls(() => h.http(message(input.platform, who, `confirm ${code}`)));
           const withinRules = input.plan.Bandwidth <= MAX_BANDWIDTH && ALLOWED_AREAS.includes(input.plan.a);

@@ -8,7 +8,7 @@
  *   npm run fuzz -- --seed 42 --only lark
  */
 import { ENTRY_POINTS } from './properties';
-import { describeOutcomes, fuzzEntryPoint, type FuzzReport } from './runner';
+import { describeOutcomes, type FuzzReport, fuzzEntryPoint } from './runner';
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -28,9 +28,12 @@ async function main(): Promise<number> {
   for (const entry of entries) {
     const report = await fuzzEntryPoint(entry, { numRuns, seed });
     reports.push(report);
-    console.log(`${report.failed ? 'FAIL' : 'ok  '}  ${report.name}: ${report.numRuns.toLocaleString('en')} inputs in ${(report.ms / 1000).toFixed(1)} s (seed ${report.seed})`);
+    console.log(
+      `${report.failed ? 'FAIL' : 'ok  '}  ${report.name}: ${report.numRuns.toLocaleString('en')} inputs in ${(report.ms / 1000).toFixed(1)} s (seed ${report.seed})`,
+    );
     for (const line of describeOutcomes(report.outcomes)) console.log(`        ${line}`);
-    if (report.message) console.log(`\n${report.message.length > 4000 ? `${report.message.slice(0, 2000)}\n…\n${report.message.slice(-2000)}` : report.message}\n`);
+    if (report.message)
+      console.log(`\n${report.message.length > 4000 ? `${report.message.slice(0, 2000)}\n…\n${report.message.slice(-2000)}` : report.message}\n`);
   }
   const failures = reports.filter((report) => report.failed).length;
   const inputs = reports.reduce((sum, report) => sum + report.numRuns, 0);
@@ -38,9 +41,13 @@ async function main(): Promise<number> {
   console.log('\nSummary');
   console.log(`${'entry point'.padEnd(42)} ${'inputs'.padStart(8)} ${'failed'.padStart(7)} ${'time'.padStart(8)}`);
   for (const report of reports) {
-    console.log(`${report.name.padEnd(42)} ${String(report.numRuns).padStart(8)} ${String(report.failed ? 1 : 0).padStart(7)} ${`${(report.ms / 1000).toFixed(1)} s`.padStart(8)}`);
+    console.log(
+      `${report.name.padEnd(42)} ${String(report.numRuns).padStart(8)} ${String(report.failed ? 1 : 0).padStart(7)} ${`${(report.ms / 1000).toFixed(1)} s`.padStart(8)}`,
+    );
   }
-  console.log(`${'total'.padEnd(42)} ${String(inputs).padStart(8)} ${String(failures).padStart(7)} ${`${((performance.now() - started) / 1000).toFixed(1)} s`.padStart(8)}`);
+  console.log(
+    `${'total'.padEnd(42)} ${String(inputs).padStart(8)} ${String(failures).padStart(7)} ${`${((performance.now() - started) / 1000).toFixed(1)} s`.padStart(8)}`,
+  );
   console.log(`\nfailures = ${failures}`);
   return failures === 0 ? 0 : 1;
 }

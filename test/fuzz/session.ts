@@ -8,7 +8,7 @@ import type { CenRequestRecord } from '../doubles/cen';
 import type { ChatReply } from '../doubles/chat';
 import type { InvocationRecord } from '../doubles/fc';
 import type { PublishedMessage } from '../doubles/mns';
-import { startHarness, type Harness, type HarnessOptions } from '../support/harness';
+import { type Harness, type HarnessOptions, startHarness } from '../support/harness';
 import { leakedSecrets } from '../support/observe';
 
 /** Guardrails wide open, so the schema's limits are the only limits the fuzzing meets. */
@@ -66,7 +66,6 @@ export class PlanModel {
     this.#tokenOf.set(key, token);
     this.#identityOf.set(token, key);
   }
-
 }
 
 const canonical = (wire: Record<string, string>) => JSON.stringify(Object.entries(wire).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { EnvironmentSchema, loadConfig } from '../../shared/runtime/config';
 import { validateBandwidthPlan } from '../../shared/core/schema';
+import { EnvironmentSchema, loadConfig } from '../../shared/runtime/config';
 import { cleanEnv, ROOT } from './processes';
 
 const template = parse(readFileSync(resolve(ROOT, 's.yaml'), 'utf8'));
@@ -98,7 +98,9 @@ describe('deploy/ RAM policies', () => {
   });
 
   it('lets Function Compute, and only it, assume the role', () => {
-    expect(readJson('deploy/trust-policy.json').Statement).toEqual([{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: ['fc.aliyuncs.com'] } }]);
+    expect(readJson('deploy/trust-policy.json').Statement).toEqual([
+      { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: ['fc.aliyuncs.com'] } },
+    ]);
   });
 });
 
@@ -117,7 +119,11 @@ describe('s preview (offline)', () => {
       const rendered = JSON.parse(stdout.slice(stdout.indexOf('{')));
       const renderedProps = rendered.resources['create-bandwidth-plan'].props;
       expect(renderedProps.role).toBe('acs:ram::1234567890123456:role/create-bandwidth-plan-fc');
-      expect(renderedProps.environmentVariables).toMatchObject({ WEBHOOK_SECRET: 'preview-webhook-secret-0123456789abcdef', SLACK_SIGNING_SECRET: '', NOTIFY_TOPIC: 'bandwidth-plan-events' });
+      expect(renderedProps.environmentVariables).toMatchObject({
+        WEBHOOK_SECRET: 'preview-webhook-secret-0123456789abcdef',
+        SLACK_SIGNING_SECRET: '',
+        NOTIFY_TOPIC: 'bandwidth-plan-events',
+      });
       const config = loadConfig(renderedProps.environmentVariables);
       expect(config).toMatchObject({ webhookSecrets: ['preview-webhook-secret-0123456789abcdef'], waitSeconds: 20, notifyTopic: 'bandwidth-plan-events' });
     } finally {

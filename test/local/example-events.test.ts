@@ -65,7 +65,15 @@ describe('prepareEvent', () => {
   it('signs a GET with its empty body', () => {
     const event = prepared('http-status.json');
     expect(event.body).toBe('');
-    expect(verifyWebhook({ timestamp: event.headers['X-Webhook-Timestamp'], signature: event.headers['X-Webhook-Signature'] }, '', [LOCAL_SECRETS.WEBHOOK_SECRET], NOW / 1000, lineOf(event))).toEqual({ ok: true });
+    expect(
+      verifyWebhook(
+        { timestamp: event.headers['X-Webhook-Timestamp'], signature: event.headers['X-Webhook-Signature'] },
+        '',
+        [LOCAL_SECRETS.WEBHOOK_SECRET],
+        NOW / 1000,
+        lineOf(event),
+      ),
+    ).toEqual({ ok: true });
   });
 
   it('replaces a stale signature whatever the case of its header name', () => {
@@ -76,19 +84,33 @@ describe('prepareEvent', () => {
 
   it('signs the first of several (rotating) secrets', () => {
     const event: any = prepareEvent(example('http-create.json'), { env: { WEBHOOK_SECRET: ' new-secret , old-secret' }, now: NOW });
-    expect(verifyWebhook({ timestamp: event.headers['X-Webhook-Timestamp'], signature: event.headers['X-Webhook-Signature'] }, event.body, ['new-secret'], NOW / 1000, lineOf(event))).toEqual({ ok: true });
+    expect(
+      verifyWebhook(
+        { timestamp: event.headers['X-Webhook-Timestamp'], signature: event.headers['X-Webhook-Signature'] },
+        event.body,
+        ['new-secret'],
+        NOW / 1000,
+        lineOf(event),
+      ),
+    ).toEqual({ ok: true });
   });
 
   it('points a Slack command at the local response_url and signs the form it sends', () => {
     const event = prepared('slack.json');
     expect(new URLSearchParams(event.body).get('response_url')).toBe(REPLY_URLS.slackResponseUrl());
     expect(new URLSearchParams(event.body).get('text')).toBe('plan 100 China Europe');
-    expect(verifySlackRequest({ headers: event.headers, rawBody: event.body, now: NOW, signingSecrets: [LOCAL_SECRETS.SLACK_SIGNING_SECRET] })).toEqual({ ok: true });
+    expect(verifySlackRequest({ headers: event.headers, rawBody: event.body, now: NOW, signingSecrets: [LOCAL_SECRETS.SLACK_SIGNING_SECRET] })).toEqual({
+      ok: true,
+    });
   });
 
   it('points a DingTalk message at the local sessionWebhook, refreshes its times and signs it', () => {
     const event = prepared('dingtalk.json');
-    expect(JSON.parse(event.body)).toMatchObject({ sessionWebhook: REPLY_URLS.dingtalkSessionWebhook(), createAt: NOW, sessionWebhookExpiredTime: NOW + 5_400_060 });
+    expect(JSON.parse(event.body)).toMatchObject({
+      sessionWebhook: REPLY_URLS.dingtalkSessionWebhook(),
+      createAt: NOW,
+      sessionWebhookExpiredTime: NOW + 5_400_060,
+    });
     expect(verifyDingTalkRequest({ headers: event.headers, now: NOW, appSecret: LOCAL_SECRETS.DINGTALK_APP_SECRET })).toEqual({ ok: true });
   });
 

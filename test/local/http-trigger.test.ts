@@ -4,7 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { isTextual, joinHeaders, joinQuery, toHttpTriggerEvent, writeHttpTriggerResponse, type TriggerRequest } from '../../local/http-trigger';
+import { isTextual, joinHeaders, joinQuery, type TriggerRequest, toHttpTriggerEvent, writeHttpTriggerResponse } from '../../local/http-trigger';
 
 const NOW = new Date('2025-01-02T03:04:05.678Z');
 

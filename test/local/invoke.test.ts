@@ -7,8 +7,8 @@ import { createHmac } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_CREDENTIALS, startFcDouble, type FcDouble } from '../doubles';
-import { cleanEnv, ROOT, runTsx, type Finished } from './processes';
+import { DEV_CREDENTIALS, type FcDouble, startFcDouble } from '../doubles';
+import { cleanEnv, type Finished, ROOT, runTsx } from './processes';
 
 const RUN_MS = 45_000;
 /** Examples run two at a time: each is a Node process, and the suite's other files run alongside. */
@@ -22,11 +22,13 @@ const created: Check = (result) => {
   expect(result.notification.delivered).toBe(true);
 };
 
-const chatReplyMentions = (platform: string, text: string): Check => (result, run) => {
-  expect(result.statusCode).toBe(200);
-  const reply = run.stderr.split('\n').find((line) => line.startsWith(`local chat reply (${platform}): `));
-  expect(reply).toContain(text);
-};
+const chatReplyMentions =
+  (platform: string, text: string): Check =>
+  (result, run) => {
+    expect(result.statusCode).toBe(200);
+    const reply = run.stderr.split('\n').find((line) => line.startsWith(`local chat reply (${platform}): `));
+    expect(reply).toContain(text);
+  };
 
 /** What each example must produce locally. Every file in examples/ needs a row. */
 const EXPECTED: Record<string, Check> = {
@@ -47,7 +49,11 @@ const EXPECTED: Record<string, Check> = {
   },
   'eventbridge-single.json': created,
   'eventbridge-batch.json': (result) => {
-    expect(result.map((one: any) => one.outcome)).toEqual([expect.stringMatching(/^(created|pending)$/), 'rejected', expect.stringMatching(/^(created|pending)$/)]);
+    expect(result.map((one: any) => one.outcome)).toEqual([
+      expect.stringMatching(/^(created|pending)$/),
+      'rejected',
+      expect.stringMatching(/^(created|pending)$/),
+    ]);
     expect(result[1].error.code).toBe('InvalidParameter');
   },
   'timer.json': created,
@@ -73,14 +79,22 @@ describe('npm run invoke (locally)', () => {
   });
 
   it('has an expectation for every example', () => {
-    expect(readdirSync(resolve(ROOT, 'examples')).filter((file) => file.endsWith('.json')).sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect(
+      readdirSync(resolve(ROOT, 'examples'))
+        .filter((file) => file.endsWith('.json'))
+        .sort(),
+    ).toEqual(Object.keys(EXPECTED).sort());
   });
 
-  it.each(Object.keys(EXPECTED))('%s', async (file) => {
-    const run = await runs.get(file)!;
-    expect(run.code, run.stderr).toBe(0);
-    EXPECTED[file]!(JSON.parse(run.stdout), run);
-  }, RUN_MS * 3);
+  it.each(Object.keys(EXPECTED))(
+    '%s',
+    async (file) => {
+      const run = await runs.get(file)!;
+      expect(run.code, run.stderr).toBe(0);
+      EXPECTED[file]!(JSON.parse(run.stdout), run);
+    },
+    RUN_MS * 3,
+  );
 
   it('--async goes through the FC double and reports what the background run returned', async () => {
     const run = await runTsx('local/invoke.ts', ['examples/timer.json', '--async'], cleanEnv(), RUN_MS);
@@ -105,7 +119,12 @@ describe('npm run invoke (locally)', () => {
 
 describe('npm run invoke --remote (against the loopback FC double)', () => {
   const WEBHOOK_SECRET = 'remote-webhook-secret-for-tests';
-  const ANSWER = { statusCode: 201, headers: { 'content-type': 'application/json' }, isBase64Encoded: false, body: '{"CenBandwidthPackageId":"cenbwp-remote0001"}' };
+  const ANSWER = {
+    statusCode: 201,
+    headers: { 'content-type': 'application/json' },
+    isBase64Encoded: false,
+    body: '{"CenBandwidthPackageId":"cenbwp-remote0001"}',
+  };
   let fc: FcDouble;
   beforeAll(async () => {
     fc = await startFcDouble({ functions: ['create-bandwidth-plan'], onInvoke: () => ANSWER });
@@ -136,7 +155,7 @@ describe('npm run invoke --remote (against the loopback FC double)', () => {
     expect(event.headers['X-Webhook-Signature']).toBe(`v2=${createHmac('sha256', WEBHOOK_SECRET).update(signed).digest('hex')}`);
   });
 
-  it('--async is accepted with 202 and FC\'s request id', async () => {
+  it("--async is accepted with 202 and FC's request id", async () => {
     const run = await runTsx('local/invoke.ts', ['examples/eventbridge-single.json', '--remote', '--async'], remoteEnv(), RUN_MS);
     expect(run.code, run.stderr).toBe(0);
     const output = JSON.parse(run.stdout);

@@ -2,7 +2,7 @@
  * Runs the local tools (`local/server.ts`, `local/invoke.ts`) as child processes the way a developer
  * does, with tsx, in an environment stripped of anything that could reach a real cloud.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { EnvironmentSchema } from '../../shared/runtime/config';
 

@@ -4,16 +4,15 @@
  * the process stops cleanly.
  */
 import { createHmac } from 'node:crypto';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { type AddressInfo, createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_SECRETS } from '../../local/environment';
-import { cleanEnv, runTsx, start, type Running } from './processes';
+import { cleanEnv, type Running, runTsx, start } from './processes';
 
 const STARTUP_MS = 20_000;
 const EXIT_MS = 10_000;
 
-const sign = (timestamp: number, body: string) =>
-  `v1=${createHmac('sha256', LOCAL_SECRETS.WEBHOOK_SECRET).update(`${timestamp}.${body}`).digest('hex')}`;
+const sign = (timestamp: number, body: string) => `v1=${createHmac('sha256', LOCAL_SECRETS.WEBHOOK_SECRET).update(`${timestamp}.${body}`).digest('hex')}`;
 
 async function getJson(url: string): Promise<any> {
   const response = await fetch(url);

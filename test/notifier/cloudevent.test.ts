@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { escapeXmlText } from '../../shared/clients/mns/xml';
 import {
+  type BandwidthPlanCloudEvent,
   escapedJsonBytes,
   MNS_MAX_MESSAGE_BYTES,
   serialiseWithinLimit,
   toCloudEvent,
-  type BandwidthPlanCloudEvent,
 } from '../../shared/core/notifications/cloudevent';
-import { escapeXmlText } from '../../shared/clients/mns/xml';
 import type { Outcome } from '../../shared/core/outcome';
 import { CREATED, EVENT_CONTEXT, FAILED, PENDING, REJECTED, REQUEST } from './fixtures';
 
@@ -186,9 +186,7 @@ describe('serialiseWithinLimit', () => {
     const parsed = JSON.parse(json) as BandwidthPlanCloudEvent;
     expect(escapedSize(json)).toBeLessThanOrEqual(MNS_MAX_MESSAGE_BYTES);
     expect(parsed.data.error?.issues).toHaveLength(1);
-    expect(parsed.data.notes).toEqual([
-      'Trimmed to fit the 65536-byte message limit: data.error.message, data.error.issues.0.message.',
-    ]);
+    expect(parsed.data.notes).toEqual(['Trimmed to fit the 65536-byte message limit: data.error.message, data.error.issues.0.message.']);
   });
 
   it('never splits a character made of two UTF-16 units', () => {
@@ -230,7 +228,10 @@ describe('serialiseWithinLimit', () => {
       trigger: fc.record({ kind: fc.constantFrom('http', 'eventbridge', 'timer', 'dingtalk', 'slack', 'lark' as const), id: text }),
       fcRequestId: text,
       clientToken: fc.option(text, { nil: undefined }),
-      request: fc.option(fc.record({ Description: text, Name: text }).map((fields) => ({ ...REQUEST, ...fields })), { nil: undefined }),
+      request: fc.option(
+        fc.record({ Description: text, Name: text }).map((fields) => ({ ...REQUEST, ...fields })),
+        { nil: undefined },
+      ),
       error: fc.option(
         fc.record({
           code: text,

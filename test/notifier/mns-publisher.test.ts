@@ -1,14 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultMnsEndpoint, MnsPublisher, type MnsPublisherOptions, parsePublishResponse } from '../../shared/clients/mns/publisher';
 import { classifyUpstream, DeadlineExceededError, NetworkError, ProductError, UpstreamError } from '../../shared/core/errors';
+import { type Clock, systemClock } from '../../shared/runtime/clock';
 import { createLogger } from '../../shared/runtime/log';
-import {
-  defaultMnsEndpoint,
-  MnsPublisher,
-  parsePublishResponse,
-  type MnsPublisherOptions,
-} from '../../shared/clients/mns/publisher';
-import { systemClock, type Clock } from '../../shared/runtime/clock';
-import { mnsErrorReply, startMnsTestServer, type MnsTestServer, type Reply } from './mns-test-server';
+import { type MnsTestServer, mnsErrorReply, type Reply, startMnsTestServer } from './mns-test-server';
 
 const CREDENTIALS = {
   accessKeyId: 'STS.NUgYrLnoC37mZZCNnAbez2Exa',
@@ -121,7 +116,15 @@ describe('MnsPublisher.publish', () => {
     ]);
     expect(server.received[0]!.headers.authorization).not.toBe(server.received[1]!.headers.authorization);
     expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toMatchObject([
-      { level: 'warn', message: 'retrying MNS PublishMessage', topic: TOPIC, attempt: 1, delayMs: 1_000, code: 'QpsLimitExceeded', upstreamRequestId: 'err-QpsLimitExceeded' },
+      {
+        level: 'warn',
+        message: 'retrying MNS PublishMessage',
+        topic: TOPIC,
+        attempt: 1,
+        delayMs: 1_000,
+        code: 'QpsLimitExceeded',
+        upstreamRequestId: 'err-QpsLimitExceeded',
+      },
     ]);
   });
 
@@ -171,9 +174,12 @@ describe('MnsPublisher.publish', () => {
   });
 
   it('throws the last retryable error once the attempts are used up', async () => {
-    const { publisher, server } = await publisherFor(Array.from({ length: 5 }, () => mnsErrorReply(500, 'InternalError')), {
-      retryPolicy: { maxAttempts: 3, baseDelayMs: 10 },
-    });
+    const { publisher, server } = await publisherFor(
+      Array.from({ length: 5 }, () => mnsErrorReply(500, 'InternalError')),
+      {
+        retryPolicy: { maxAttempts: 3, baseDelayMs: 10 },
+      },
+    );
 
     const publishing = publisher.publish({ body: 'x', tag: 'created' }, call());
 

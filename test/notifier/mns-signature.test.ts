@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalizedMnsHeaders, mnsStringToSign, signMns, type MnsSignableRequest } from '../../shared/clients/mns/signature';
+import { canonicalizedMnsHeaders, type MnsSignableRequest, mnsStringToSign, signMns } from '../../shared/clients/mns/signature';
 import { sdkSignature } from '../oracles/mns-sdk-oracle';
 
 const TEST_CREDENTIALS = { accessKeyId: 'TestAccessID', accessKeySecret: 'TestAccessSecret' };

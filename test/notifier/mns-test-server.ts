@@ -57,9 +57,7 @@ export async function startMnsTestServer(options: { accessKeySecret: string; rep
     const message = await readMessage(body);
     received.push({ method: request.method ?? '', path, headers: request.headers, body, signatureValid, message });
     const number = received.length;
-    const reply: Reply = !signatureValid
-      ? mnsErrorReply(403, 'SignatureDoesNotMatch')
-      : (replies.shift() ?? created(`msg-${number}`, message?.body ?? ''));
+    const reply: Reply = !signatureValid ? mnsErrorReply(403, 'SignatureDoesNotMatch') : (replies.shift() ?? created(`msg-${number}`, message?.body ?? ''));
     if (reply === 'hang') return;
     if (reply === 'reset') {
       request.socket.destroy();

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NetworkError, UpstreamError } from '../../shared/core/errors';
-import { createLogger } from '../../shared/runtime/log';
-import { MNS_MAX_MESSAGE_BYTES, toCloudEvent, type BandwidthPlanCloudEvent } from '../../shared/core/notifications/cloudevent';
-import { MnsPublisher, type MessagePublisher, type OutgoingMessage, type PublishCall } from '../../shared/clients/mns/publisher';
-import { createMnsNotifier, disabledNotifier } from '../../shared/core/notifications/notifier';
+import { type MessagePublisher, MnsPublisher, type OutgoingMessage, type PublishCall } from '../../shared/clients/mns/publisher';
 import { escapeXmlText } from '../../shared/clients/mns/xml';
+import { NetworkError, UpstreamError } from '../../shared/core/errors';
+import { type BandwidthPlanCloudEvent, MNS_MAX_MESSAGE_BYTES, toCloudEvent } from '../../shared/core/notifications/cloudevent';
+import { createMnsNotifier, disabledNotifier } from '../../shared/core/notifications/notifier';
 import type { Outcome } from '../../shared/core/outcome';
+import { createLogger } from '../../shared/runtime/log';
 import { CREATED, EVENT_CONTEXT, FAILED, PENDING, REJECTED, REQUEST } from './fixtures';
-import { mnsErrorReply, startMnsTestServer, type MnsTestServer } from './mns-test-server';
+import { type MnsTestServer, mnsErrorReply, startMnsTestServer } from './mns-test-server';
 
 const CREDENTIALS = {
   accessKeyId: 'STS.NUgYrLnoC37mZZCNnAbez2Exa',

@@ -9,8 +9,7 @@ import type { RawRequest } from '../support/raw-http';
 
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-export const rfc3986 = (value: string): string =>
-  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+export const rfc3986 = (value: string): string => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export function canonicalQuery(query: Readonly<Record<string, string>>): string {
   return Object.keys(query)
@@ -77,9 +76,7 @@ export function signedRequest(options: SignOptions): RawRequest {
     ...(options.credentials.securityToken ? { 'x-acs-security-token': options.credentials.securityToken } : {}),
     ...options.headers,
   };
-  const signed = Object.fromEntries(
-    Object.entries(headers).filter(([name]) => name === 'host' || name === 'content-type' || name.startsWith('x-acs-')),
-  );
+  const signed = Object.fromEntries(Object.entries(headers).filter(([name]) => name === 'host' || name === 'content-type' || name.startsWith('x-acs-')));
   const method = options.method ?? 'POST';
   const path = options.path ?? '/';
   const canonical = canonicalRequest({ method, path, query, signedHeaders: signed, payloadHash });

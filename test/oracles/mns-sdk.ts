@@ -8,7 +8,10 @@ import type { CloudCredential } from '../doubles/credentials';
 
 export interface MnsSdkClient {
   sign(verb: string, headers: Record<string, string>, resource: string): string;
-  publishMessage(topic: string, params: { MessageBody: string; MessageTag?: string }): Promise<{ code: number; headers: Record<string, string>; body: Record<string, string> }>;
+  publishMessage(
+    topic: string,
+    params: { MessageBody: string; MessageTag?: string },
+  ): Promise<{ code: number; headers: Record<string, string>; body: Record<string, string> }>;
 }
 
 type MnsSdkConstructor = new (

@@ -5,10 +5,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { derivedClientToken } from '../../shared/core/idempotency';
-import { slackCommand } from '../support/chat';
-import { cloudEvent, httpEvent, startHarness, VALID_PLAN, type Harness } from '../support/harness';
-import { accountForOutcomes, capturedTexts, leakedSecrets } from '../support/observe';
 import type { FcHttpResponse } from '../../shared/runtime/fc';
+import { slackCommand } from '../support/chat';
+import { cloudEvent, type Harness, httpEvent, startHarness, VALID_PLAN } from '../support/harness';
+import { accountForOutcomes, capturedTexts, leakedSecrets } from '../support/observe';
 
 const COPIES = 100;
 /** Patient retries: under 100 parallel calls a slow answer is load, not a fault. */

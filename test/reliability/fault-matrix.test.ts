@@ -6,22 +6,22 @@
  * invocation ends, no secret leaves the function.
  */
 import { describe, expect, it, onTestFinished, type TestContext } from 'vitest';
-import { clientTokenForConfirmation, issueConfirmationCode } from '../../shared/sources/chat/confirmation';
 import { validateBandwidthPlan } from '../../shared/core/schema';
+import { clientTokenForConfirmation, issueConfirmationCode } from '../../shared/sources/chat/confirmation';
 import type { ErrorFault } from '../doubles/faults';
 import { dingtalkMessage, larkMessage, slackCommand } from '../support/chat';
 import {
   CHAT_USERS,
   CHATOPS_CONFIRM_SECRET,
   cloudEvent,
-  startHarness,
-  timerEvent,
-  VALID_PLAN,
   type Harness,
   type HarnessOptions,
   type HttpAnswer,
+  startHarness,
+  timerEvent,
+  VALID_PLAN,
 } from '../support/harness';
-import { accountForOutcomes, capturedTexts, leakedSecrets, logsWith, publishedEvents, settle, type Settled } from '../support/observe';
+import { accountForOutcomes, capturedTexts, leakedSecrets, logsWith, publishedEvents, type Settled, settle } from '../support/observe';
 
 /** Short attempts, few of them: a hang costs one attempt timeout, a cell stays well under a second or two. */
 const RETRIES = { baseDelayMs: 2, maxDelayMs: 10, attemptTimeoutMs: 400, maxAttempts: 3 } as const;
@@ -77,8 +77,7 @@ function cells<Source extends string>(step: string, faults: readonly Fault[], so
 const recovers = (fault: Fault, times: Times): boolean => times === 'once' && fault !== 'final';
 /** Requests one call makes: a final error is never retried; a repeated fault uses every attempt. */
 const attemptsOf = (fault: Fault, times: Times): number => (fault === 'final' ? 1 : times === 'once' ? 2 : MAX);
-const injected = <Named extends string>(fault: Fault, final: ErrorFault): Named | ErrorFault =>
-  fault === 'final' ? final : (fault as Named);
+const injected = <Named extends string>(fault: Fault, final: ErrorFault): Named | ErrorFault => (fault === 'final' ? final : (fault as Named));
 
 /** What CEN's last error becomes once the client gives up: HTTP status and code. */
 const CEN_GIVES_UP: Record<Exclude<Fault, 'final'>, { status: number; code: string }> = {
@@ -252,7 +251,8 @@ describe.concurrent('CEN describe for GET /bandwidth-plans/{id}', () => {
     const settled = await settle(h.http({ method: 'GET', path: `/bandwidth-plans/${created.body.CenBandwidthPackageId}` }), SETTLE_LIMIT_MS);
 
     const answer = returned<HttpAnswer>(settled);
-    if (recovers(fault, times)) expect(answer).toMatchObject({ status: 200, body: { CenBandwidthPackageId: created.body.CenBandwidthPackageId, Status: 'Idle' } });
+    if (recovers(fault, times))
+      expect(answer).toMatchObject({ status: 200, body: { CenBandwidthPackageId: created.body.CenBandwidthPackageId, Status: 'Idle' } });
     else expect(answer).toMatchObject({ status: cenFailure(fault, final).status, body: { error: { code: cenFailure(fault, final).code } } });
     expect(requestsFor(h, DESCRIBE).length - before).toBe(attemptsOf(fault, times));
     expect(h.cen.plans).toHaveLength(1);
@@ -328,8 +328,16 @@ describe.concurrent('FC InvokeFunction (the chat confirm hand-off)', () => {
     if (accepted > 0) expect(h.cen.plans[0]!.clientToken).toBe(clientTokenForConfirmation(code));
     // A hand-off that may have failed is an outcome too: `failed` (HandOffFailed), besides any the job published.
     const expected = [...Array(accepted).fill('created'), ...(handedOff ? [] : ['failed'])].sort();
-    expect(publishedEvents(h).map((event) => event.data.outcome).sort()).toEqual(expected);
-    if (!handedOff) expect(publishedEvents(h).find((event) => event.data.outcome === 'failed')!.data).toMatchObject({ error: { code: 'HandOffFailed' }, clientToken: clientTokenForConfirmation(code) });
+    expect(
+      publishedEvents(h)
+        .map((event) => event.data.outcome)
+        .sort(),
+    ).toEqual(expected);
+    if (!handedOff)
+      expect(publishedEvents(h).find((event) => event.data.outcome === 'failed')!.data).toMatchObject({
+        error: { code: 'HandOffFailed' },
+        clientToken: clientTokenForConfirmation(code),
+      });
     expectPromisesKept(h, [answer]);
   });
 });

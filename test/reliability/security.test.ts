@@ -6,15 +6,28 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { validateBandwidthPlan } from '../../shared/core/schema';
+import { type Clock, systemClock } from '../../shared/runtime/clock';
+import type { FcHttpResponse } from '../../shared/runtime/fc';
 import { issueConfirmationCode } from '../../shared/sources/chat/confirmation';
 import { sealChatJob } from '../../shared/sources/chat/jobs';
-import { systemClock, type Clock } from '../../shared/runtime/clock';
-import { validateBandwidthPlan } from '../../shared/core/schema';
-import { dingtalkCallback, dingtalkMessage, dingtalkSigned, larkEncryptedText, larkMessage, larkMessageEvent, larkSigned, slackCommand, slackSigned } from '../support/chat';
+import {
+  dingtalkCallback,
+  dingtalkMessage,
+  dingtalkSigned,
+  larkEncryptedText,
+  larkMessage,
+  larkMessageEvent,
+  larkSigned,
+  slackCommand,
+  slackSigned,
+} from '../support/chat';
 import {
   CHAT_USERS,
   CHATOPS_CONFIRM_SECRET,
   cloudEvent,
+  type Harness,
+  type HttpCall,
   httpEvent,
   LARK_VERIFICATION_TOKEN,
   SECRETS,
@@ -22,11 +35,8 @@ import {
   timerEvent,
   VALID_PLAN,
   WEBHOOK_SECRET,
-  type Harness,
-  type HttpCall,
 } from '../support/harness';
 import { accountForOutcomes, capturedTexts, leakedSecrets, publishedEvents, settle } from '../support/observe';
-import type { FcHttpResponse } from '../../shared/runtime/fc';
 
 let h: Harness;
 afterEach(async () => {
@@ -81,27 +91,30 @@ describe('replay', () => {
     ['Lark', (_h, code) => larkMessage(`confirm ${code}`), CHAT_USERS.lark, 300_000],
   ];
 
-  it.each(chatReplays)('%s: a replayed confirm within the window buys nothing new; after it, 401 and nothing happens', async (_name, build, requester, windowMs) => {
-    const clock = skewableClock();
-    h = await startHarness({ handler: { clock } });
-    const call = build(h, confirmationCode(requester));
+  it.each(chatReplays)(
+    '%s: a replayed confirm within the window buys nothing new; after it, 401 and nothing happens',
+    async (_name, build, requester, windowMs) => {
+      const clock = skewableClock();
+      h = await startHarness({ handler: { clock } });
+      const call = build(h, confirmationCode(requester));
 
-    const first = await h.http(call);
-    await h.fc.idle();
-    clock.skewMs = 200_000;
-    const withinWindow = await h.http(call);
-    await h.fc.idle();
-    const repliesBefore = h.chat.requests.length;
-    clock.skewMs = windowMs + 1;
-    const afterWindow = await h.http(call);
-    await h.fc.idle();
+      const first = await h.http(call);
+      await h.fc.idle();
+      clock.skewMs = 200_000;
+      const withinWindow = await h.http(call);
+      await h.fc.idle();
+      const repliesBefore = h.chat.requests.length;
+      clock.skewMs = windowMs + 1;
+      const afterWindow = await h.http(call);
+      await h.fc.idle();
 
-    expect([first.status, withinWindow.status, afterWindow.status]).toEqual([200, 200, 401]);
-    expect(afterWindow.body.error.code).toBe('Unauthorized');
-    expect(h.fc.invocations).toHaveLength(2);
-    expect(h.cen.plans).toHaveLength(1);
-    expect(h.chat.requests.length).toBe(repliesBefore);
-  });
+      expect([first.status, withinWindow.status, afterWindow.status]).toEqual([200, 200, 401]);
+      expect(afterWindow.body.error.code).toBe('Unauthorized');
+      expect(h.fc.invocations).toHaveLength(2);
+      expect(h.cen.plans).toHaveLength(1);
+      expect(h.chat.requests.length).toBe(repliesBefore);
+    },
+  );
 
   it('DingTalk: a captured signature replayed with another body within the window cannot buy twice either', async () => {
     h = await startHarness();
@@ -171,7 +184,22 @@ describe('secrets never leave the function', () => {
     await run(h.invoke(timerEvent('not json')));
     await run(h.invoke({ hello: 'world' }));
     await run(h.invoke(Buffer.from([0xff, 0xfe, 0x00, 0x7b])));
-    await run(h.invoke(sealChatJob({ kind: 'status', platform: 'slack', messageId: 'm', userKey: CHAT_USERS.slack, replyTo: { platform: 'slack', url: h.chat.slackResponseUrl() }, id: 'cenbwp-x', acceptedAt: Date.now() }, 'guessed-key-guessed-key-guessed-key!')));
+    await run(
+      h.invoke(
+        sealChatJob(
+          {
+            kind: 'status',
+            platform: 'slack',
+            messageId: 'm',
+            userKey: CHAT_USERS.slack,
+            replyTo: { platform: 'slack', url: h.chat.slackResponseUrl() },
+            id: 'cenbwp-x',
+            acceptedAt: Date.now(),
+          },
+          'guessed-key-guessed-key-guessed-key!',
+        ),
+      ),
+    );
 
     // Chat: every command on every platform, refusals, and the confirm → job → reply path.
     for (const text of ['help', 'plan 100 China Europe', 'create 100 China Mars', 'frobnicate', 'confirm not-a-code']) {
@@ -295,7 +323,13 @@ describe('constant-time comparison of every signature', () => {
     const hashing = files.filter(({ text }) => /\bcreate(Hmac|Hash)\(/.test(text)).map(({ name }) => name);
     const verifying = hashing.filter((name) => !(name in SIGN_OR_DERIVE_ONLY) || name === 'shared/sources/chat/lark/verify.ts');
     expect(verifying).toEqual(
-      expect.arrayContaining(['shared/sources/http-api/webhook-auth.ts', 'shared/sources/chat/slack/verify.ts', 'shared/sources/chat/dingtalk/verify.ts', 'shared/sources/chat/jobs.ts', 'shared/sources/chat/confirmation.ts']),
+      expect.arrayContaining([
+        'shared/sources/http-api/webhook-auth.ts',
+        'shared/sources/chat/slack/verify.ts',
+        'shared/sources/chat/dingtalk/verify.ts',
+        'shared/sources/chat/jobs.ts',
+        'shared/sources/chat/confirmation.ts',
+      ]),
     );
     const constantTime = (name: string) => /\btimingSafeEqual(Text)?\(/.test(files.find((file) => file.name === name)!.text);
     expect(verifying.filter((name) => !constantTime(name))).toEqual([]);
@@ -322,14 +356,16 @@ describe('body size limit: 64 KB', () => {
     'multi-byte UTF-8': (bytes: number) => '€'.repeat(Math.floor(bytes / 3)) + 'a'.repeat(bytes % 3),
   };
   const routes = ['/bandwidth-plans', '/chatops/slack', '/chatops/dingtalk', '/chatops/lark'];
-  const table = routes.flatMap((route) =>
-    Object.keys(bodies).flatMap((kind) =>
-      [false, true].flatMap((base64) => [
-        { route, kind, base64, bytes: LIMIT, tooLarge: false },
-        { route, kind, base64, bytes: LIMIT + 1, tooLarge: true },
-      ]),
-    ),
-  ).map((row) => ({ ...row, name: `${row.route}, ${row.kind}${row.base64 ? ' (Base64)' : ''}, ${row.bytes} bytes → ${row.tooLarge ? '413' : 'not 413'}` }));
+  const table = routes
+    .flatMap((route) =>
+      Object.keys(bodies).flatMap((kind) =>
+        [false, true].flatMap((base64) => [
+          { route, kind, base64, bytes: LIMIT, tooLarge: false },
+          { route, kind, base64, bytes: LIMIT + 1, tooLarge: true },
+        ]),
+      ),
+    )
+    .map((row) => ({ ...row, name: `${row.route}, ${row.kind}${row.base64 ? ' (Base64)' : ''}, ${row.bytes} bytes → ${row.tooLarge ? '413' : 'not 413'}` }));
 
   it.each(table)('$name', async ({ route, kind, base64, bytes, tooLarge }) => {
     h = await startHarness();
@@ -389,7 +425,14 @@ describe('JSON that could reach a prototype is refused in every source', () => {
 
   const table = Object.entries(sources).flatMap(([source, { send, refused }]) =>
     KEYS.flatMap((key) =>
-      Object.entries(placements).map(([where, place]) => ({ name: `${source}: "${key}" ${where}`, source, key, place: (text: string) => place(text, key), send, refused })),
+      Object.entries(placements).map(([where, place]) => ({
+        name: `${source}: "${key}" ${where}`,
+        source,
+        key,
+        place: (text: string) => place(text, key),
+        send,
+        refused,
+      })),
     ),
   );
   // This table found that the chat payload parser once refused only "__proto__"; it now uses the same
@@ -429,13 +472,18 @@ describe('an EventBridge delivery refused for a prototype key', () => {
     const result = await h.invoke(JSON.stringify(cloudEvent('proto-lost-1', 'DATA')).replace('"DATA"', `{"constructor":{"x":1},${plan().slice(1)}`));
 
     expect(result).toMatchObject({ outcome: 'rejected', error: { code: 'InvalidParameter' } });
-    expect(publishedEvents(h)).toMatchObject([{ type: 'cen.bandwidthplan.rejected', data: { trigger: { kind: 'eventbridge', id: 'ops.bandwidth-planner/proto-lost-1' } } }]);
+    expect(publishedEvents(h)).toMatchObject([
+      { type: 'cen.bandwidthplan.rejected', data: { trigger: { kind: 'eventbridge', id: 'ops.bandwidth-planner/proto-lost-1' } } },
+    ]);
   });
 
   // One such event in a batch must not take the valid events next to it down with it.
   it('does not take the valid events of its batch down with it', async () => {
     h = await startHarness();
-    const batch = JSON.stringify([cloudEvent('batch-ok-1', VALID_PLAN), cloudEvent('batch-bad-2', 'DATA')]).replace('"DATA"', `{"prototype":1,${plan().slice(1)}`);
+    const batch = JSON.stringify([cloudEvent('batch-ok-1', VALID_PLAN), cloudEvent('batch-bad-2', 'DATA')]).replace(
+      '"DATA"',
+      `{"prototype":1,${plan().slice(1)}`,
+    );
 
     const results = await h.invoke(batch);
 

@@ -3,7 +3,7 @@
  * with node:crypto independently of the product's verifiers.
  */
 import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
-import { DINGTALK_APP_SECRET, LARK_ENCRYPT_KEY, LARK_VERIFICATION_TOKEN, SLACK_SIGNING_SECRET, type HttpCall } from './harness';
+import { DINGTALK_APP_SECRET, type HttpCall, LARK_ENCRYPT_KEY, LARK_VERIFICATION_TOKEN, SLACK_SIGNING_SECRET } from './harness';
 
 export interface ChatCallOptions {
   /** Override the signing secret (forgery). */
@@ -36,7 +36,10 @@ export function slackCommand(text: string, responseUrl: string, user = 'U0001', 
 /** Any body, signed as Slack signs a request (for fuzzing the envelope with bodies Slack would never send). */
 export function slackSigned(body: string | Buffer, options: ChatCallOptions = {}): HttpCall {
   const timestamp = String(Math.floor(Date.now() / 1000) + (options.skew ?? 0));
-  const signature = `v0=${createHmac('sha256', options.secret ?? SLACK_SIGNING_SECRET).update(`v0:${timestamp}:`).update(body).digest('hex')}`;
+  const signature = `v0=${createHmac('sha256', options.secret ?? SLACK_SIGNING_SECRET)
+    .update(`v0:${timestamp}:`)
+    .update(body)
+    .digest('hex')}`;
   return {
     path: '/chatops/slack',
     body,
@@ -110,14 +113,15 @@ export function larkSignedBody(body: string | Buffer, options: ChatCallOptions =
   const key = options.secret ?? LARK_ENCRYPT_KEY;
   const timestamp = String(Math.floor(Date.now() / 1000) + (options.skew ?? 0));
   const nonce = randomBytes(8).toString('hex');
-  const signature = createHash('sha256').update(timestamp + nonce + key).update(body).digest('hex');
+  const signature = createHash('sha256')
+    .update(timestamp + nonce + key)
+    .update(body)
+    .digest('hex');
   return {
     path: '/chatops/lark',
     body,
     sign: false,
-    headers: options.unsigned
-      ? {}
-      : { 'X-Lark-Request-Timestamp': timestamp, 'X-Lark-Request-Nonce': nonce, 'X-Lark-Signature': signature },
+    headers: options.unsigned ? {} : { 'X-Lark-Request-Timestamp': timestamp, 'X-Lark-Request-Nonce': nonce, 'X-Lark-Signature': signature },
   };
 }
 
@@ -153,4 +157,3 @@ export function larkMessageEvent(text: string, openId = 'ou_alice', content = JS
     },
   };
 }
-

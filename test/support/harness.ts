@@ -4,12 +4,12 @@
  */
 import { createHmac } from 'node:crypto';
 import { createHandler, type Handler, type HandlerOptions } from '../../functions/create-bandwidth-plan/handler';
-import { startCenDouble, type CenDouble, type CenDoubleOptions } from '../doubles/cen';
-import { DEV_CREDENTIALS } from '../doubles/credentials';
-import { startMnsDouble, type MnsDouble } from '../doubles/mns';
-import { DEV_LARK_APP, startChatDouble, type ChatDouble } from '../doubles/chat';
-import { startFcDouble, type FcDouble } from '../doubles/fc';
 import type { FcContext, FcHttpResponse } from '../../shared/runtime/fc';
+import { type CenDouble, type CenDoubleOptions, startCenDouble } from '../doubles/cen';
+import { type ChatDouble, DEV_LARK_APP, startChatDouble } from '../doubles/chat';
+import { DEV_CREDENTIALS } from '../doubles/credentials';
+import { type FcDouble, startFcDouble } from '../doubles/fc';
+import { type MnsDouble, startMnsDouble } from '../doubles/mns';
 
 export const WEBHOOK_SECRET = 'test-webhook-secret-7f3a9c-0123456789';
 export const TOPIC = 'bandwidth-plan-events';

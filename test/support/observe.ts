@@ -3,7 +3,7 @@
  * or did not end at all), the structured log, whether every outcome was published or logged in full,
  * and every text that left the function, for the secret scan.
  */
-import { SECRETS, type Harness } from './harness';
+import { type Harness, SECRETS } from './harness';
 
 export type Settled<T = unknown> =
   | { readonly kind: 'returned'; readonly value: T }

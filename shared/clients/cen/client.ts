@@ -3,15 +3,15 @@
  * body, ACS3-signed afresh for every attempt (`signedCall`). Retries reuse the caller's ClientToken:
  * it is part of the parameters, fixed before the retry loop starts.
  */
-import { UpstreamError, notAnAnswer } from '../../core/errors';
-import { toQueryParameters, type BandwidthPlanRequest } from '../../core/schema';
-import { systemClock, type Clock } from '../../runtime/clock';
-import { nodeHttpTransport, type HttpResponse, type HttpTransport } from '../../runtime/http';
+import { notAnAnswer, UpstreamError } from '../../core/errors';
+import { type BandwidthPlanRequest, toQueryParameters } from '../../core/schema';
+import { type Clock, systemClock } from '../../runtime/clock';
+import type { Credentials } from '../../runtime/credentials';
+import { type HttpResponse, type HttpTransport, nodeHttpTransport } from '../../runtime/http';
 import type { Logger } from '../../runtime/log';
 import type { RetryPolicy } from '../../runtime/retry';
-import { signedCall, type ClientDeps } from '../signed-call';
+import { type ClientDeps, signedCall } from '../signed-call';
 import { canonicalQueryString, randomNonce, signAcs3 } from '../signer/acs3';
-import type { Credentials } from '../../runtime/credentials';
 
 export const CEN_API_VERSION = '2017-09-12';
 
@@ -119,7 +119,13 @@ export class CenClient {
         method: 'POST',
         url,
         headers: signAcs3(
-          { method: 'POST', host: url.host, path: '/', query: params, headers: { 'x-acs-action': action, 'x-acs-version': CEN_API_VERSION, accept: 'application/json' } },
+          {
+            method: 'POST',
+            host: url.host,
+            path: '/',
+            query: params,
+            headers: { 'x-acs-action': action, 'x-acs-version': CEN_API_VERSION, accept: 'application/json' },
+          },
           call.credentials,
           { date, nonce: this.#nonce() },
         ),
@@ -141,7 +147,13 @@ export function parseRpcResponse(action: string, response: HttpResponse): Record
   const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   const code = stringOr(record.Code);
   if (response.status >= 200 && response.status < 300 && code === undefined) return record;
-  throw new UpstreamError(code ?? `HTTP${response.status}`, stringOr(record.Message) ?? `${action} failed with HTTP ${response.status}`, response.status, stringOr(record.RequestId), 'CEN');
+  throw new UpstreamError(
+    code ?? `HTTP${response.status}`,
+    stringOr(record.Message) ?? `${action} failed with HTTP ${response.status}`,
+    response.status,
+    stringOr(record.RequestId),
+    'CEN',
+  );
 }
 
 function stringOr(value: unknown): string | undefined {

@@ -5,13 +5,13 @@
  * Repeating an invocation is harmless: the work it carries is idempotent (its ClientToken is fixed
  * inside the event).
  */
-import { UpstreamError, notAnAnswer } from '../../core/errors';
-import { systemClock, type Clock } from '../../runtime/clock';
-import { headerValue, nodeHttpTransport, type HttpResponse, type HttpTransport } from '../../runtime/http';
-import type { RetryPolicy } from '../../runtime/retry';
-import { signedCall, type ClientDeps } from '../signed-call';
-import { percentEncode, randomNonce, signAcs3 } from '../signer/acs3';
+import { notAnAnswer, UpstreamError } from '../../core/errors';
+import { type Clock, systemClock } from '../../runtime/clock';
 import type { Credentials } from '../../runtime/credentials';
+import { type HttpResponse, type HttpTransport, headerValue, nodeHttpTransport } from '../../runtime/http';
+import type { RetryPolicy } from '../../runtime/retry';
+import { type ClientDeps, signedCall } from '../signed-call';
+import { percentEncode, randomNonce, signAcs3 } from '../signer/acs3';
 
 export const FC_API_VERSION = '2023-03-30';
 
@@ -64,7 +64,12 @@ export class FcInvoker {
             host: url.host,
             path,
             query,
-            headers: { 'x-acs-action': 'InvokeFunction', 'x-acs-version': FC_API_VERSION, 'content-type': 'application/octet-stream', accept: 'application/json' },
+            headers: {
+              'x-acs-action': 'InvokeFunction',
+              'x-acs-version': FC_API_VERSION,
+              'content-type': 'application/octet-stream',
+              accept: 'application/json',
+            },
             body: request.payload,
           },
           call.credentials,

@@ -4,12 +4,12 @@
  * within the caller's deadline. Only an HTTP 201 that names a MessageId counts as published.
  */
 import { notAnAnswer, ProductError, UpstreamError } from '../../core/errors';
-import { systemClock, type Clock } from '../../runtime/clock';
-import { headerValue, nodeHttpTransport, type HttpResponse, type HttpTransport } from '../../runtime/http';
+import { type Clock, systemClock } from '../../runtime/clock';
+import type { Credentials } from '../../runtime/credentials';
+import { type HttpResponse, type HttpTransport, headerValue, nodeHttpTransport } from '../../runtime/http';
 import type { Logger } from '../../runtime/log';
 import type { RetryPolicy } from '../../runtime/retry';
-import { signedCall, type ClientDeps } from '../signed-call';
-import type { Credentials } from '../../runtime/credentials';
+import { type ClientDeps, signedCall } from '../signed-call';
 import { signMns } from './signature';
 import { buildPublishMessageXml, parseMnsXml } from './xml';
 
@@ -145,5 +145,9 @@ export function parsePublishResponse(response: HttpResponse): PublishedMessage {
     const requestId = document?.fields.RequestId?.trim() || headerRequestId;
     throw new UpstreamError(code, document?.fields.Message?.trim(), response.status, requestId, 'MNS');
   }
-  throw notAnAnswer(`MNS PublishMessage: HTTP ${response.status} without ${response.status === 201 ? 'a MessageId' : 'an MNS error document'}`, response.status, headerRequestId);
+  throw notAnAnswer(
+    `MNS PublishMessage: HTTP ${response.status} without ${response.status === 201 ? 'a MessageId' : 'an MNS error document'}`,
+    response.status,
+    headerRequestId,
+  );
 }

@@ -9,7 +9,6 @@ import type { Credentials } from '../../runtime/credentials';
 export const ALGORITHM = 'ACS3-HMAC-SHA256';
 export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-
 export interface SignableRequest {
   /** HTTP method; upper-cased when signed. */
   readonly method: string;
@@ -107,14 +106,7 @@ export function signAcs3Detailed(request: SignableRequest, credentials: Credenti
   if (credentials.securityToken) headers['x-acs-security-token'] = credentials.securityToken;
 
   const { canonical, signedHeaders } = canonicalHeaders(headers);
-  const canonicalRequest = [
-    request.method.toUpperCase(),
-    request.path,
-    canonicalQueryString(request.query),
-    canonical,
-    signedHeaders,
-    payloadHash,
-  ].join('\n');
+  const canonicalRequest = [request.method.toUpperCase(), request.path, canonicalQueryString(request.query), canonical, signedHeaders, payloadHash].join('\n');
   const stringToSign = `${ALGORITHM}\n${sha256Hex(canonicalRequest)}`;
   const signature = createHmac('sha256', credentials.accessKeySecret).update(stringToSign).digest('hex');
   headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId},SignedHeaders=${signedHeaders},Signature=${signature}`;

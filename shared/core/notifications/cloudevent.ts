@@ -199,7 +199,13 @@ function trimField(field: TrimmableField, excess: number): void {
 function cutList(value: Json[], target: number): Json[] {
   // Every element takes at least a byte, so no more than `target` of them can fit.
   const max = Math.min(value.length - 1, target);
-  return value.slice(0, Math.max(0, longestPrefix(max, (n) => escapedJsonBytes(value.slice(0, n)) <= target)));
+  return value.slice(
+    0,
+    Math.max(
+      0,
+      longestPrefix(max, (n) => escapedJsonBytes(value.slice(0, n)) <= target),
+    ),
+  );
 }
 
 /** The longest prefix (whole code points, then `…`) whose escaped JSON fits in `target` bytes; `''` if none. */

@@ -5,12 +5,12 @@
  * fails the invocation, e.g. so FC retries an async event).
  */
 import { randomUUID } from 'node:crypto';
-import { asBandwidthPlanError } from '../errors';
-import type { Logger } from '../../runtime/log';
-import type { Outcome } from '../outcome';
-import type { Credentials } from '../../runtime/credentials';
-import { serialiseWithinLimit, toCloudEvent } from './cloudevent';
 import type { MessagePublisher } from '../../clients/mns/publisher';
+import type { Credentials } from '../../runtime/credentials';
+import type { Logger } from '../../runtime/log';
+import { asBandwidthPlanError } from '../errors';
+import type { Outcome } from '../outcome';
+import { serialiseWithinLimit, toCloudEvent } from './cloudevent';
 
 export interface NotifyCall {
   readonly credentials: Credentials;

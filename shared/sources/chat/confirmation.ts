@@ -8,10 +8,12 @@
  * 22-character base62 signature (128 bits) — letters and digits only, so it survives copy-paste.
  */
 import { createHash, createHmac } from 'node:crypto';
+
 // Loaded on first use: only `create` and `confirm` need it, so it stays off the cold-start path.
 const zlib = (): typeof import('node:zlib') => require('node:zlib');
+
 import { ProductError } from '../../core/errors';
-import { AREAS, validateBandwidthPlan, type BandwidthPlanRequest } from '../../core/schema';
+import { AREAS, type BandwidthPlanRequest, validateBandwidthPlan } from '../../core/schema';
 import { decodeBase62, encodeBase62 } from './base62';
 import { timingSafeEqualText } from './verification';
 
@@ -76,7 +78,9 @@ function requireKey(key: string): void {
 }
 
 function signature(payload: string, key: string): string {
-  const mac = createHmac('sha256', key).update(DOMAIN + payload).digest();
+  const mac = createHmac('sha256', key)
+    .update(DOMAIN + payload)
+    .digest();
   return encodeBase62(mac.subarray(0, SIGNATURE_BYTES));
 }
 

@@ -4,7 +4,7 @@
  * (a prepaid period needs its unit). It only builds the request; `validateBandwidthPlan` still
  * judges it, so each rule (bandwidth range, allowed periods) has one definition.
  */
-import { AREAS, PLAN_ID_PATTERN, type Area, type BandwidthPlanInput, type PricingCycle } from '../../core/schema';
+import { AREAS, type Area, type BandwidthPlanInput, PLAN_ID_PATTERN, type PricingCycle } from '../../core/schema';
 import { tokenize } from './tokens';
 
 export const COMMAND_USAGE = {
@@ -120,7 +120,9 @@ function parsePlan(kind: 'plan' | 'create', args: readonly string[]): Command {
   return { kind, input: { ...input, ...options } };
 }
 
-type PlanOptions = Partial<Pick<BandwidthPlanInput, 'Name' | 'Description' | 'BandwidthPackageChargeType' | 'Period' | 'PricingCycle' | 'AutoRenew' | 'AutoPay'>>;
+type PlanOptions = Partial<
+  Pick<BandwidthPlanInput, 'Name' | 'Description' | 'BandwidthPackageChargeType' | 'Period' | 'PricingCycle' | 'AutoRenew' | 'AutoPay'>
+>;
 
 type OptionName = 'name' | 'desc' | 'prepay' | 'autorenew' | 'autopay';
 /** Option words (any case) → the option they mean. A Map, so `__proto__` is just an unknown word. */

@@ -5,8 +5,8 @@
  * looks like a job buys nothing.
  */
 import { createHmac } from 'node:crypto';
-import type { Platform, ReplyTarget } from './message';
 import { isPlainObject, parseUntrustedJson } from '../json';
+import type { Platform, ReplyTarget } from './message';
 import { timingSafeEqualText } from './verification';
 
 /**
@@ -28,8 +28,7 @@ interface JobBase {
 
 export type ChatJob =
   /** Buy what `code` describes (the code was valid at `acceptedAt`; it may expire while queued). */
-  | (JobBase & { readonly kind: 'confirm'; readonly code: string })
-  | (JobBase & { readonly kind: 'status'; readonly id: string });
+  (JobBase & { readonly kind: 'confirm'; readonly code: string }) | (JobBase & { readonly kind: 'status'; readonly id: string });
 
 /** The async event: the job as a JSON string (signed exactly as sent) and its MAC. */
 export interface ChatJobEvent {

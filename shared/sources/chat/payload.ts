@@ -9,7 +9,6 @@ export type JsonObject = { readonly [key: string]: unknown };
 
 export type Read<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issue: Issue };
 
-
 /** `text` as a JSON object; refused like every other source's JSON when a prototype key appears anywhere. */
 export function parseJsonObject(text: string, path = ''): Read<JsonObject> {
   let value: unknown;

@@ -7,7 +7,7 @@ import { ProductError } from '../../core/errors';
 import type { Clock } from '../../runtime/clock';
 import type { ChatopsConfig } from '../../runtime/config';
 import type { HttpResponse, HttpTransport } from '../../runtime/http';
-import { retry, type RetryPolicy } from '../../runtime/retry';
+import { type RetryPolicy, retry } from '../../runtime/retry';
 import { isAllowedReplyUrl, type Platform, type ReplyEndpoint } from './message';
 
 export interface ReplyPosterOptions {
@@ -94,6 +94,10 @@ export function codeAnswerCheck(platform: string, fields: { readonly code: strin
     if (response.status >= 200 && response.status < 300 && (code === 0 || code === undefined)) return undefined;
     const retryable = response.status === 429 || response.status >= 500 || code === throttledCode;
     const text = body?.[fields.message];
-    return new ProductError('ReplyFailed', `${platform} refused the reply: ${String(code ?? response.status)} ${typeof text === 'string' ? text : `HTTP ${response.status}`}`, { retryable });
+    return new ProductError(
+      'ReplyFailed',
+      `${platform} refused the reply: ${String(code ?? response.status)} ${typeof text === 'string' ? text : `HTTP ${response.status}`}`,
+      { retryable },
+    );
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { Issue } from '../../core/errors';
 import type { Outcome } from '../../core/outcome';
-import { AREAS, BandwidthPlanRequestSchema, toQueryParameters, type BandwidthPlanRequest, type PricingCycle } from '../../core/schema';
+import { AREAS, type BandwidthPlanRequest, BandwidthPlanRequestSchema, type PricingCycle, toQueryParameters } from '../../core/schema';
 import { CONFIRMATION_TTL_MS, type ConfirmationFailure } from './confirmation';
 import { COMMAND_USAGE } from './grammar';
 

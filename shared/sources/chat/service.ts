@@ -7,17 +7,17 @@
  * confirmation code (a double confirm buys once).
  */
 import type { PlanStatus } from '../../clients/cen/client';
-import { asBandwidthPlanError, ProductError, ValidationError, type BandwidthPlanError } from '../../core/errors';
+import { asBandwidthPlanError, type BandwidthPlanError, ProductError, ValidationError } from '../../core/errors';
 import type { ChatPlatform, Trigger } from '../../core/outcome';
 import {
   createBandwidthPlan,
   describeBandwidthPlan,
+  type Invocation,
+  type PipelineDeps,
   previewBandwidthPlan,
   redeliveryReason,
   reportFailure,
   reportRejection,
-  type Invocation,
-  type PipelineDeps,
 } from '../../core/pipeline';
 import type { BandwidthPlanRequest } from '../../core/schema';
 import type { ChatopsConfig } from '../../runtime/config';
@@ -28,7 +28,7 @@ import type { HttpRequestView } from '../http-api/request';
 import { errorBody, jsonResponse } from '../http-api/responses';
 import { clientTokenForConfirmation, issueConfirmationCode, verifyConfirmationCode } from './confirmation';
 import { parseCommand } from './grammar';
-import { CHAT_JOB_MAX_AGE_MS, isChatJobEvent, openChatJob, sealChatJob, type ChatJob, type ChatJobEvent } from './jobs';
+import { CHAT_JOB_MAX_AGE_MS, type ChatJob, type ChatJobEvent, isChatJobEvent, openChatJob, sealChatJob } from './jobs';
 import type { ChatMessage, ReplyTarget } from './message';
 import type { ChatPlatformAdapter } from './platform';
 import type { ReplyPoster } from './poster';
@@ -69,18 +69,10 @@ export interface ChatJobResult {
  */
 const SYNC_BUDGET_MS = 2_500;
 
-const NO_CONFIRM_SECRET = new ProductError(
-  'ConfigurationError',
-  'Buying from chat is switched off: the owner has not set CHATOPS_CONFIRM_SECRET.',
-);
+const NO_CONFIRM_SECRET = new ProductError('ConfigurationError', 'Buying from chat is switched off: the owner has not set CHATOPS_CONFIRM_SECRET.');
 
 /** Serves `POST /chatops/{platform}`. Unverified requests get 401 and nothing else happens. */
-export async function handleChatRequest(
-  platform: ChatPlatform,
-  request: HttpRequestView,
-  deps: ChatopsDeps,
-  invocation: Invocation,
-): Promise<FcHttpResponse> {
+export async function handleChatRequest(platform: ChatPlatform, request: HttpRequestView, deps: ChatopsDeps, invocation: Invocation): Promise<FcHttpResponse> {
   const adapter = deps.platforms[platform];
   const now = deps.pipeline.clock.now();
   const opened = adapter.open(request, deps.config, now);
@@ -172,8 +164,14 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
       const started = await handOff(job, deps, invocation.deadline);
       if (started) {
         // Whether the purchase runs is unknown: say so where outcomes are read, as well as in chat.
-        const failure = new ProductError('HandOffFailed', `The purchase could not be handed to its asynchronous run (${started.code}); it may still run, and then its own outcome follows.`);
-        await reportFailure(triggerOf(message), failure, deps.pipeline, invocation, { request: check.request, clientToken: clientTokenForConfirmation(command.code) });
+        const failure = new ProductError(
+          'HandOffFailed',
+          `The purchase could not be handed to its asynchronous run (${started.code}); it may still run, and then its own outcome follows.`,
+        );
+        await reportFailure(triggerOf(message), failure, deps.pipeline, invocation, {
+          request: check.request,
+          clientToken: clientTokenForConfirmation(command.code),
+        });
         return started.reply;
       }
       return confirmedReply(check.request);
@@ -190,7 +188,13 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
  * A refused purchase attempt (`create`, or `confirm`) is an outcome like any other: published as
  * `rejected` with who asked and why. Previews, `help` and `status` are not purchase attempts.
  */
-async function refuse(message: ChatMessage, error: BandwidthPlanError, deps: ChatopsDeps, invocation: Invocation, request?: BandwidthPlanRequest): Promise<void> {
+async function refuse(
+  message: ChatMessage,
+  error: BandwidthPlanError,
+  deps: ChatopsDeps,
+  invocation: Invocation,
+  request?: BandwidthPlanRequest,
+): Promise<void> {
   await reportRejection(triggerOf(message), error, deps.pipeline, invocation, { request });
 }
 
@@ -244,7 +248,10 @@ export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocat
     // Not sealed by this function (or sealed with a key since removed): nothing in it can be trusted
     // — not even where to reply — but that a job was refused is an outcome.
     deps.log.warn('chat job refused: its MAC matches no CHATOPS_CONFIRM_SECRET');
-    const refusal = new ProductError('Unauthorized', 'A chat job not sealed with a current CHATOPS_CONFIRM_SECRET (rotated or removed?) was refused; nothing was bought.');
+    const refusal = new ProductError(
+      'Unauthorized',
+      'A chat job not sealed with a current CHATOPS_CONFIRM_SECRET (rotated or removed?) was refused; nothing was bought.',
+    );
     const completed = await reportRejection({ kind: 'unrecognised', id: invocation.fcRequestId }, refusal, deps.pipeline, invocation);
     const again = redeliveryReason(completed);
     if (again) throw again;
@@ -253,11 +260,25 @@ export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocat
   const trigger: Trigger = { kind: job.platform, id: job.messageId, requester: job.userKey };
   const age = deps.pipeline.clock.now() - job.acceptedAt;
   if (age > CHAT_JOB_MAX_AGE_MS || age < -CHAT_JOB_MAX_AGE_MS) {
-    return refuseJob(job, trigger, new ProductError('InvalidParameter', 'This chat job is older than FC keeps async events: a replayed copy. Nothing was bought.'), deps, invocation, expiredJobReply());
+    return refuseJob(
+      job,
+      trigger,
+      new ProductError('InvalidParameter', 'This chat job is older than FC keeps async events: a replayed copy. Nothing was bought.'),
+      deps,
+      invocation,
+      expiredJobReply(),
+    );
   }
   // The allow-list as it is now: someone removed since they asked can no longer buy.
   if (!isAllowedUser(job.userKey, deps.config.allowedUsers)) {
-    return refuseJob(job, trigger, new ProductError('NotAllowed', `${job.userKey} is not on the chat-ops allow-list (CHATOPS_ALLOWED_USERS).`), deps, invocation, notAllowedReply());
+    return refuseJob(
+      job,
+      trigger,
+      new ProductError('NotAllowed', `${job.userKey} is not on the chat-ops allow-list (CHATOPS_ALLOWED_USERS).`),
+      deps,
+      invocation,
+      notAllowedReply(),
+    );
   }
   if (job.kind === 'status') {
     const reply = await statusReply(job.id, deps, invocation);
@@ -266,7 +287,14 @@ export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocat
   // The code was valid when accepted; it must not expire while the job waits in FC's queue.
   const check = verifyConfirmationCode(job.code, { requester: job.userKey, now: job.acceptedAt, keys: deps.config.confirmSecrets });
   if (!check.ok) {
-    return refuseJob(job, trigger, new ProductError('InvalidParameter', `The confirmation code was refused (${check.reason}).`), deps, invocation, confirmationRefusedReply(check.reason));
+    return refuseJob(
+      job,
+      trigger,
+      new ProductError('InvalidParameter', `The confirmation code was refused (${check.reason}).`),
+      deps,
+      invocation,
+      confirmationRefusedReply(check.reason),
+    );
   }
   const result = await createBandwidthPlan({ trigger, input: check.request, clientToken: clientTokenForConfirmation(job.code) }, deps.pipeline, invocation);
   if (result.kind === 'preview') return { job: 'confirm', replied: false };
@@ -277,14 +305,25 @@ export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocat
 }
 
 /** A sealed job refused as it runs: a `confirm` is a refused purchase attempt (published); both are told why. */
-async function refuseJob(job: ChatJob, trigger: Trigger, error: BandwidthPlanError, deps: ChatopsDeps, invocation: Invocation, reply: Reply): Promise<ChatJobResult> {
+async function refuseJob(
+  job: ChatJob,
+  trigger: Trigger,
+  error: BandwidthPlanError,
+  deps: ChatopsDeps,
+  invocation: Invocation,
+  reply: Reply,
+): Promise<ChatJobResult> {
   deps.log.warn('chat job refused', { job: job.kind, requester: job.userKey, code: error.code, reason: error.message });
   if (job.kind === 'confirm') {
     const completed = await reportRejection(trigger, error, deps.pipeline, invocation);
     const again = redeliveryReason(completed);
     if (again) throw again;
   }
-  return { job: job.kind, outcome: job.kind === 'confirm' ? 'rejected' : undefined, replied: await sendReply(job.replyTo, reply, deps, invocation.deadline) } as ChatJobResult;
+  return {
+    job: job.kind,
+    outcome: job.kind === 'confirm' ? 'rejected' : undefined,
+    replied: await sendReply(job.replyTo, reply, deps, invocation.deadline),
+  } as ChatJobResult;
 }
 
 async function statusReply(id: string, deps: ChatopsDeps, invocation: Invocation): Promise<Reply> {
@@ -293,7 +332,10 @@ async function statusReply(id: string, deps: ChatopsDeps, invocation: Invocation
     plan = await describeBandwidthPlan(id, deps.pipeline, invocation);
   } catch (error) {
     const failure = asBandwidthPlanError(error);
-    return { title: 'Could not read the status', lines: [failure.message, `Error code: ${failure.code}${failure.requestId ? ` (request id ${failure.requestId})` : ''}`] };
+    return {
+      title: 'Could not read the status',
+      lines: [failure.message, `Error code: ${failure.code}${failure.requestId ? ` (request id ${failure.requestId})` : ''}`],
+    };
   }
   if (!plan) return { title: 'No such plan', lines: [`No bandwidth plan ${id} in this account.`] };
   const lines = [`Plan: ${plan.CenBandwidthPackageId} (status ${plan.Status}${plan.BusinessStatus ? `, ${plan.BusinessStatus}` : ''})`];

@@ -59,11 +59,7 @@ export const PlanStatusAnswerSchema = z.object({
 });
 
 /** 200 on a chat route: the platform's own reply (Slack), an empty acknowledgement, or Lark's challenge. */
-export const ChatAnswerSchema = z.union([
-  z.object({ response_type: z.literal('ephemeral'), text }),
-  z.object({ challenge: text }),
-  z.strictObject({}),
-]);
+export const ChatAnswerSchema = z.union([z.object({ response_type: z.literal('ephemeral'), text }), z.object({ challenge: text }), z.strictObject({})]);
 
 /** 200 on the internal invocation route: what the chat job did. */
 export const JobAnswerSchema = z.object({

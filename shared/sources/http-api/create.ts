@@ -14,7 +14,10 @@ export function parseJsonBody(request: HttpRequestView): Record<string, unknown>
   try {
     body = parseUntrustedJson(request.rawBody.toString('utf8'));
   } catch (error) {
-    const why = error instanceof UnsafeJsonError ? `The body is refused: ${error.message}` : `The body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}`;
+    const why =
+      error instanceof UnsafeJsonError
+        ? `The body is refused: ${error.message}`
+        : `The body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}`;
     throw new ProductError('InvalidJson', why, { cause: error });
   }
   if (!isPlainObject(body)) throw new ProductError('InvalidJson', 'The body must be a JSON object of CreateCenBandwidthPackage parameters.');

@@ -7,17 +7,9 @@
 import * as z from 'zod/mini';
 import { PRODUCT_ERRORS } from '../../core/errors';
 import { CHAT_PLATFORMS } from '../../core/outcome';
-import { BandwidthPlanRequestSchema } from '../../core/schema';
-import {
-  ChatAnswerSchema,
-  CreatedAnswerSchema,
-  DryRunAnswerSchema,
-  ErrorAnswerSchema,
-  JobAnswerSchema,
-  PlanStatusAnswerSchema,
-} from './answers';
+import { BandwidthPlanRequestSchema, PLAN_ID_PATTERN } from '../../core/schema';
+import { ChatAnswerSchema, CreatedAnswerSchema, DryRunAnswerSchema, ErrorAnswerSchema, JobAnswerSchema, PlanStatusAnswerSchema } from './answers';
 import { MAX_BODY_BYTES } from './request';
-import { PLAN_ID_PATTERN } from '../../core/schema';
 import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE, ROUTES, type RouteDefinition } from './routes';
 import { WEBHOOK_WINDOW_SECONDS } from './webhook-auth';
 
@@ -78,7 +70,8 @@ function queryParameters(route: RouteDefinition): Json[] {
 function pathParameter(route: RouteDefinition): Json[] {
   if (route.path.includes('{id}')) return [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: PLAN_ID_PATTERN.source } }];
   if (route.path.includes('{platform}')) return [{ name: 'platform', in: 'path', required: true, schema: { type: 'string', enum: [...CHAT_PLATFORMS] } }];
-  if (route.path.includes('{functionName}')) return [{ name: 'functionName', in: 'path', required: true, description: "This function's own name; any other is 404.", schema: { type: 'string' } }];
+  if (route.path.includes('{functionName}'))
+    return [{ name: 'functionName', in: 'path', required: true, description: "This function's own name; any other is 404.", schema: { type: 'string' } }];
   return [];
 }
 
@@ -124,17 +117,33 @@ function operation(route: RouteDefinition): Json {
         requestBody: { required: true, content: { 'application/json': {}, 'application/x-www-form-urlencoded': {} } },
         responses: {
           '200': json('The reply (Slack), an acknowledgement, or the Lark challenge', ref('ChatAnswer')),
-          ...Object.fromEntries([error(400, 'Not a command this function reads'), error(401, 'Not verified'), error(404, 'Unknown platform'), error(413, PRODUCT_ERRORS.PayloadTooLarge.message)]),
+          ...Object.fromEntries([
+            error(400, 'Not a command this function reads'),
+            error(401, 'Not verified'),
+            error(404, 'Unknown platform'),
+            error(413, PRODUCT_ERRORS.PayloadTooLarge.message),
+          ]),
         },
       };
     case 'openapi':
-      return { ...base, responses: { '200': { description: 'This document', content: { 'application/json': {} } }, ...Object.fromEntries([error(404, 'Not shipped with this build')]) } };
+      return {
+        ...base,
+        responses: {
+          '200': { description: 'This document', content: { 'application/json': {} } },
+          ...Object.fromEntries([error(404, 'Not shipped with this build')]),
+        },
+      };
     case 'invocation':
       return {
         ...base,
         responses: {
           '200': json('What the job did', ref('JobAnswer')),
-          ...Object.fromEntries([error(400, 'Not a chat job'), error(401, 'The job’s MAC does not hold'), error(404, 'Another function'), error(413, PRODUCT_ERRORS.PayloadTooLarge.message)]),
+          ...Object.fromEntries([
+            error(400, 'Not a chat job'),
+            error(401, 'The job’s MAC does not hold'),
+            error(404, 'Another function'),
+            error(413, PRODUCT_ERRORS.PayloadTooLarge.message),
+          ]),
         },
       };
     default:

@@ -6,27 +6,28 @@
  * published as a `rejected` outcome. Nothing is thrown on this path, except by a MAC'd chat job (FC's
  * own delivery of this function's InvokeFunction call), which must be retried like any async event.
  */
-import { handleChatRequest, runChatJob } from '../chat/service';
-import { isChatJobEvent } from '../chat/jobs';
+
 import { asBandwidthPlanError, describeIssues, ProductError, ValidationError } from '../../core/errors';
-import type { FcHttpEvent, FcHttpResponse } from '../../runtime/fc';
 import {
-  createBandwidthPlan,
-  describeBandwidthPlan,
-  reportRejection,
   type Completed,
   type CreateCommand,
+  createBandwidthPlan,
+  describeBandwidthPlan,
   type NotificationReport,
   type Preview,
+  reportRejection,
 } from '../../core/pipeline';
-import type { EventSource, InvocationScope } from '../dispatch';
-import type { CreatedAnswer, DryRunAnswer, NotificationAnswer } from './answers';
-import { isPlainObject, parseUntrustedJson } from '../json';
-import { createCommandFromHttp, httpTrigger, isDryRun } from './create';
-import { isHttpEvent, readHttpEvent, type HttpRequestView } from './request';
-import { errorResponse, jsonResponse } from './responses';
 import { PLAN_ID_PATTERN, PLAN_ID_RULE } from '../../core/schema';
-import { matchRoute, surfaceIssues, type RouteName } from './routes';
+import type { FcHttpEvent, FcHttpResponse } from '../../runtime/fc';
+import { isChatJobEvent } from '../chat/jobs';
+import { handleChatRequest, runChatJob } from '../chat/service';
+import type { EventSource, InvocationScope } from '../dispatch';
+import { isPlainObject, parseUntrustedJson } from '../json';
+import type { CreatedAnswer, DryRunAnswer, NotificationAnswer } from './answers';
+import { createCommandFromHttp, httpTrigger, isDryRun } from './create';
+import { type HttpRequestView, isHttpEvent, readHttpEvent } from './request';
+import { errorResponse, jsonResponse } from './responses';
+import { matchRoute, type RouteName, surfaceIssues } from './routes';
 import { authenticateApiRequest } from './webhook-auth';
 
 export interface HttpSourceOptions {
@@ -135,14 +136,27 @@ async function runJobInHttpShape(request: HttpRequestView, scope: InvocationScop
 function httpAnswer(result: Preview | Completed): FcHttpResponse {
   if (result.kind === 'preview') {
     const { allowed, reasons, notes } = result.verdict;
-    return jsonResponse(200, { dryRun: true, request: result.request, guardrails: { allowed, reasons: [...reasons], notes: [...notes] } } satisfies DryRunAnswer);
+    return jsonResponse(200, {
+      dryRun: true,
+      request: result.request,
+      guardrails: { allowed, reasons: [...reasons], notes: [...notes] },
+    } satisfies DryRunAnswer);
   }
   const { outcome, notification, error } = result;
   const notificationBody = { notification: publicNotification(notification) };
   // Only a created or pending outcome has no error, and both carry the plan.
-  if (error || !outcome.result || outcome.clientToken === undefined) return errorResponse(error ?? new ProductError('InternalError'), { ClientToken: outcome.clientToken, ...notificationBody });
+  if (error || !outcome.result || outcome.clientToken === undefined)
+    return errorResponse(error ?? new ProductError('InternalError'), { ClientToken: outcome.clientToken, ...notificationBody });
   const { CenBandwidthPackageId, CenBandwidthPackageOrderId, RequestId, Status } = outcome.result;
-  const answer: CreatedAnswer = { CenBandwidthPackageId, CenBandwidthPackageOrderId, RequestId, ClientToken: outcome.clientToken, Status, ...(outcome.notes ? { notes: [...outcome.notes] } : {}), ...notificationBody };
+  const answer: CreatedAnswer = {
+    CenBandwidthPackageId,
+    CenBandwidthPackageOrderId,
+    RequestId,
+    ClientToken: outcome.clientToken,
+    Status,
+    ...(outcome.notes ? { notes: [...outcome.notes] } : {}),
+    ...notificationBody,
+  };
   return jsonResponse(201, answer);
 }
 

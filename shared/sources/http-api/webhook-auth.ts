@@ -21,9 +21,9 @@
  * the README's one-liners use it or match it.
  */
 import { createHmac } from 'node:crypto';
-import { ProductError } from '../../core/errors';
 import { canonicalQueryString } from '../../clients/signer/acs3';
 import { timingSafeEqualText } from '../../clients/signer/constant-time';
+import { ProductError } from '../../core/errors';
 
 export const WEBHOOK_WINDOW_SECONDS = 300;
 

@@ -3,7 +3,7 @@
  * on `senderCorpId` + `senderStaffId`; `senderNick` is only displayed and `isAdmin` is ignored.
  */
 import { DEFAULT_REPLY_HOSTS, type ReplyHosts } from '../../../runtime/config';
-import { idIssue, replyUrlIssue, userKeyFor, type ChatParse, type ReplyEndpoint } from '../message';
+import { type ChatParse, idIssue, type ReplyEndpoint, replyUrlIssue, userKeyFor } from '../message';
 import { parseJsonObject, readConstant, readNumber, readStrings } from '../payload';
 
 /**

@@ -31,16 +31,22 @@ export function createLarkPlatform(): ChatPlatformAdapter {
     const { larkAppId, larkAppSecret, larkApiBase } = poster.config;
     if (!larkAppId || !larkAppSecret) throw new ProductError('ConfigurationError', 'Lark replies need LARK_APP_ID and LARK_APP_SECRET.');
     let token: { value: string; expiresAt: number } | undefined;
-    await poster.post('lark', LARK_REPLY_ENDPOINT, `${larkApiBase.replace(/\/+$/, '')}/open-apis/auth/v3/tenant_access_token/internal`, { app_id: larkAppId, app_secret: larkAppSecret }, {
-      deadline,
-      check: (response) => {
-        const body = jsonAnswer(response.body);
-        if (response.status !== 200 || body?.code !== 0 || typeof body.tenant_access_token !== 'string') return larkAccepted(response);
-        const lifetimeMs = (typeof body.expire === 'number' ? body.expire : 7200) * 1000;
-        token = { value: body.tenant_access_token, expiresAt: poster.clock.now() + lifetimeMs - TOKEN_MARGIN_MS };
-        return undefined;
+    await poster.post(
+      'lark',
+      LARK_REPLY_ENDPOINT,
+      `${larkApiBase.replace(/\/+$/, '')}/open-apis/auth/v3/tenant_access_token/internal`,
+      { app_id: larkAppId, app_secret: larkAppSecret },
+      {
+        deadline,
+        check: (response) => {
+          const body = jsonAnswer(response.body);
+          if (response.status !== 200 || body?.code !== 0 || typeof body.tenant_access_token !== 'string') return larkAccepted(response);
+          const lifetimeMs = (typeof body.expire === 'number' ? body.expire : 7200) * 1000;
+          token = { value: body.tenant_access_token, expiresAt: poster.clock.now() + lifetimeMs - TOKEN_MARGIN_MS };
+          return undefined;
+        },
       },
-    });
+    );
     cached = token;
     return token!.value;
   }

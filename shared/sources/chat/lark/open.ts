@@ -6,7 +6,7 @@
  * The Encrypt Key is required: without it Lark signs nothing and the only check left is a static
  * token in the body, which anyone who has seen one request can replay forever.
  */
-import { parseJsonObject, valueAt, type JsonObject } from '../payload';
+import { type JsonObject, parseJsonObject, valueAt } from '../payload';
 import { refused, timingSafeEqualText, type VerificationFailure } from '../verification';
 import { decryptLarkPayload } from './decrypt';
 import { verifyLarkSignature } from './verify';

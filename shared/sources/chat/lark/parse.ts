@@ -2,8 +2,8 @@
  * A verified, decrypted Lark/Feishu `im.message.receive_v1` event (schema 2.0, docs/sources.md, "Chat platforms") as
  * a {@link ChatMessage}. Authorizes on `tenant_key` + `open_id`.
  */
-import { idIssue, userKeyFor, type ChatParse } from '../message';
-import { parseJsonObject, readConstant, readStrings, type JsonObject } from '../payload';
+import { type ChatParse, idIssue, userKeyFor } from '../message';
+import { type JsonObject, parseJsonObject, readConstant, readStrings } from '../payload';
 
 const REQUIRED = [
   'header.event_id',

@@ -26,7 +26,10 @@ export interface LarkSignedRequest {
 }
 
 export function larkSignature(timestamp: string, nonce: string, encryptKey: string, rawBody: string | Uint8Array): string {
-  return createHash('sha256').update(timestamp + nonce + encryptKey).update(rawBody).digest('hex');
+  return createHash('sha256')
+    .update(timestamp + nonce + encryptKey)
+    .update(rawBody)
+    .digest('hex');
 }
 
 export function verifyLarkSignature(request: LarkSignedRequest): Verification {

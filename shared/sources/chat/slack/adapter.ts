@@ -5,7 +5,7 @@
 import { ProductError } from '../../../core/errors';
 import type { HttpResponse } from '../../../runtime/http';
 import type { ChatPlatformAdapter } from '../platform';
-import { SLACK_REPLY_ENDPOINT, parseSlackCommand } from './parse';
+import { parseSlackCommand, SLACK_REPLY_ENDPOINT } from './parse';
 import { renderSlack } from './render';
 import { verifySlackRequest } from './verify';
 

@@ -3,8 +3,8 @@
  * {@link ChatMessage}. Authorizes on `team_id` + `user_id`; `user_name` is only displayed.
  */
 import { DEFAULT_REPLY_HOSTS, type ReplyHosts } from '../../../runtime/config';
-import { idIssue, replyUrlIssue, userKeyFor, type ChatParse, type ReplyEndpoint } from '../message';
-import { readStrings, type JsonObject } from '../payload';
+import { type ChatParse, idIssue, type ReplyEndpoint, replyUrlIssue, userKeyFor } from '../message';
+import { type JsonObject, readStrings } from '../payload';
 
 /** Slack's `response_url`s: `https://hooks.slack.com/commands/<team>/<id>/<secret>`, or `/actions/…` for interactions. */
 export const SLACK_REPLY_ENDPOINT: ReplyEndpoint = { path: /^\/(?:commands|actions)\/[^/]+\/[^/]+\/[^/]+$/, shape: '/commands/… or /actions/…' };
