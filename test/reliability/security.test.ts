@@ -1,10 +1,8 @@
 /**
  * Security properties through the real handler: replayed requests, secrets in everything that leaves
- * the function, constant-time signature checks in the source, the body size limit, and JSON that
- * could reach a prototype.
+ * the function, the body size limit, and JSON that could reach a prototype. (Constant-time signature
+ * checks are the linter's rule: test/lint.)
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateBandwidthPlan } from '../../shared/core/schema';
 import { type Clock, systemClock } from '../../shared/runtime/clock';
