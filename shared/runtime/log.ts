@@ -4,6 +4,8 @@
  * slipped into an error message still never reaches the log.
  */
 
+import { readableStack } from './stack';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
@@ -67,11 +69,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   };
 }
 
-/** Errors serialise to their name, code and message (never their stack's local values). */
+/**
+ * Errors serialise to their name, code and message (never their stack's local values). One that is
+ * not the product's own — it has no `code`: a bug, say a TypeError behind an InternalError — carries
+ * its stack too, mapped back to the TypeScript source.
+ */
 function jsonSafe(_key: string, value: unknown): unknown {
   if (value instanceof Error) {
     const { code, requestId } = value as { code?: unknown; requestId?: unknown };
-    return { name: value.name, code, message: value.message, requestId, cause: value.cause };
+    const stack = code === undefined && value.stack ? readableStack(value.stack) : undefined;
+    return { name: value.name, code, message: value.message, requestId, cause: value.cause, stack };
   }
   if (typeof value === 'bigint') return value.toString();
   return value;
