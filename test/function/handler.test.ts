@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { derivedClientToken } from '../../shared/core/idempotency';
 import { DEV_CREDENTIALS } from '../doubles/credentials';
+import { TestClock } from '../support/clock';
 import { cloudEvent, findSecrets, type Harness, httpEvent, startHarness, timerEvent, VALID_PLAN } from '../support/harness';
 
 let h: Harness;
@@ -274,26 +275,25 @@ describe('HTTP API errors: the one error table', () => {
 });
 
 describe('HTTP API: waiting for the plan', () => {
-  it('reports pending when the plan is not Idle before WAIT_SECONDS ends', async () => {
-    h = await startHarness({ env: { WAIT_SECONDS: '1' }, cen: { readyAfterMs: 60_000 } });
+  // On the test's clock: polls at 0 ms, then after 500 ms, 1 s, 2 s, 3 s … (the wait's own backoff).
+  it('reports pending when the plan is not Idle before WAIT_SECONDS ends: polls at 0 and 500 ms, then stops at 1 s', async () => {
+    h = await startHarness({ env: { WAIT_SECONDS: '1' }, cen: { readyAfterMs: 60_000 }, clock: new TestClock() });
 
     const answer = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN });
 
     expect(answer.status).toBe(201);
     expect(answer.body.Status).toBe('pending');
     expect(answer.body.CenBandwidthPackageId).toBe(h.cen.plans[0]!.id);
-    const describes = h.cen.requests.filter((request) => request.action === 'DescribeCenBandwidthPackages');
-    expect(describes.length).toBeGreaterThanOrEqual(1);
-    expect(describes.length).toBeLessThanOrEqual(5);
+    expect(h.cen.requests.filter((request) => request.action === 'DescribeCenBandwidthPackages')).toHaveLength(2);
   });
 
-  it('reports Idle once the plan turns ready within the wait', async () => {
-    h = await startHarness({ env: { WAIT_SECONDS: '10' }, cen: { readyAfterMs: 700 } });
+  it('reports Idle once the plan turns ready within the wait: Creating at 0 and 500 ms, Idle at 1.5 s', async () => {
+    h = await startHarness({ env: { WAIT_SECONDS: '10' }, cen: { readyAfterMs: 700 }, clock: new TestClock() });
 
     const answer = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN });
 
     expect(answer.body.Status).toBe('Idle');
-    expect(h.cen.requests.filter((request) => request.action === 'DescribeCenBandwidthPackages').length).toBeGreaterThanOrEqual(2);
+    expect(h.cen.requests.filter((request) => request.action === 'DescribeCenBandwidthPackages')).toHaveLength(3);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { createHandler, type Handler, type HandlerOptions } from '../../functions/create-bandwidth-plan/handler';
+import { type Clock, systemClock } from '../../shared/runtime/clock';
 import type { FcContext, FcHttpResponse } from '../../shared/runtime/fc';
 import { type CenDouble, type CenDoubleOptions, startCenDouble } from '../doubles/cen';
 import { type ChatDouble, DEV_LARK_APP, startChatDouble } from '../doubles/chat';
@@ -43,9 +44,16 @@ export interface HarnessOptions {
   readonly handler?: Partial<HandlerOptions>;
   /** FC function timeout in seconds (default 30). */
   readonly timeoutSeconds?: number;
+  /**
+   * The one clock of the function, the doubles and the requests this harness signs; default the
+   * system clock. A TestClock (test/support/clock.ts) makes waits and expiries independent of the
+   * machine's speed.
+   */
+  readonly clock?: Clock;
 }
 
 export interface Harness {
+  readonly clock: Clock;
   readonly cen: CenDouble;
   readonly mns: MnsDouble;
   readonly fc: FcDouble;
@@ -83,12 +91,14 @@ export const FAST_RETRIES = { baseDelayMs: 5, maxDelayMs: 20, attemptTimeoutMs: 
 let invocationCounter = 0;
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const cen = await startCenDouble(options.cen);
-  const mns = await startMnsDouble();
-  const chat = await startChatDouble();
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
+  const cen = await startCenDouble({ now, ...options.cen });
+  const mns = await startMnsDouble({ now });
+  const chat = await startChatDouble({ now });
   // The FC double runs async self-invocations through this same handler, as FC would.
   let handler: Handler | undefined;
-  const fc = await startFcDouble({ onInvoke: (_name, body) => handler!(body, context()) });
+  const fc = await startFcDouble({ now, onInvoke: (_name, body) => handler!(body, context()) });
   const logs: string[] = [];
   const env = {
     CEN_ENDPOINT: cen.url,
@@ -109,7 +119,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     CHATOPS_CONFIRM_SECRET,
     ...options.env,
   };
-  handler = createHandler({ env, writeLog: (line) => logs.push(line), retryPolicy: FAST_RETRIES, ...options.handler });
+  handler = createHandler({ env, writeLog: (line) => logs.push(line), retryPolicy: FAST_RETRIES, clock, ...options.handler });
   const context = (overrides: Partial<FcContext> = {}): FcContext => ({
     requestId: `fc-req-${++invocationCounter}`,
     credentials: { ...DEV_CREDENTIALS },
@@ -122,6 +132,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const invoke = (event: unknown, overrides?: Partial<FcContext>) =>
     handler(Buffer.isBuffer(event) ? event : Buffer.from(typeof event === 'string' ? event : JSON.stringify(event)), context(overrides));
   return {
+    clock,
     cen,
     mns,
     fc,
@@ -130,7 +141,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logs,
     invoke,
     async http(call) {
-      const response = (await invoke(httpEvent(call))) as FcHttpResponse;
+      const response = (await invoke(httpEvent({ timestamp: Math.floor(clock.now() / 1000), ...call }))) as FcHttpResponse;
       let body: unknown;
       try {
         body = JSON.parse(response.body);
