@@ -16,7 +16,7 @@ export const MNS_ERRORS = {
   SecurityTokenMismatch: { status: 403, message: 'The security-token header does not match the STS AccessKeyId.' },
   MissingDateHeader: { status: 400, message: 'The Date header is missing.' },
   InvalidDateHeader: { status: 400, message: 'The Date header is not an RFC 1123 GMT date.' },
-  TimeExpired: { status: 403, message: 'The Date header is more than 15 minutes from the server time.' },
+  TimeExpired: { status: 408, message: 'The Date header is more than 15 minutes from the server time.' },
   MissingVersionHeader: { status: 400, message: 'The x-mns-version header is missing.' },
   InvalidVersionHeader: { status: 400, message: `The x-mns-version header must be ${MNS_VERSION}.` },
   InvalidDegist: { status: 400, message: 'The Content-MD5 you specified is not valid.' },
@@ -24,7 +24,8 @@ export const MNS_ERRORS = {
   TopicNotExist: { status: 404, message: 'The topic you provided does not exist.' },
   MalformedXML: { status: 400, message: 'The XML you provided was not well-formed.' },
   InvalidArgument: { status: 400, message: 'The value of an argument is not valid.' },
-  QpsLimitExceeded: { status: 503, message: 'The QPS limit of the topic is exceeded.' },
+  // 400, as the service answers it (docs/sources.md, "MNS"): the code, not the status, says "try later".
+  QpsLimitExceeded: { status: 400, message: 'The QPS limit of the topic is exceeded.' },
   ServiceUnavailable: { status: 503, message: 'The service is temporarily unavailable.' },
   InternalError: { status: 500, message: 'The request processing has failed due to some unknown error.' },
 } as const;

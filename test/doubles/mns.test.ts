@@ -68,7 +68,7 @@ describe('MNS double: authentication', () => {
   it.each([
     ['a wrong secret', { credentials: { ...DEV_CREDENTIALS, accessKeySecret: 'forged' } }, 403, 'SignatureDoesNotMatch'],
     ['an unknown AccessKeyId', { credentials: { ...DEV_CREDENTIALS, accessKeyId: 'STS.Nobody' } }, 403, 'InvalidAccessKeyId'],
-    ['a Date 16 minutes old', { date: new Date(Date.now() - 16 * 60_000) }, 403, 'TimeExpired'],
+    ['a Date 16 minutes old', { date: new Date(Date.now() - 16 * 60_000) }, 408, 'TimeExpired'],
     ['a wrong security-token', { token: 'CAIS+not-mine' }, 403, 'SecurityTokenMismatch'],
     ['no security-token for an STS key', { token: null }, 403, 'SecurityTokenMismatch'],
     ['a Content-MD5 of another body', { md5Of: 'something else' }, 400, 'InvalidDegist'],
@@ -147,7 +147,7 @@ describe('MNS double: PublishMessage', () => {
 
 describe('MNS double: injected faults', () => {
   it.each([
-    ['throttling', 503, 'QpsLimitExceeded'],
+    ['throttling', 400, 'QpsLimitExceeded'],
     ['unavailable', 503, 'ServiceUnavailable'],
     ['internal', 500, 'InternalError'],
   ] as const)('%s answers %i %s and stores nothing; the next publish succeeds', async (fault, status, code) => {
