@@ -118,6 +118,7 @@ export function createHandler(options: HandlerOptions = {}): Handler {
           cen: wired().cen,
           notifier: wired().notifierFor(identity, requestLog),
           guardrails: wired().config.guardrails,
+          billingDefaults: wired().config.billingDefaults,
           waitSeconds: wired().config.waitSeconds,
           clock,
           log: requestLog,

@@ -10,6 +10,8 @@ export interface ErrorRule {
   /** Whether trying again (same ClientToken) can succeed. */
   readonly retryable: boolean;
   readonly message: string;
+  /** What to do about it, added to the upstream's own message (which says only what went wrong). */
+  readonly hint?: string;
 }
 
 /** Errors the product raises itself. */
@@ -69,7 +71,13 @@ const UPSTREAM_ERRORS: Readonly<Record<string, ErrorRule>> = {
   },
   InvalidParameter: { status: 400, retryable: false, message: '{service} rejected a parameter.' },
   MissingParameter: { status: 400, retryable: false, message: '{service} reported a missing parameter.' },
-  'UnSupported.ChargeType': { status: 400, retryable: false, message: 'This charge type is not supported.' },
+  // Most accounts can buy PREPAY only today, though older API pages document POSTPAY as the default.
+  'UnSupported.ChargeType': {
+    status: 400,
+    retryable: false,
+    message: 'This charge type is not supported.',
+    hint: 'This account cannot buy that charge type (most can buy only PREPAY): send BandwidthPackageChargeType PREPAY with a Period, or have the owner set DEFAULT_CHARGE_TYPE=PREPAY. Nothing was bought.',
+  },
   'ParameterIllegal.BandwidthPackage': { status: 400, retryable: false, message: 'CEN rejected the plan parameters.' },
   'OperationInvalid.UserCanNotBuyCrossBorderBwp': {
     status: 403,
@@ -188,7 +196,8 @@ export class UpstreamError extends BandwidthPlanError {
   readonly upstreamStatus: number;
   constructor(code: string, message: string | undefined, upstreamStatus: number, requestId: string | undefined, rule: ErrorRule | UpstreamService = 'CEN') {
     const classified = typeof rule === 'string' ? classifyUpstream(code, upstreamStatus, rule) : rule;
-    super(code, message || classified.message, classified, requestId === undefined ? {} : { requestId });
+    const said = message || classified.message;
+    super(code, classified.hint ? `${said} ${classified.hint}` : said, classified, requestId === undefined ? {} : { requestId });
     this.upstreamStatus = upstreamStatus;
   }
 }

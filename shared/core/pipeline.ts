@@ -5,13 +5,12 @@
  */
 import type { CenClient, CreatePlanRequest, PlanStatus } from '../clients/cen/client';
 import type { Clock } from '../runtime/clock';
-import type { Guardrails } from '../runtime/config';
 import type { Credentials } from '../runtime/credentials';
 import type { Logger } from '../runtime/log';
 import { asBandwidthPlanError, type BandwidthPlanError, type Issue, ProductError, ValidationError } from './errors';
 import type { NotificationReport, Notifier } from './notifications/notifier';
 import type { Outcome, OutcomeKind, Trigger } from './outcome';
-import { awaitsPayment, evaluateGuardrails, type GuardrailVerdict } from './policy';
+import { applyBillingDefaults, awaitsPayment, type BillingDefaults, evaluateGuardrails, type Guardrails, type GuardrailVerdict } from './policy';
 import { type BandwidthPlanRequest, validateBandwidthPlan } from './schema';
 
 export type { NotificationReport, Notifier };
@@ -29,6 +28,8 @@ export interface PipelineDeps {
   readonly cen: CenClient;
   readonly notifier: Notifier;
   readonly guardrails: Guardrails;
+  /** What a request that leaves its billing unsaid is given (DEFAULT_CHARGE_TYPE, DEFAULT_PERIOD). */
+  readonly billingDefaults: BillingDefaults;
   /** How long to wait for a new plan to turn Idle/InUse. */
   readonly waitSeconds: number;
   readonly clock: Clock;
@@ -68,24 +69,33 @@ const NOTIFY_RESERVE_MS = 3_000;
 const POLL_FIRST_MS = 500;
 const POLL_MAX_MS = 3_000;
 
+/** The owner's rules a preview applies. */
+export interface PreviewPolicy {
+  readonly guardrails: Guardrails;
+  readonly billingDefaults: BillingDefaults;
+}
+
 /**
- * Validation and guardrails only; nothing is called. The one preview every source shows (the HTTP
- * dry run, the chat `plan` and `create`): the request exactly as it would be sent, with `clientToken`
- * when it is known.
+ * Billing defaults, validation and guardrails only; nothing is called. The one preview every source
+ * shows (the HTTP dry run, the chat `plan` and `create`): the request exactly as it would be sent,
+ * with `clientToken` when it is known; the verdict's notes say which defaults were applied and
+ * whether the order will wait for payment.
  */
 export function previewBandwidthPlan<Token extends string | undefined>(
   input: unknown,
   clientToken: Token,
-  guardrails: Guardrails,
+  policy: PreviewPolicy,
 ):
   | { ok: true; preview: { kind: 'preview'; request: Token extends string ? CreatePlanRequest : BandwidthPlanRequest; verdict: GuardrailVerdict } }
   | { ok: false; issues: Issue[] } {
-  const validation = validateBandwidthPlan(input);
+  const defaulted = applyBillingDefaults(input, policy.billingDefaults);
+  const validation = validateBandwidthPlan(defaulted.input);
   if (!validation.ok) return validation;
   const request = (clientToken === undefined ? validation.request : { ...validation.request, ClientToken: clientToken }) as Token extends string
     ? CreatePlanRequest
     : BandwidthPlanRequest;
-  return { ok: true, preview: { kind: 'preview', request, verdict: evaluateGuardrails(request, guardrails) } };
+  const verdict = evaluateGuardrails(request, policy.guardrails);
+  return { ok: true, preview: { kind: 'preview', request, verdict: { ...verdict, notes: [...defaulted.notes, ...verdict.notes] } } };
 }
 
 /**
@@ -94,7 +104,7 @@ export function previewBandwidthPlan<Token extends string | undefined>(
  */
 export async function createBandwidthPlan(command: CreateCommand, deps: PipelineDeps, invocation: Invocation): Promise<Preview | Completed> {
   const started = deps.clock.now();
-  const previewed = previewBandwidthPlan(command.input, command.clientToken, deps.guardrails);
+  const previewed = previewBandwidthPlan(command.input, command.clientToken, deps);
   // What the source found comes first; the rest of a readable input is judged too, so every issue is named at once.
   const checked = command.inputIssues?.length
     ? ({ ok: false, issues: [...command.inputIssues, ...(command.input !== undefined && !previewed.ok ? previewed.issues : [])] } as const)

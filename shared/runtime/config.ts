@@ -8,7 +8,8 @@
 import * as z from 'zod/mini';
 import { ProductError } from '../core/errors';
 import { CHAT_PLATFORMS, type ChatPlatform } from '../core/outcome';
-import { AREAS, type Area, CHARGE_TYPES, type ChargeType, MAX_BANDWIDTH, MIN_BANDWIDTH } from '../core/schema';
+import { API_BILLING_DEFAULTS, type BillingDefaults, type Guardrails } from '../core/policy';
+import { AREAS, type Area, CHARGE_TYPES, type ChargeType, MAX_BANDWIDTH, MIN_BANDWIDTH, PERIODS, type PricingCycle } from '../core/schema';
 import { closestName } from '../core/suggest';
 import type { Credentials } from './credentials';
 
@@ -72,6 +73,14 @@ const secrets = rule(
 );
 const optionalText = z.optional(z.string());
 
+/** `3 Month`, `1 Year`: a term the API sells (docs/sources.md, "Alibaba Cloud OpenAPI and CEN"). */
+function periodOf(value: string): { period: number; pricingCycle: PricingCycle } | undefined {
+  const match = /^(\d+) ?(Month|Year)$/.exec(value.trim());
+  const pricingCycle = match?.[2] as PricingCycle | undefined;
+  const period = Number(match?.[1]);
+  return pricingCycle && (PERIODS[pricingCycle] as readonly number[]).includes(period) ? { period, pricingCycle } : undefined;
+}
+
 const PLATFORM = `(?:${CHAT_PLATFORMS.join('|')})`;
 const ID = '[^\\s/:,]{1,128}';
 const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[::1\\])';
@@ -90,6 +99,11 @@ export const EnvironmentSchema = z.object({
   MAX_BANDWIDTH_MBPS: intInRange(MIN_BANDWIDTH, MAX_BANDWIDTH),
   ALLOWED_CHARGE_TYPES: subsetOf(CHARGE_TYPES),
   ALLOWED_AREAS: subsetOf(AREAS),
+  DEFAULT_CHARGE_TYPE: rule((value) => (CHARGE_TYPES as readonly string[]).includes(value), `must be ${CHARGE_TYPES.join(' or ')}`),
+  DEFAULT_PERIOD: rule(
+    (value) => periodOf(value) !== undefined,
+    'must be a prepaid term such as "1 Month", "6 Month" or "1 Year" (Month: 1, 2, 3, 6; Year: 1, 2, 3)',
+  ),
   WAIT_SECONDS: intInRange(0, 600),
   SLACK_SIGNING_SECRET: secrets,
   DINGTALK_APP_SECRET: secret,
@@ -120,13 +134,6 @@ export const PlatformEnvironmentSchema = z.object({
 
 /** Every variable the function reads: this module is the only reader of the environment. */
 export const ENVIRONMENT_VARIABLES = [...Object.keys(EnvironmentSchema.def.shape), ...Object.keys(PlatformEnvironmentSchema.def.shape)] as readonly string[];
-
-export interface Guardrails {
-  readonly maxBandwidthMbps: number;
-  readonly allowedChargeTypes: readonly ChargeType[];
-  /** Undefined: every area is allowed. */
-  readonly allowedAreas?: readonly Area[] | undefined;
-}
 
 export interface ChatopsConfig {
   readonly slackSigningSecrets: readonly string[];
@@ -164,6 +171,7 @@ export interface Config {
   /** Accepted HTTP API signing secrets (several during rotation); empty: every API request is refused. */
   readonly webhookSecrets: readonly string[];
   readonly guardrails: Guardrails;
+  readonly billingDefaults: BillingDefaults;
   readonly waitSeconds: number;
   readonly chatops: ChatopsConfig;
   readonly platform: PlatformConfig;
@@ -189,6 +197,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const larkProblem = larkApiBaseProblem(larkApiBase, replyHosts.lark);
   if (larkProblem) throw configurationError([larkProblem]);
   const chargeTypes = entries(e.ALLOWED_CHARGE_TYPES ?? '') as ChargeType[];
+  const billingDefaults = billingDefaultsOf(e.DEFAULT_CHARGE_TYPE, e.DEFAULT_PERIOD);
+  if (chargeTypes.length > 0 && !chargeTypes.includes(billingDefaults.chargeType)) {
+    throw configurationError(['DEFAULT_CHARGE_TYPE is not one of ALLOWED_CHARGE_TYPES: every request without a charge type would be refused']);
+  }
   const areas = entries(e.ALLOWED_AREAS ?? '') as Area[];
   return {
     cenEndpoint: nonEmpty(e.CEN_ENDPOINT) ?? DEFAULT_CEN_ENDPOINT,
@@ -201,6 +213,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       allowedChargeTypes: chargeTypes.length > 0 ? chargeTypes : [...CHARGE_TYPES],
       allowedAreas: areas.length > 0 ? areas : undefined,
     },
+    billingDefaults,
     waitSeconds: nonEmpty(e.WAIT_SECONDS) ? Number(e.WAIT_SECONDS) : 20,
     chatops: {
       slackSigningSecrets: entries(e.SLACK_SIGNING_SECRET ?? ''),
@@ -216,6 +229,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     },
     platform: platformConfig(platform),
   };
+}
+
+function billingDefaultsOf(chargeType: string | undefined, period: string | undefined): BillingDefaults {
+  const term = periodOf(period ?? '') ?? { period: API_BILLING_DEFAULTS.period, pricingCycle: API_BILLING_DEFAULTS.pricingCycle };
+  return { chargeType: (nonEmpty(chargeType) as ChargeType | undefined) ?? API_BILLING_DEFAULTS.chargeType, ...term };
 }
 
 function platformConfig(env: z.infer<typeof PlatformEnvironmentSchema>): PlatformConfig {

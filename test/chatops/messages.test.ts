@@ -36,21 +36,21 @@ const POSTPAY_PARAMETERS =
 
 describe('summarise', () => {
   it.each([
-    [POSTPAY, '100 Mbit/s between China and Europe, pay-as-you-go'],
-    [{ ...POSTPAY, AutoPay: true, AutoRenew: true }, '100 Mbit/s between China and Europe, pay-as-you-go'],
-    [PREPAY, '100 Mbit/s between China and Europe, prepaid for 3 months, auto-pay on, auto-renew off'],
-    [{ ...PREPAY, Period: 1 }, '100 Mbit/s between China and Europe, prepaid for 1 month, auto-pay on, auto-renew off'],
+    [POSTPAY, '100 Mbit/s between China and Europe, pay-as-you-go (POSTPAY)'],
+    [{ ...POSTPAY, AutoPay: true, AutoRenew: true }, '100 Mbit/s between China and Europe, pay-as-you-go (POSTPAY)'],
+    [PREPAY, '100 Mbit/s between China and Europe, prepaid for 3 months (PREPAY), paid automatically (AutoPay); auto-renew off'],
+    [{ ...PREPAY, Period: 1 }, '100 Mbit/s between China and Europe, prepaid for 1 month (PREPAY), paid automatically (AutoPay); auto-renew off'],
     [
       { ...PREPAY, Period: 1, PricingCycle: 'Year', AutoPay: false, AutoRenew: true },
-      '100 Mbit/s between China and Europe, prepaid for 1 year, auto-pay off, auto-renew on',
+      '100 Mbit/s between China and Europe, prepaid for 1 year (PREPAY); the order will wait for payment in the console (AutoPay is off); auto-renew on',
     ],
     [
       { ...PREPAY, Period: 2, PricingCycle: 'Year', AutoRenew: undefined },
-      '100 Mbit/s between China and Europe, prepaid for 2 years, auto-pay on, auto-renew off',
+      '100 Mbit/s between China and Europe, prepaid for 2 years (PREPAY), paid automatically (AutoPay); auto-renew off',
     ],
     [
       { ...PREPAY, AutoRenew: true, AutoRenewDuration: 6 },
-      '100 Mbit/s between China and Europe, prepaid for 3 months, auto-pay on, auto-renew on (6 months at a time)',
+      '100 Mbit/s between China and Europe, prepaid for 3 months (PREPAY), paid automatically (AutoPay); auto-renew on (6 months at a time)',
     ],
   ] as const)('%j', (request, expected) => {
     expect(summarise(request)).toBe(expected);
@@ -62,7 +62,7 @@ describe('previewReply', () => {
     expect(previewReply({ kind: 'create', request: PREPAY, verdict: { allowed: true, reasons: [] }, code: 'Abc123' })).toEqual({
       title: 'Bandwidth plan preview',
       lines: [
-        '100 Mbit/s between China and Europe, prepaid for 3 months, auto-pay on, auto-renew off',
+        '100 Mbit/s between China and Europe, prepaid for 3 months (PREPAY), paid automatically (AutoPay); auto-renew off',
         'Name: my-plan',
         'Description: text with spaces',
         'Parameters: Bandwidth=100, GeographicRegionAId=China, GeographicRegionBId=Europe, Name=my-plan, Description=text with spaces, BandwidthPackageChargeType=PREPAY, PricingCycle=Month, Period=3, AutoPay=true, AutoRenew=false',
@@ -76,7 +76,7 @@ describe('previewReply', () => {
     expect(previewReply({ kind: 'plan', request: POSTPAY, verdict: { allowed: true, reasons: ['within the 500 Mbit/s limit'] } })).toEqual({
       title: 'Bandwidth plan preview (dry run)',
       lines: [
-        '100 Mbit/s between China and Europe, pay-as-you-go',
+        '100 Mbit/s between China and Europe, pay-as-you-go (POSTPAY)',
         POSTPAY_PARAMETERS,
         'Guardrails: allowed (within the 500 Mbit/s limit).',
         'Dry run: nothing was bought. Send the same with create instead of plan to buy.',
@@ -89,7 +89,7 @@ describe('previewReply', () => {
     expect(previewReply({ kind: 'create', request: POSTPAY, verdict, code: 'Abc123' })).toEqual({
       title: 'Bandwidth plan preview',
       lines: [
-        '100 Mbit/s between China and Europe, pay-as-you-go',
+        '100 Mbit/s between China and Europe, pay-as-you-go (POSTPAY)',
         POSTPAY_PARAMETERS,
         'Guardrails: refused (Bandwidth above 50 Mbit/s; PREPAY not allowed). Nothing can be bought.',
       ],
@@ -117,7 +117,7 @@ describe('outcomeReply', () => {
       },
       {
         title: 'Bandwidth plan created',
-        lines: ['Plan: cenbwp-4c2zaavbvh5fx1zu8p (status Idle)', '100 Mbit/s between China and Europe, pay-as-you-go', 'Reference: fc-req-1'],
+        lines: ['Plan: cenbwp-4c2zaavbvh5fx1zu8p (status Idle)', '100 Mbit/s between China and Europe, pay-as-you-go (POSTPAY)', 'Reference: fc-req-1'],
       },
     ],
     [
@@ -135,7 +135,7 @@ describe('outcomeReply', () => {
         lines: [
           'Plan: cenbwp-abc (status pending)',
           'Order: 2134567890',
-          '100 Mbit/s between China and Europe, prepaid for 3 months, auto-pay off, auto-renew off',
+          '100 Mbit/s between China and Europe, prepaid for 3 months (PREPAY); the order will wait for payment in the console (AutoPay is off); auto-renew off',
           'The order awaits payment in the Alibaba Cloud console.',
           'Reference: fc-req-2',
         ],
@@ -153,7 +153,7 @@ describe('outcomeReply', () => {
       {
         title: 'Bandwidth plan not created',
         lines: [
-          '100 Mbit/s between China and Europe, pay-as-you-go',
+          '100 Mbit/s between China and Europe, pay-as-you-go (POSTPAY)',
           'Another CEN operation is in progress.',
           'Error code: Operation.Blocking (request id ABCD-1234)',
           'This may be temporary. Confirming the same code again is safe: it cannot buy twice.',
@@ -244,7 +244,11 @@ describe('other replies', () => {
     ],
     [confirmationRefusedReply('tampered'), 'Not confirmed', ['That confirmation code is not valid. Copy it exactly from the preview.', 'Nothing was bought.']],
     [confirmationRefusedReply('malformed'), 'Not confirmed', ['That is not a confirmation code. Copy it exactly from the preview.', 'Nothing was bought.']],
-    [confirmedReply(POSTPAY), 'Confirmed: buying', ['100 Mbit/s between China and Europe, pay-as-you-go', 'The result follows here when the plan is ready.']],
+    [
+      confirmedReply(POSTPAY),
+      'Confirmed: buying',
+      ['100 Mbit/s between China and Europe, pay-as-you-go (POSTPAY)', 'The result follows here when the plan is ready.'],
+    ],
     [notAllowedReply(), 'Not allowed', ['You are not allowed to manage bandwidth plans with this bot. Ask its owner to add you.']],
   ])('%#: %s', (reply, title, lines) => {
     expect(reply).toEqual({ title, lines });

@@ -89,9 +89,25 @@ describe('CreateCenBandwidthPackage', () => {
 
     const failure = client().createBandwidthPackage(plan('tok-final'), call());
 
-    await expect(failure).rejects.toMatchObject({ code, retryable: false, upstreamStatus: status, message: `${code} happened` });
+    // CEN's own message first; for UnSupported.ChargeType, what to do about it after.
+    await expect(failure).rejects.toMatchObject({
+      code,
+      retryable: false,
+      upstreamStatus: status,
+      message: expect.stringMatching(new RegExp(`^${code} happened`)),
+    });
     await expect(failure).rejects.toHaveProperty('requestId', expect.stringMatching(/\S+/));
     expect(creates()).toHaveLength(1);
+  });
+
+  it('says what to do when CEN refuses the charge type (most accounts can buy PREPAY only)', async () => {
+    cen.inject({ code: 'UnSupported.ChargeType', status: 400, message: 'The charge type is not supported.' }, { action: 'CreateCenBandwidthPackage' });
+
+    await expect(client().createBandwidthPackage(plan('tok-charge'), call())).rejects.toMatchObject({
+      code: 'UnSupported.ChargeType',
+      message:
+        'The charge type is not supported. This account cannot buy that charge type (most can buy only PREPAY): send BandwidthPackageChargeType PREPAY with a Period, or have the owner set DEFAULT_CHARGE_TYPE=PREPAY. Nothing was bought.',
+    });
   });
 
   it('answers IdempotenceParam.NotMatch when a token is reused with other parameters', async () => {

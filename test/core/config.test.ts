@@ -89,6 +89,14 @@ describe('configuration that would weaken a protection stops the instance, namin
     ],
     ['a misspelt allow-list', { CHATOPS_ALLOWED_USER: 'slack:U1' }, 'did you mean CHATOPS_ALLOWED_USERS?'],
     ['a bandwidth limit out of range', { MAX_BANDWIDTH_MBPS: '0' }, 'MAX_BANDWIDTH_MBPS must be a whole number from 2 to 10000'],
+    ['an unknown default charge type', { DEFAULT_CHARGE_TYPE: 'prepay' }, 'DEFAULT_CHARGE_TYPE must be POSTPAY or PREPAY'],
+    ['a default period the API does not sell', { DEFAULT_PERIOD: '4 Month' }, 'DEFAULT_PERIOD must be a prepaid term such as "1 Month"'],
+    ['a default period without its unit', { DEFAULT_PERIOD: '3' }, 'DEFAULT_PERIOD must be a prepaid term'],
+    [
+      'a default charge type the guardrails refuse',
+      { DEFAULT_CHARGE_TYPE: 'PREPAY', ALLOWED_CHARGE_TYPES: 'POSTPAY' },
+      'DEFAULT_CHARGE_TYPE is not one of ALLOWED_CHARGE_TYPES',
+    ],
   ])('%s', (_name, env, expected) => {
     const message = problem(env);
     expect(message).toContain(expected);
@@ -136,6 +144,21 @@ describe('configuration that loads', () => {
     const config = loadConfig({ CHATOPS_REPLY_HOSTS: 'slack:127.0.0.1,slack:hooks.slack.com,lark:127.0.0.1', LARK_API_BASE: 'http://127.0.0.1:4000' });
     expect(config.chatops.replyHosts).toEqual({ slack: ['127.0.0.1', 'hooks.slack.com'], dingtalk: ['oapi.dingtalk.com'], lark: ['127.0.0.1'] });
     expect(config.chatops.larkApiBase).toBe('http://127.0.0.1:4000');
+  });
+
+  it.each([
+    [{}, { chargeType: 'POSTPAY', period: 1, pricingCycle: 'Month' }],
+    [{ DEFAULT_CHARGE_TYPE: 'PREPAY' }, { chargeType: 'PREPAY', period: 1, pricingCycle: 'Month' }],
+    [
+      { DEFAULT_CHARGE_TYPE: 'PREPAY', DEFAULT_PERIOD: '6 Month' },
+      { chargeType: 'PREPAY', period: 6, pricingCycle: 'Month' },
+    ],
+    [
+      { DEFAULT_CHARGE_TYPE: 'PREPAY', DEFAULT_PERIOD: '1Year' },
+      { chargeType: 'PREPAY', period: 1, pricingCycle: 'Year' },
+    ],
+  ])('reads the billing defaults %j', (env, expected) => {
+    expect(loadConfig(env).billingDefaults).toEqual(expected);
   });
 
   it('accepts Lark abroad', () => {

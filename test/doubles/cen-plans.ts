@@ -44,6 +44,11 @@ export interface PlanBookOptions {
   readonly now: () => number;
   /** How long a new plan stays `Creating`; 0 means `Idle` at once. */
   readonly readyAfterMs: number;
+  /**
+   * The charge types this account may buy. Today most accounts may buy PREPAY only and are answered
+   * `UnSupported.ChargeType` for POSTPAY (docs/sources.md, "Alibaba Cloud OpenAPI and CEN").
+   */
+  readonly chargeTypes: readonly string[];
 }
 
 export class PlanBook {
@@ -51,15 +56,19 @@ export class PlanBook {
   readonly #byToken = new Map<string, StoredPlan>();
   readonly #now: () => number;
   readonly #readyAfterMs: number;
+  readonly #chargeTypes: readonly string[];
 
   constructor(options: PlanBookOptions) {
     this.#now = options.now;
     this.#readyAfterMs = options.readyAfterMs;
+    this.#chargeTypes = options.chargeTypes;
   }
 
   create(params: Readonly<Record<string, string>>): CreateResult {
     const invalid = createProblem(params);
     if (invalid) return { ok: false, error: invalid };
+    // The API's documented default is POSTPAY: an order that names none asks for it.
+    if (!this.#chargeTypes.includes(params.BandwidthPackageChargeType ?? 'POSTPAY')) return { ok: false, error: openApiError('UnSupported.ChargeType') };
     const token = params.ClientToken;
     const earlier = token === undefined ? undefined : this.#byToken.get(token);
     if (earlier) {

@@ -26,6 +26,8 @@ export interface CenDoubleOptions {
   readonly now?: () => number;
   /** How long a new plan stays `Creating` before it turns `Idle`; default 0 (at once). */
   readonly readyAfterMs?: number;
+  /** The charge types the account may buy; default both. Most real accounts today: `['PREPAY']`. */
+  readonly chargeTypes?: readonly string[];
 }
 
 export type CenRequestRecord = OpenApiRequestRecord;
@@ -45,7 +47,7 @@ export class CenDouble {
 
   static async start(options: CenDoubleOptions = {}): Promise<CenDouble> {
     const now = options.now ?? Date.now;
-    const book = new PlanBook({ now, readyAfterMs: options.readyAfterMs ?? 0 });
+    const book = new PlanBook({ now, readyAfterMs: options.readyAfterMs ?? 0, chargeTypes: options.chargeTypes ?? ['POSTPAY', 'PREPAY'] });
     const faults = new FaultQueue(CEN_FAULTS);
     const endpoint = new OpenApiEndpoint<CenFaultName>({
       product: 'Cbn',

@@ -19,6 +19,7 @@ export const OPENAPI_ERRORS = {
   MissingParameter: { status: 400, message: 'A mandatory parameter is not supplied.' },
   InvalidParameter: { status: 400, message: 'Invalid parameter.' },
   'IdempotenceParam.NotMatch': { status: 400, message: 'The parameter of idempotence is not match.' },
+  'UnSupported.ChargeType': { status: 400, message: 'The charge type is not supported.' },
   'Throttling.User': { status: 400, message: 'Request was denied due to user flow control.' },
   ServiceUnavailable: { status: 503, message: 'The request has failed due to a temporary failure of the server.' },
   InternalError: { status: 500, message: 'The request processing has failed due to some unknown error, exception or failure.' },

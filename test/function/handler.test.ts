@@ -104,6 +104,7 @@ describe('HTTP API: POST /bandwidth-plans', () => {
         Period: 1,
         AutoPay: false,
       },
+      billing: { summary: 'pay-as-you-go (POSTPAY)', awaitsPayment: false },
       guardrails: { allowed: true, reasons: [], notes: [] },
     });
     expect(h.cen.requests).toHaveLength(0);
@@ -634,5 +635,58 @@ describe('configuration and logs', () => {
     expect(outcomes[0].cenRequestId).toMatch(/\S+/);
     expect(typeof outcomes[0].durationMs).toBe('number');
     expect(findSecrets(h.logs)).toEqual([]);
+  });
+});
+
+describe('billing defaults (DEFAULT_CHARGE_TYPE, DEFAULT_PERIOD) and a charge type the account cannot buy', () => {
+  it('a request that names no charge type gets the owner’s PREPAY default and term; the dry run says so, and that it waits for payment', async () => {
+    h = await startHarness({ env: { DEFAULT_CHARGE_TYPE: 'PREPAY', DEFAULT_PERIOD: '3 Month' } });
+    const answer = await h.http({ path: '/bandwidth-plans', query: { dryRun: 'true' }, body: VALID_PLAN });
+
+    expect(answer.body.request).toMatchObject({ BandwidthPackageChargeType: 'PREPAY', PricingCycle: 'Month', Period: 3, AutoPay: false });
+    expect(answer.body.billing).toEqual({
+      summary: 'prepaid for 3 months (PREPAY); the order will wait for payment in the console (AutoPay is off)',
+      awaitsPayment: true,
+    });
+    expect(answer.body.guardrails.notes).toEqual([
+      'BandwidthPackageChargeType PREPAY is the owner’s default (DEFAULT_CHARGE_TYPE).',
+      'Period 3 Month is the owner’s default (DEFAULT_PERIOD).',
+      expect.stringContaining('PREPAY without AutoPay creates an unpaid order'),
+    ]);
+  });
+
+  it('a request that names its charge type or term keeps them', async () => {
+    h = await startHarness({ env: { DEFAULT_CHARGE_TYPE: 'PREPAY', DEFAULT_PERIOD: '3 Month' } });
+    const postpay = await h.http({ path: '/bandwidth-plans', query: { dryRun: 'true' }, body: { ...VALID_PLAN, BandwidthPackageChargeType: 'POSTPAY' } });
+    const year = await h.http({ path: '/bandwidth-plans', query: { dryRun: 'true' }, body: { ...VALID_PLAN, PricingCycle: 'Year' } });
+
+    expect(postpay.body.request).toMatchObject({ BandwidthPackageChargeType: 'POSTPAY', Period: 1 });
+    expect(postpay.body.guardrails.notes).toEqual([]);
+    // A Year cycle takes no Month default: PREPAY then needs its own Period.
+    expect(year.status).toBe(400);
+    expect(year.body.error.issues).toEqual([{ path: 'Period', message: 'is required when BandwidthPackageChargeType is PREPAY' }]);
+  });
+
+  it.each([
+    ['EventBridge', () => cloudEvent('default-1', VALID_PLAN)],
+    ['timer', () => timerEvent(VALID_PLAN, '2025-07-01T00:00:00Z')],
+  ])('%s purchases get the default too', async (_name, event) => {
+    h = await startHarness({ env: { DEFAULT_CHARGE_TYPE: 'PREPAY' } });
+    await h.invoke(event());
+
+    expect(h.cen.plans[0]!.params).toMatchObject({ BandwidthPackageChargeType: 'PREPAY', PricingCycle: 'Month', Period: '1' });
+  });
+
+  it('UnSupported.ChargeType: the answer and the published outcome say what to do; nothing is bought', async () => {
+    h = await startHarness({ cen: { chargeTypes: ['PREPAY'] } });
+    const answer = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN });
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({
+      code: 'UnSupported.ChargeType',
+      message: expect.stringContaining('or have the owner set DEFAULT_CHARGE_TYPE=PREPAY'),
+    });
+    expect(JSON.parse(h.mns.messages[0]!.body).data.error.message).toContain('send BandwidthPackageChargeType PREPAY with a Period');
+    expect(h.cen.plans).toHaveLength(0);
   });
 });

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { validateBandwidthPlan } from '../../shared/core/schema';
 import { EnvironmentSchema, loadConfig } from '../../shared/runtime/config';
+import { CHAT_JOB_MAX_AGE_MS } from '../../shared/sources/chat/jobs';
 import { cleanEnv, ROOT } from './processes';
 
 const template = parse(readFileSync(resolve(ROOT, 's.yaml'), 'utf8'));
@@ -68,6 +69,15 @@ describe('s.yaml', () => {
     expect(trigger('eventbridge').triggerConfig).toMatchObject({ asyncInvocationType: true, triggerEnable: true });
     expect(JSON.parse(trigger('eventbridge').triggerConfig.eventRuleFilterPattern)).toEqual({ source: ['ops.bandwidth-planner'] });
     expect(props.asyncInvokeConfig.maxAsyncRetryAttempts).toBe(3);
+  });
+
+  it('keeps async events within FC’s limits (at most 604800 s, retries 0–8) and no longer than a chat job lives', () => {
+    const { maxAsyncEventAgeInSeconds, maxAsyncRetryAttempts } = props.asyncInvokeConfig;
+    expect(maxAsyncEventAgeInSeconds).toBeGreaterThanOrEqual(1);
+    expect(maxAsyncEventAgeInSeconds).toBeLessThanOrEqual(604_800);
+    expect(maxAsyncEventAgeInSeconds * 1000).toBeLessThanOrEqual(CHAT_JOB_MAX_AGE_MS);
+    expect(maxAsyncRetryAttempts).toBeGreaterThanOrEqual(0);
+    expect(maxAsyncRetryAttempts).toBeLessThanOrEqual(8);
   });
 
   it('ships the timer disabled, with a payload the function accepts', () => {

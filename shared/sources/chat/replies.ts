@@ -4,7 +4,8 @@
  */
 import type { Issue } from '../../core/errors';
 import type { Outcome } from '../../core/outcome';
-import { AREAS, type BandwidthPlanRequest, BandwidthPlanRequestSchema, type PricingCycle, toQueryParameters } from '../../core/schema';
+import { billingSummary } from '../../core/policy';
+import { AREAS, type BandwidthPlanRequest, BandwidthPlanRequestSchema, toQueryParameters } from '../../core/schema';
 import { CONFIRMATION_TTL_MS, type ConfirmationFailure } from './confirmation';
 import { COMMAND_USAGE } from './grammar';
 
@@ -24,23 +25,19 @@ function plural(count: number, unit: string): string {
   return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
 
-function periodText(period: number, cycle: PricingCycle): string {
-  return plural(period, cycle === 'Year' ? 'year' : 'month');
-}
-
 const onOff = (value: boolean | undefined): string => (value ? 'on' : 'off');
 
 const issueLine = (issue: Issue): string => (issue.path ? `${issue.path}: ${issue.message}` : issue.message);
 
 /** One sentence saying what would be bought: "100 Mbit/s between China and Europe, pay-as-you-go". */
 export function summarise(request: BandwidthPlanRequest): string {
-  const link = `${request.Bandwidth} Mbit/s between ${request.GeographicRegionAId} and ${request.GeographicRegionBId}`;
-  if (request.BandwidthPackageChargeType !== 'PREPAY') return `${link}, pay-as-you-go`;
+  const link = `${request.Bandwidth} Mbit/s between ${request.GeographicRegionAId} and ${request.GeographicRegionBId}, ${billingSummary(request)}`;
+  if (request.BandwidthPackageChargeType !== 'PREPAY') return link;
   const renewal =
     request.AutoRenew && request.AutoRenewDuration !== undefined
       ? `auto-renew on (${plural(request.AutoRenewDuration, 'month')} at a time)`
       : `auto-renew ${onOff(request.AutoRenew)}`;
-  return `${link}, prepaid for ${periodText(request.Period, request.PricingCycle)}, auto-pay ${onOff(request.AutoPay)}, ${renewal}`;
+  return `${link}; ${renewal}`;
 }
 
 /** Parameters in the schema's order, however the request object was built. */

@@ -130,7 +130,7 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
     case 'plan':
     case 'create': {
       // The pipeline's own preview: the same validation and guardrails as a dry run.
-      const checked = previewBandwidthPlan(command.input, undefined, deps.pipeline.guardrails);
+      const checked = previewBandwidthPlan(command.input, undefined, deps.pipeline);
       if (!checked.ok) {
         if (command.kind === 'create') await refuse(message, new ValidationError(checked.issues), deps, invocation);
         return invalidRequestReply(checked.issues);

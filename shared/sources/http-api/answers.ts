@@ -40,6 +40,8 @@ export const CreatedAnswerSchema = z.object({
 export const DryRunAnswerSchema = z.object({
   dryRun: z.literal(true),
   request: z.extend(BandwidthPlanRequestSchema, { ClientToken: text }),
+  /** How it would be paid for, and whether the order would wait for payment (PREPAY without AutoPay). */
+  billing: z.object({ summary: text, awaitsPayment: z.boolean() }),
   guardrails: z.object({ allowed: z.boolean(), reasons: z.array(text), notes: z.array(text) }),
 });
 

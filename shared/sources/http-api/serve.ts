@@ -17,6 +17,7 @@ import {
   type Preview,
   reportRejection,
 } from '../../core/pipeline';
+import { awaitsPayment, billingSummary } from '../../core/policy';
 import { PLAN_ID_PATTERN, PLAN_ID_RULE } from '../../core/schema';
 import type { FcHttpEvent, FcHttpResponse } from '../../runtime/fc';
 import { isChatJobEvent } from '../chat/jobs';
@@ -139,6 +140,7 @@ function httpAnswer(result: Preview | Completed): FcHttpResponse {
     return jsonResponse(200, {
       dryRun: true,
       request: result.request,
+      billing: { summary: billingSummary(result.request), awaitsPayment: awaitsPayment(result.request) },
       guardrails: { allowed, reasons: [...reasons], notes: [...notes] },
     } satisfies DryRunAnswer);
   }
