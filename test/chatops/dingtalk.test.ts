@@ -84,7 +84,7 @@ describe('parseDingTalkMessage', () => {
   });
 
   it.each([
-    ['msgtype', { msgtype: 'picture' }, 'must be "text"'],
+    ['msgtype', { msgtype: 'picture' }, 'must be "text" or "richText"'],
     ['text.content', { text: {} }, 'is required'],
     ['text.content', { text: { content: 42 } }, 'must be a non-empty string'],
     ['msgId', { msgId: undefined }, 'is required'],

@@ -246,7 +246,7 @@ describe('Lark', () => {
 
   it.each([
     ['a payload encrypted and signed with another key', { secret: 'another-encrypt-key' }],
-    ['a stale request', { skew: -301 }],
+    ['a stale request (older than Lark’s 5-minute redelivery)', { skew: -601 }],
     ['no signature', { unsigned: true }],
   ])('answers 401 to %s', async (_name, options) => {
     const answer = await h.http(larkMessage('plan 100 China Europe', 'ou_alice', options));

@@ -86,7 +86,7 @@ describe('replay', () => {
   const chatReplays: Array<[string, (h: Harness, code: string) => HttpCall, string, number]> = [
     ['Slack', (h, code) => slackCommand(`confirm ${code}`, h.chat.slackResponseUrl()), CHAT_USERS.slack, 300_000],
     ['DingTalk', (h, code) => dingtalkMessage(`confirm ${code}`, h.chat.dingtalkSessionWebhook()), CHAT_USERS.dingtalk, 3_600_000],
-    ['Lark', (_h, code) => larkMessage(`confirm ${code}`), CHAT_USERS.lark, 300_000],
+    ['Lark', (_h, code) => larkMessage(`confirm ${code}`), CHAT_USERS.lark, 600_000],
   ];
 
   it.each(chatReplays)(

@@ -56,6 +56,18 @@ export function idIssue(path: string, value: string): Issue | undefined {
   return ID_PATTERN.test(value) ? undefined : { path, message: 'must be an id without spaces, "/" or ":"' };
 }
 
+/**
+ * The command without the @mentions people type before it (the bot's, or anyone's) and the blanks
+ * around them: `@bwp-bot @alice create 100 …` → `create 100 …`. Only leading ones: a mention further
+ * on is part of what was typed. `mention` is the platform's form of one.
+ */
+export function withoutLeadingMentions(text: string, mention: RegExp): string {
+  const leading = new RegExp(`^\\s*(?:${mention.source})(?=\\s|$)`, 'u');
+  let rest = text.trim();
+  for (let strip = leading.exec(rest); strip; strip = leading.exec(rest)) rest = rest.slice(strip[0].length).trim();
+  return rest;
+}
+
 export function userKeyFor(platform: Platform, tenantId: string, userId: string): string {
   return `${platform}:${tenantId}/${userId}`;
 }

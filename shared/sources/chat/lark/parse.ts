@@ -2,7 +2,7 @@
  * A verified, decrypted Lark/Feishu `im.message.receive_v1` event (schema 2.0, docs/sources.md, "Chat platforms") as
  * a {@link ChatMessage}. Authorizes on `tenant_key` + `open_id`.
  */
-import { type ChatParse, idIssue, userKeyFor } from '../message';
+import { type ChatParse, idIssue, userKeyFor, withoutLeadingMentions } from '../message';
 import { type JsonObject, parseJsonObject, readConstant, readStrings } from '../payload';
 
 const REQUIRED = [
@@ -23,11 +23,7 @@ const EXPECTED = [
 ] as const;
 
 /** Mentions arrive as placeholders (`@_user_1`, `@_all`); the bot's own one precedes the command. */
-const MENTION = /@_(?:user_\d+|all)\b/g;
-
-export function stripLarkMentions(text: string): string {
-  return text.replace(MENTION, ' ').trim();
-}
+const MENTION = /@_(?:user_\d+|all)/;
 
 export function parseLarkMessage(event: JsonObject): ChatParse {
   for (const [path, expected] of EXPECTED) {
@@ -55,7 +51,7 @@ export function parseLarkMessage(event: JsonObject): ChatParse {
       userId,
       tenantId,
       userKey: userKeyFor('lark', tenantId, userId),
-      text: stripLarkMentions(text.value.text),
+      text: withoutLeadingMentions(text.value.text, MENTION),
       channelId: fields['event.message.chat_id'],
       replyTo: { platform: 'lark', messageId },
     },

@@ -9,11 +9,12 @@ import { headerValue } from '../../../runtime/http';
 import { isFresh, parseTimestamp, refused, timingSafeEqualText, VERIFIED, type Verification } from '../verification';
 
 /**
- * Lark documents no replay window, so without one a captured request stays valid forever. Five
- * minutes, like Slack: Lark's first redelivery comes after 15 s; later ones (5 min, 1 h, 6 h) may be
- * refused as stale, and a chat command that old is better typed again than acted on.
+ * Lark documents no replay window, so without one a captured request stays valid forever. Lark
+ * delivers an unanswered event again after about 15 s, 5 min, 1 h and 6 h. Ten minutes answers the
+ * first two — a confirm answered twice buys once, its ClientToken being the code's — and refuses the
+ * later ones as stale: a confirmation code lives ten minutes, so a confirm that late could buy nothing.
  */
-export const LARK_WINDOW_MS = 300_000;
+export const LARK_WINDOW_MS = 600_000;
 
 export interface LarkSignedRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;

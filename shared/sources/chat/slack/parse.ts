@@ -3,11 +3,14 @@
  * {@link ChatMessage}. Authorizes on `team_id` + `user_id`; `user_name` is only displayed.
  */
 import { DEFAULT_REPLY_HOSTS, type ReplyHosts } from '../../../runtime/config';
-import { type ChatParse, idIssue, type ReplyEndpoint, replyUrlIssue, userKeyFor } from '../message';
+import { type ChatParse, idIssue, type ReplyEndpoint, replyUrlIssue, userKeyFor, withoutLeadingMentions } from '../message';
 import { type JsonObject, readStrings } from '../payload';
 
 /** Slack's `response_url`s: `https://hooks.slack.com/commands/<team>/<id>/<secret>`, or `/actions/…` for interactions. */
 export const SLACK_REPLY_ENDPOINT: ReplyEndpoint = { path: /^\/(?:commands|actions)\/[^/]+\/[^/]+\/[^/]+$/, shape: '/commands/… or /actions/…' };
+
+/** A user mention as Slack escapes it (`<@U123|alice>`, `<@U123>`), or as typed when it does not (`@alice`). */
+const MENTION = /<@[A-Z0-9]+(?:\|[^>]*)?>|@[^\s@]+/;
 
 const REQUIRED = ['team_id', 'user_id', 'channel_id', 'trigger_id', 'response_url'] as const;
 
@@ -53,7 +56,7 @@ export function parseSlackCommand(rawBody: string, replyHosts: ReplyHosts = DEFA
       tenantId: fields.team_id,
       userKey: userKeyFor('slack', fields.team_id, fields.user_id),
       displayName: typeof userName === 'string' && userName !== '' ? userName : undefined,
-      text: unescapeSlackText(text).trim(),
+      text: withoutLeadingMentions(unescapeSlackText(text), MENTION),
       channelId: fields.channel_id,
       replyTo: { platform: 'slack', url: fields.response_url },
     },
