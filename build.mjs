@@ -1,8 +1,19 @@
 // Bundles each function under functions/<name>/index.ts into ONE minified CommonJS file,
 // dist/<name>/index.js, exporting `handler` (FC 3.0 nodejs20 loads `index.handler`).
 
-import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { build } from 'esbuild';
+
+/** Which build this is: the ping answers it (shared/runtime/build-info.ts). */
+function commit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+const BUILD = { version: JSON.parse(readFileSync('package.json', 'utf8')).version, commit: commit(), builtAt: new Date().toISOString() };
 
 const functions = readdirSync('functions').filter((name) => statSync(`functions/${name}`).isDirectory());
 const results = await Promise.all(
@@ -20,6 +31,7 @@ const results = await Promise.all(
       // only when it logs an unexpected error (shared/runtime/stack.ts), so cold start never pays for it.
       sourcemap: 'external',
       sourcesContent: false,
+      define: { __BUILD__: JSON.stringify(BUILD) },
       metafile: true,
       logLevel: 'warning',
     }).then((result) => [name, result]),

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { FcInvoker } from '../shared/clients/fc/invoke';
+import { FcClient } from '../shared/clients/fc/client';
 import { type Cloud, DEV_CREDENTIALS } from '../test/doubles';
 import { FUNCTION_NAME, startLocalFunction } from './environment';
 import { MissingSecretError, prepareEvent } from './example-events';
@@ -108,7 +108,7 @@ async function invokeLocally(event: unknown, options: Options): Promise<number> 
 
 /** `--async` locally: InvokeFunction on the FC double, which runs the bundle in the background with FC's retries. */
 async function invokeThroughFcDouble(cloud: Cloud, payload: string): Promise<number> {
-  const invoker = new FcInvoker({ endpoint: cloud.fc.url });
+  const invoker = new FcClient({ endpoint: cloud.fc.url });
   const accepted = await invoker.invoke(
     { functionName: FUNCTION_NAME, payload, async: true },
     { credentials: DEV_CREDENTIALS, deadline: Date.now() + INVOKE_DEADLINE_MS },
@@ -144,7 +144,7 @@ async function invokeRemotely(event: unknown, options: Options): Promise<number>
   note(`invoking ${env.FC_FUNCTION_NAME || FUNCTION_NAME} at ${endpoint}${options.async ? ' (async)' : ''}`);
   const payload = JSON.stringify(prepareEvent(event, { env }));
   const credentials = { accessKeyId, accessKeySecret, securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN || undefined };
-  const answer = await new FcInvoker({ endpoint }).invoke(
+  const answer = await new FcClient({ endpoint }).invoke(
     { functionName: env.FC_FUNCTION_NAME || FUNCTION_NAME, payload, async: options.async },
     { credentials, deadline: Date.now() + INVOKE_DEADLINE_MS },
   );

@@ -1,9 +1,9 @@
 /**
  * Wires chat-ops to FC: the platforms' adapters and the reply poster live as long as the instance
  * (Lark's adapter caches the tenant token), and the async hand-off is an FC InvokeFunction call on
- * this same function.
+ * this same function, or on CHATOPS_JOB_FUNCTION when the HTTP trigger lives on a function of its own.
  */
-import { FcInvoker } from '../../shared/clients/fc/invoke';
+import { FcClient } from '../../shared/clients/fc/client';
 import type { Invocation, PipelineDeps } from '../../shared/core/pipeline';
 import type { Clock } from '../../shared/runtime/clock';
 import type { Config } from '../../shared/runtime/config';
@@ -30,7 +30,7 @@ export function chatopsFactory(
   const transport = wiring.transport ?? nodeHttpTransport;
   const poster = new ReplyPoster({ config: chatops, transport, clock: wiring.clock, retryPolicy: wiring.retryPolicy });
   const platforms = createChatPlatforms();
-  const invokers = new Map<string, FcInvoker>();
+  const invokers = new Map<string, FcClient>();
   return (pipeline, identity, invocation) => ({
     config: chatops,
     pipeline,
@@ -41,11 +41,11 @@ export function chatopsFactory(
       const endpoint = resolveFcEndpoint(config.fcEndpoint, identity);
       let invoker = invokers.get(endpoint);
       if (!invoker) {
-        invoker = new FcInvoker({ endpoint, clock: wiring.clock, transport, ...(wiring.retryPolicy ? { retryPolicy: wiring.retryPolicy } : {}) });
+        invoker = new FcClient({ endpoint, clock: wiring.clock, transport, ...(wiring.retryPolicy ? { retryPolicy: wiring.retryPolicy } : {}) });
         invokers.set(endpoint, invoker);
       }
       await invoker.invoke(
-        { functionName: identity.functionName, payload: JSON.stringify(event), async: true },
+        { functionName: chatops.jobFunction ?? identity.functionName, payload: JSON.stringify(event), async: true },
         { credentials: invocation.credentials(), deadline },
       );
     },

@@ -20,6 +20,7 @@ import { chatJobSource } from '../../shared/sources/chat/service';
 import { AmbiguousJson, decodeEvent, type EventSource, type InvocationScope, sourceFor } from '../../shared/sources/dispatch';
 import { cloudEventBatchSource, cloudEventSource } from '../../shared/sources/eventbridge';
 import { createHttpSource } from '../../shared/sources/http-api/serve';
+import { pingSource } from '../../shared/sources/ping';
 import { timerSource } from '../../shared/sources/timer';
 import { chatopsFactory } from './chatops';
 import { notifierFactory } from './notifications';
@@ -87,6 +88,7 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     cloudEventBatchSource,
     cloudEventSource,
     timerSource,
+    pingSource,
   ];
 
   return async function handler(event, context) {

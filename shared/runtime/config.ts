@@ -81,6 +81,9 @@ function periodOf(value: string): { period: number; pricingCycle: PricingCycle }
   return pricingCycle && (PERIODS[pricingCycle] as readonly number[]).includes(period) ? { period, pricingCycle } : undefined;
 }
 
+/** FC 3.0's function name rule (docs/sources.md, "Function Compute"). */
+const FC_FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+
 const PLATFORM = `(?:${CHAT_PLATFORMS.join('|')})`;
 const ID = '[^\\s/:,]{1,128}';
 const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[::1\\])';
@@ -117,6 +120,12 @@ export const EnvironmentSchema = z.object({
   // The confirmation codes' HMAC keys: the first signs, every one verifies (rotation). Short keys are
   // guessable (checked here, not at the first `create`).
   CHATOPS_CONFIRM_SECRET: secrets,
+  // The function that runs confirmed chat purchases; empty: this one. Set when the HTTP trigger lives on
+  // a second function because FC will not InvokeFunction a function with an HTTP trigger (README).
+  CHATOPS_JOB_FUNCTION: rule(
+    (value) => FC_FUNCTION_NAME.test(value.trim()),
+    'must be a Function Compute function name (letters, digits, _ and -, 1 to 64, not starting with a digit or -)',
+  ),
 });
 
 /**
@@ -149,6 +158,8 @@ export interface ChatopsConfig {
   readonly replyHosts: ReplyHosts;
   /** Keys of the confirmation codes and chat jobs: the first signs, every one verifies (rotation). Empty: buying from chat is off. */
   readonly confirmSecrets: readonly string[];
+  /** The function a confirmed purchase is handed to (InvokeFunction, async); undefined: this function. */
+  readonly jobFunction?: string | undefined;
 }
 
 /** Who this function is and whose keys it has, from FC's variables; the FC context, when it says, wins. */
@@ -226,6 +237,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       allowedUsers: entries(e.CHATOPS_ALLOWED_USERS ?? ''),
       replyHosts,
       confirmSecrets: entries(e.CHATOPS_CONFIRM_SECRET ?? ''),
+      jobFunction: nonEmpty(e.CHATOPS_JOB_FUNCTION),
     },
     platform: platformConfig(platform),
   };

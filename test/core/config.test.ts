@@ -93,6 +93,12 @@ describe('configuration that would weaken a protection stops the instance, namin
     ['a default period the API does not sell', { DEFAULT_PERIOD: '4 Month' }, 'DEFAULT_PERIOD must be a prepaid term such as "1 Month"'],
     ['a default period without its unit', { DEFAULT_PERIOD: '3' }, 'DEFAULT_PERIOD must be a prepaid term'],
     [
+      'a job function name with a slash',
+      { CHATOPS_JOB_FUNCTION: 'svc/create-bandwidth-plan' },
+      'CHATOPS_JOB_FUNCTION must be a Function Compute function name',
+    ],
+    ['a job function name starting with a digit', { CHATOPS_JOB_FUNCTION: '1create' }, 'CHATOPS_JOB_FUNCTION must be a Function Compute function name'],
+    [
       'a default charge type the guardrails refuse',
       { DEFAULT_CHARGE_TYPE: 'PREPAY', ALLOWED_CHARGE_TYPES: 'POSTPAY' },
       'DEFAULT_CHARGE_TYPE is not one of ALLOWED_CHARGE_TYPES',
@@ -159,6 +165,11 @@ describe('configuration that loads', () => {
     ],
   ])('reads the billing defaults %j', (env, expected) => {
     expect(loadConfig(env).billingDefaults).toEqual(expected);
+  });
+
+  it('names the function chat jobs are handed to, trimmed', () => {
+    expect(loadConfig({ CHATOPS_JOB_FUNCTION: ' create-bandwidth-plan ' }).chatops.jobFunction).toBe('create-bandwidth-plan');
+    expect(loadConfig({}).chatops.jobFunction).toBeUndefined();
   });
 
   it('accepts Lark abroad', () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CenClient } from '../../shared/clients/cen/client';
-import { FcInvoker } from '../../shared/clients/fc/invoke';
+import { FcClient } from '../../shared/clients/fc/client';
 import { MnsPublisher } from '../../shared/clients/mns/publisher';
 import type { HttpResponse, HttpTransport } from '../../shared/runtime/http';
 
@@ -28,7 +28,7 @@ describe('upstream text is cleaned of the call’s keys where it enters', () => 
     [
       'FC',
       () =>
-        new FcInvoker({ endpoint: 'http://127.0.0.1:1', transport: echoing(400, JSON.stringify({ Code: 'InvalidArgument', Message: echo })) }).invoke(
+        new FcClient({ endpoint: 'http://127.0.0.1:1', transport: echoing(400, JSON.stringify({ Code: 'InvalidArgument', Message: echo })) }).invoke(
           { functionName: 'f', payload: '{}', async: true },
           call,
         ),

@@ -21,6 +21,23 @@ export type FcFaultName = (typeof FC_FAULTS)[number];
 export type FcFault = FcFaultName | ErrorFault;
 
 const INVOKE_PATH = /^\/2023-03-30\/functions\/([^/]+)\/invocations$/;
+const TRIGGERS_PATH = /^\/2023-03-30\/functions\/([^/]+)\/triggers$/;
+export const LIST_TRIGGERS_ACTION = 'ListTriggers';
+
+/** A trigger as ListTriggers lists it (`triggerConfig` is FC's JSON, as text). */
+export interface FcTrigger {
+  readonly triggerName: string;
+  readonly triggerType: string;
+  readonly triggerConfig: string;
+}
+
+/**
+ * What InvokeFunction does to a function that has an HTTP trigger — unconfirmed for FC 3.0
+ * (docs/sources.md, "Function Compute"): `runs` it with the event as sent; `http-shaped` delivers the
+ * event as an HTTP request to `/2023-03-30/functions/<name>/invocations` (seen once); `refused` answers
+ * an error, as FC 2.0 did for HTTP functions.
+ */
+export type HttpFunctionInvocation = 'runs' | 'http-shaped' | 'refused';
 // Bounds idle(): each round waits for every invocation running at its start.
 const MAX_IDLE_ROUNDS = 1000;
 
@@ -46,6 +63,10 @@ export interface FcDoubleOptions {
   readonly maxAsyncRetries?: number;
   /** Functions that exist; default: any name. */
   readonly functions?: readonly string[];
+  /** Each function's triggers, for ListTriggers; default none. */
+  readonly triggers?: Readonly<Record<string, readonly FcTrigger[]>>;
+  /** What InvokeFunction does to a function with an HTTP trigger; default `runs`. */
+  readonly httpFunctionInvocation?: HttpFunctionInvocation;
 }
 
 export interface InvocationRecord {
@@ -73,6 +94,8 @@ export class FcDouble {
   readonly #onInvoke: InvokeHandler;
   readonly #maxAsyncRetries: number;
   readonly #functions: ReadonlySet<string> | undefined;
+  readonly #triggers = new Map<string, readonly FcTrigger[]>();
+  #httpFunctionInvocation: HttpFunctionInvocation;
   readonly #faults = new FaultQueue(FC_FAULTS);
   readonly #endpoint: OpenApiEndpoint<FcFaultName>;
   readonly #invocations: Mutable<InvocationRecord>[] = [];
@@ -85,6 +108,8 @@ export class FcDouble {
     this.#onInvoke = options.onInvoke ?? (() => null);
     this.#maxAsyncRetries = options.maxAsyncRetries ?? DEFAULT_MAX_ASYNC_RETRIES;
     this.#functions = options.functions ? new Set(options.functions) : undefined;
+    for (const [name, triggers] of Object.entries(options.triggers ?? {})) this.#triggers.set(name, triggers);
+    this.#httpFunctionInvocation = options.httpFunctionInvocation ?? 'runs';
     this.#endpoint = new OpenApiEndpoint<FcFaultName>({
       product: 'FC',
       hostId: FC_HOST_ID,
@@ -97,7 +122,7 @@ export class FcDouble {
       // FC throttles with 429 ResourceThrottled, not the POP gateway's Throttling.User.
       faultErrors: { throttling: 'ResourceThrottled', unavailable: 'ServiceUnavailable', internal: 'InternalError' },
       requestIdHeader: 'x-fc-request-id',
-      perform: (call) => this.#invoke(call),
+      perform: async (call) => (call.action === LIST_TRIGGERS_ACTION ? this.#listTriggers(call) : this.#invoke(call)),
     });
   }
 
@@ -120,6 +145,16 @@ export class FcDouble {
   /** Every accepted invocation, in order. */
   get invocations(): readonly InvocationRecord[] {
     return this.#invocations;
+  }
+
+  /** Replaces a function's triggers (a deploy that left one out, say). */
+  setTriggers(functionName: string, triggers: readonly FcTrigger[]): void {
+    this.#triggers.set(functionName, triggers);
+  }
+
+  /** Changes what InvokeFunction does to functions with an HTTP trigger. */
+  setHttpFunctionInvocation(behaviour: HttpFunctionInvocation): void {
+    this.#httpFunctionInvocation = behaviour;
   }
 
   inject(fault: FcFault, options?: InjectOptions): void {
@@ -157,6 +192,11 @@ export class FcDouble {
     if (this.#functions && !this.#functions.has(functionName)) {
       return { error: openApiError('FunctionNotFound', `Function "${functionName}" does not exist.`) };
     }
+    const hasHttpTrigger = (this.#triggers.get(functionName) ?? []).some((trigger) => trigger.triggerType === 'http');
+    if (hasHttpTrigger && this.#httpFunctionInvocation === 'refused') {
+      return { error: openApiError('InvalidArgument', `Function "${functionName}" has an HTTP trigger and can only be invoked with its HTTP trigger URL.`) };
+    }
+    const body = hasHttpTrigger && this.#httpFunctionInvocation === 'http-shaped' ? httpShaped(functionName, call.body) : call.body;
     const type = (call.headers['x-fc-invocation-type'] ?? 'Sync').toLowerCase();
     if (type !== 'sync' && type !== 'async') {
       return { error: openApiError('InvalidParameter', `x-fc-invocation-type must be Sync or Async (got "${call.headers['x-fc-invocation-type']}").`) };
@@ -166,7 +206,7 @@ export class FcDouble {
       qualifier: call.query.qualifier,
       async: type === 'async',
       requestId: call.requestId,
-      body: call.body,
+      body,
       receivedAt: this.#now(),
       attempts: 0,
       errors: [],
@@ -180,7 +220,7 @@ export class FcDouble {
     }
     record.attempts = 1;
     try {
-      record.result = await this.#onInvoke(functionName, call.body, { async: false, requestId: call.requestId, attempt: 1, qualifier: record.qualifier });
+      record.result = await this.#onInvoke(functionName, body, { async: false, requestId: call.requestId, attempt: 1, qualifier: record.qualifier });
       record.state = 'succeeded';
       return { status: 200, ...responseOf(record.result) };
     } catch (error) {
@@ -193,6 +233,17 @@ export class FcDouble {
         body: { errorMessage: error instanceof Error ? error.message : String(error), errorType: error instanceof Error ? error.name : 'Error' },
       };
     }
+  }
+
+  #listTriggers(call: VerifiedCall): OpenApiAnswer | { error: ApiError } {
+    const route = TRIGGERS_PATH.exec(call.path);
+    if (!route || call.method !== 'GET') return { error: openApiError('InvalidAction.NotFound', 'ListTriggers is GET /2023-03-30/functions/{name}/triggers.') };
+    const functionName = decodeURIComponent(route[1] ?? '');
+    if (this.#functions && !this.#functions.has(functionName)) {
+      return { error: openApiError('FunctionNotFound', `Function "${functionName}" does not exist.`) };
+    }
+    const triggers = (this.#triggers.get(functionName) ?? []).map((trigger) => ({ ...trigger, qualifier: 'LATEST' }));
+    return { status: 200, headers: { 'content-type': 'application/json;charset=utf-8' }, body: JSON.stringify({ triggers, nextToken: '' }) };
   }
 
   #runInBackground(record: Mutable<InvocationRecord>): void {
@@ -223,4 +274,20 @@ export const startFcDouble = (options?: FcDoubleOptions): Promise<FcDouble> => F
 function responseOf(result: unknown): Pick<OpenApiAnswer, 'headers' | 'body'> {
   if (Buffer.isBuffer(result) || typeof result === 'string') return { body: result };
   return { headers: { 'content-type': 'application/json;charset=utf-8' }, body: JSON.stringify(result ?? null) };
+}
+
+/** An InvokeFunction call as the HTTP event FC has been seen to deliver it to an HTTP function. */
+function httpShaped(functionName: string, body: Buffer): Buffer {
+  const path = `/2023-03-30/functions/${functionName}/invocations`;
+  return Buffer.from(
+    JSON.stringify({
+      version: 'v1',
+      rawPath: path,
+      headers: { 'Content-Type': 'application/octet-stream' },
+      queryParameters: {},
+      body: body.toString('base64'),
+      isBase64Encoded: true,
+      requestContext: { http: { method: 'POST', path }, requestId: `invoke-${Date.now()}` },
+    }),
+  );
 }

@@ -20,11 +20,16 @@ export const OPENAPI_ERRORS = {
   InvalidParameter: { status: 400, message: 'Invalid parameter.' },
   'IdempotenceParam.NotMatch': { status: 400, message: 'The parameter of idempotence is not match.' },
   'UnSupported.ChargeType': { status: 400, message: 'The charge type is not supported.' },
+  // DescribeCenBandwidthPackages' tag errors (docs/sources.md, "Alibaba Cloud OpenAPI and CEN").
+  'IllegalParam.TagKey': { status: 400, message: 'The tag keys are not valid.' },
+  'IllegalParam.TagValue': { status: 400, message: 'The tag values are not valid.' },
   'Throttling.User': { status: 400, message: 'Request was denied due to user flow control.' },
   ServiceUnavailable: { status: 503, message: 'The request has failed due to a temporary failure of the server.' },
   InternalError: { status: 500, message: 'The request processing has failed due to some unknown error, exception or failure.' },
   'Operation.Blocking': { status: 500, message: 'Operation blocking, try again later.' },
   RequestEntityTooLarge: { status: 413, message: 'The request body is too large.' },
+  // FC 3.0's own code for a request it understood but will not run (docs/sources.md, "Function Compute").
+  InvalidArgument: { status: 400, message: 'The argument is invalid.' },
   FunctionNotFound: { status: 404, message: 'The function does not exist.' },
   ResourceThrottled: { status: 429, message: 'Reserve resource exhausted, please try again later.' },
 } as const;

@@ -51,6 +51,33 @@ export interface BandwidthPlanCloudEvent {
   readonly data: BandwidthPlanEventData;
 }
 
+/** The data of a `cen.bandwidthplan.test` event: nothing was bought, this only proves the topic works. */
+export interface TestEventData {
+  readonly test: true;
+  readonly fcRequestId: string;
+  readonly note: string;
+}
+
+/** The post-deploy check's event: the envelope of the outcome events, with {@link TestEventData}. */
+export type TestCloudEvent = Omit<BandwidthPlanCloudEvent, 'type' | 'data'> & {
+  readonly type: `${typeof EVENT_TYPE_PREFIX}test`;
+  readonly data: TestEventData;
+};
+
+/** A `cen.bandwidthplan.test` event (MessageTag `test`): published on request by the ping, to prove the role may publish. */
+export function testCloudEvent(context: CloudEventContext, fcRequestId: string): TestCloudEvent {
+  return {
+    specversion: '1.0',
+    id: context.id,
+    source: `acs:fc:${context.region}:${context.accountId}:functions/${context.functionName}`,
+    type: `${EVENT_TYPE_PREFIX}test`,
+    time: context.time.toISOString(),
+    subject: 'post-deploy-check',
+    datacontenttype: 'application/json',
+    data: { test: true, fcRequestId, note: 'A post-deploy check (npm run smoke): nothing was bought.' },
+  };
+}
+
 export function toCloudEvent(outcome: Outcome, context: CloudEventContext): BandwidthPlanCloudEvent {
   const clientToken = outcome.clientToken ?? outcome.request?.ClientToken;
   // Optional fields are left out rather than set to undefined, so the event reads the same as its JSON.

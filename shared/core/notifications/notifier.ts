@@ -10,7 +10,7 @@ import type { Credentials } from '../../runtime/credentials';
 import type { Logger } from '../../runtime/log';
 import { asBandwidthPlanError } from '../errors';
 import type { Outcome } from '../outcome';
-import { serialiseWithinLimit, toCloudEvent } from './cloudevent';
+import { type BandwidthPlanCloudEvent, serialiseWithinLimit, type TestCloudEvent, testCloudEvent, toCloudEvent, toXmlSafeJson } from './cloudevent';
 
 export interface NotifyCall {
   readonly credentials: Credentials;
@@ -34,6 +34,8 @@ export type NotificationReport =
 export interface Notifier {
   /** Never throws: a failure is reported (and logged with the whole event). */
   notify(outcome: Outcome, call: NotifyCall): Promise<NotificationReport>;
+  /** Publishes a `cen.bandwidthplan.test` event (MessageTag `test`) that proves the topic takes messages. Never throws. */
+  notifyTest(call: NotifyCall & { readonly fcRequestId: string }): Promise<NotificationReport>;
 }
 
 export interface MnsNotifierOptions {
@@ -53,39 +55,46 @@ export function createMnsNotifier(options: MnsNotifierOptions): Notifier {
   const newId = options.newId ?? randomUUID;
   const now = options.now ?? (() => new Date());
   const { publisher, log } = options;
+  const context = () => ({ id: newId(), time: now(), region: options.region, accountId: options.accountId, functionName: options.functionName });
+
+  /** Publishes one event with its filter tag; a failure is reported, with the whole event logged. */
+  async function publish(
+    cloudEvent: BandwidthPlanCloudEvent | TestCloudEvent,
+    tag: string,
+    call: NotifyCall,
+    fcRequestId: string,
+  ): Promise<NotificationReport> {
+    const fields = { eventId: cloudEvent.id, type: cloudEvent.type, fcRequestId: call.fcRequestId ?? fcRequestId };
+    try {
+      // A test event is small and fixed: nothing to trim.
+      const { json, truncated } =
+        'test' in cloudEvent.data ? { json: toXmlSafeJson(cloudEvent), truncated: false } : serialiseWithinLimit(cloudEvent as BandwidthPlanCloudEvent);
+      const published = await publisher.publish({ body: json, tag }, call);
+      log.info('notification published', { ...fields, messageId: published.messageId, upstreamRequestId: published.requestId, truncated });
+      return { delivered: true, messageId: published.messageId };
+    } catch (thrown) {
+      const failure = asBandwidthPlanError(thrown);
+      const error: NotificationError = {
+        code: failure.code,
+        // Upstream text was cleaned of the call's keys where it entered (clients/signed-call.ts).
+        message: failure.message,
+        retryable: failure.retryable,
+      };
+      // The log line is the outcome's record of last resort: the whole event, untrimmed.
+      log.error('notification not delivered', { ...fields, cloudEvent, error: { ...error, upstreamRequestId: failure.requestId } });
+      return { delivered: false, error };
+    }
+  }
+
   return {
-    async notify(outcome, call) {
-      const cloudEvent = toCloudEvent(outcome, {
-        id: newId(),
-        time: now(),
-        region: options.region,
-        accountId: options.accountId,
-        functionName: options.functionName,
-      });
-      const fields = { eventId: cloudEvent.id, type: cloudEvent.type, fcRequestId: call.fcRequestId ?? outcome.fcRequestId };
-      try {
-        const { json, truncated } = serialiseWithinLimit(cloudEvent);
-        // The outcome kind is the filter tag: subscribers can take, say, only failures.
-        const published = await publisher.publish({ body: json, tag: outcome.kind }, call);
-        log.info('notification published', { ...fields, messageId: published.messageId, upstreamRequestId: published.requestId, truncated });
-        return { delivered: true, messageId: published.messageId };
-      } catch (thrown) {
-        const failure = asBandwidthPlanError(thrown);
-        const error: NotificationError = {
-          code: failure.code,
-          // Upstream text was cleaned of the call's keys where it entered (clients/signed-call.ts).
-          message: failure.message,
-          retryable: failure.retryable,
-        };
-        // The log line is the outcome's record of last resort: the whole event, untrimmed.
-        log.error('notification not delivered', { ...fields, cloudEvent, error: { ...error, upstreamRequestId: failure.requestId } });
-        return { delivered: false, error };
-      }
-    },
+    // The outcome kind is the filter tag: subscribers can take, say, only failures.
+    notify: (outcome, call) => publish(toCloudEvent(outcome, context()), outcome.kind, call, outcome.fcRequestId),
+    notifyTest: (call) => publish(testCloudEvent(context(), call.fcRequestId), 'test', call, call.fcRequestId),
   };
 }
 
 /** For when no topic is configured (`NOTIFY_TOPIC` unset): reports, publishes nothing. */
 export const disabledNotifier: Notifier = {
   notify: async () => ({ delivered: false, disabled: true }),
+  notifyTest: async () => ({ delivered: false, disabled: true }),
 };
