@@ -2,6 +2,7 @@
  * What `npm start` prints once it listens: the URL, a ready-to-paste signed curl, how to sign
  * again once its five minutes are up, and where to look at the result.
  */
+import { DEV_CREDENTIALS } from '../test/doubles';
 import { LOCAL_SECRETS } from './environment';
 import { INSPECTION_PREFIX, INSPECTION_ROUTES } from './inspection';
 import { webhookSignature } from './signatures';
@@ -19,6 +20,9 @@ export interface BannerOptions {
   readonly local: boolean;
   /** Epoch ms. */
   readonly now: number;
+  /** The local FC endpoint and the template running, for the `npm run smoke` line (local runs only). */
+  readonly fcEndpoint?: string;
+  readonly template?: string;
 }
 
 const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
@@ -62,6 +66,17 @@ export function banner(options: BannerOptions): string {
     );
   } else {
     lines.push('Sign again later with your WEBHOOK_SECRET: v1=hex(HMAC-SHA256(secret, "<unix seconds>.<body>")).', '');
+  }
+  if (local && options.fcEndpoint && webhookSecret === LOCAL_SECRETS.WEBHOOK_SECRET) {
+    const templateArgument = options.template && options.template !== 's.yaml' ? ` -- --template ${options.template}` : '';
+    lines.push(
+      'Check it as you will check a deploy (buys nothing):',
+      '',
+      `  SMOKE_URL=${url} FC_ENDPOINT=${options.fcEndpoint} WEBHOOK_SECRET=${quote(webhookSecret)} \\`,
+      `    ALIBABA_CLOUD_ACCESS_KEY_ID=${quote(DEV_CREDENTIALS.accessKeyId)} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${quote(DEV_CREDENTIALS.accessKeySecret)} \\`,
+      `    ALIBABA_CLOUD_SECURITY_TOKEN=${quote(DEV_CREDENTIALS.securityToken ?? '')} npm run smoke${templateArgument}`,
+      '',
+    );
   }
   if (local) {
     lines.push('See the result:');

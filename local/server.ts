@@ -1,13 +1,16 @@
 /**
  * `npm start`: the built function behind a local FC 3.0 HTTP trigger on 127.0.0.1:9000 (`PORT`
  * overrides, `PORT=0` picks a free port), against the embedded loopback cloud unless real
- * endpoints and credentials are configured (see environment.ts).
+ * endpoints and credentials are configured (see environment.ts). `--template <file>` runs the
+ * functions and triggers of another Serverless Devs template (deploy/s.two-functions.yaml).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { BodyTooLargeError, readBody } from '../test/doubles/server';
 import { banner } from './banner';
-import { type LocalFunction, startLocalFunction } from './environment';
+import { type LocalFunction, type LocalFunctionOptions, startLocalFunction } from './environment';
 import { toHttpTriggerEvent, triggerRequestOf, writeHttpTriggerResponse } from './http-trigger';
 import { INSPECTION_PREFIX, inspect } from './inspection';
 
@@ -68,9 +71,15 @@ function listen(server: Server, port: number): Promise<void> {
   });
 }
 
-async function main(): Promise<void> {
-  const port = portFromEnv(process.env.PORT);
-  const fn = await startLocalFunction();
+export interface LocalServer {
+  readonly url: string;
+  readonly fn: LocalFunction;
+  close(): Promise<void>;
+}
+
+/** The local HTTP trigger in front of the function the template gives the HTTP trigger. */
+export async function startLocalServer(port: number, options: LocalFunctionOptions = {}): Promise<LocalServer> {
+  const fn = await startLocalFunction(options);
   const server = createServer((request, response) => {
     serve(fn, request, response).catch((error: unknown) => {
       console.error('local trigger failed:', error);
@@ -83,16 +92,37 @@ async function main(): Promise<void> {
   } catch (error) {
     await fn.close();
     const code = (error as NodeJS.ErrnoException).code;
-    console.error(
+    throw new Error(
       code === 'EADDRINUSE'
         ? `Port ${port} on 127.0.0.1 is already in use: stop what uses it, or set PORT (PORT=0 picks a free port).`
         : `Cannot listen on 127.0.0.1:${port}: ${String(error)}`,
+      { cause: error },
     );
-    process.exit(1);
   }
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    fn,
+    close: async () => {
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      await Promise.all([closed, fn.close()]);
+    },
+  };
+}
 
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  console.log(banner({ url, webhookSecret: process.env.WEBHOOK_SECRET?.split(',')[0]?.trim() || undefined, local: fn.cloud !== undefined, now: Date.now() }));
+async function main(): Promise<void> {
+  const port = portFromEnv(process.env.PORT);
+  const { values } = parseArgs({ options: { template: { type: 'string' } } });
+  const { url, fn, close } = await startLocalServer(port, values.template ? { template: values.template } : {});
+  console.log(
+    banner({
+      url,
+      webhookSecret: process.env.WEBHOOK_SECRET?.split(',')[0]?.trim() || undefined,
+      local: fn.cloud !== undefined,
+      now: Date.now(),
+      ...(fn.cloud ? { fcEndpoint: fn.cloud.fc.url, template: values.template ?? 's.yaml' } : {}),
+    }),
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -100,15 +130,15 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal}: stopping`);
     setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS).unref();
-    const closed = new Promise((resolve) => server.close(resolve));
-    server.closeAllConnections();
-    void Promise.all([closed, fn.close()]).then(() => process.exit(0));
+    void close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,10 +1,11 @@
 /**
  * A loopback double of the CEN API (Cbn 2017-09-12, RPC style): CreateCenBandwidthPackage and
  * DescribeCenBandwidthPackages behind real ACS3 verification, with the API's ClientToken
- * semantics, lazily computed plan status and a queue of injectable faults.
+ * semantics (and a memory for tokens that tests can shorten), tags, filters and paging, lazily
+ * computed plan status, seedable plans and a queue of injectable faults.
  */
 
-import { PlanBook, type PlanRecord } from './cen-plans';
+import { PlanBook, type PlanRecord, type PlanSeed } from './cen-plans';
 import { type CloudCredential, DEFAULT_CREDENTIALS } from './credentials';
 import { type ErrorFault, FaultQueue, type InjectOptions, TRANSPORT_FAULTS } from './faults';
 import { type OpenApiAnswer, OpenApiEndpoint, type OpenApiRequestRecord, type VerifiedCall } from './openapi-endpoint';
@@ -28,9 +29,16 @@ export interface CenDoubleOptions {
   readonly readyAfterMs?: number;
   /** The charge types the account may buy; default both. Most real accounts today: `['PREPAY']`. */
   readonly chargeTypes?: readonly string[];
+  /**
+   * How long the double remembers a ClientToken, in ms from the creation of the plan it bought, by
+   * `now`; default `Infinity`. After that the same token buys a new plan, as if CEN had forgotten it
+   * (the real lifetime is UNCONFIRMED). `0`: never remembered, every create buys.
+   */
+  readonly clientTokenMemoryMs?: number;
 }
 
 export type CenRequestRecord = OpenApiRequestRecord;
+export type { PlanRecord, PlanSeed } from './cen-plans';
 
 export class CenDouble {
   readonly #server: LoopbackServer;
@@ -47,7 +55,12 @@ export class CenDouble {
 
   static async start(options: CenDoubleOptions = {}): Promise<CenDouble> {
     const now = options.now ?? Date.now;
-    const book = new PlanBook({ now, readyAfterMs: options.readyAfterMs ?? 0, chargeTypes: options.chargeTypes ?? ['POSTPAY', 'PREPAY'] });
+    const book = new PlanBook({
+      now,
+      readyAfterMs: options.readyAfterMs ?? 0,
+      chargeTypes: options.chargeTypes ?? ['POSTPAY', 'PREPAY'],
+      clientTokenMemoryMs: options.clientTokenMemoryMs ?? Number.POSITIVE_INFINITY,
+    });
     const faults = new FaultQueue(CEN_FAULTS);
     const endpoint = new OpenApiEndpoint<CenFaultName>({
       product: 'Cbn',
@@ -73,14 +86,23 @@ export class CenDouble {
     return this.#endpoint.requests;
   }
 
-  /** Every plan created, in order, with its status as of now. */
+  /** Every plan bought or seeded, in that order, with its status as of now (`seeded` tells them apart). */
   get plans(): readonly PlanRecord[] {
     return this.#book.plans;
   }
 
-  /** How many different ClientTokens created plans. */
+  /** How many different ClientTokens bought plans through the API (seeded plans not counted). */
   distinctClientTokens(): number {
     return this.#book.distinctClientTokens();
+  }
+
+  /**
+   * Puts in place a plan that already exists, e.g. one bought 23 hours ago with the product's tags,
+   * as DescribeCenBandwidthPackages will show it. No request is recorded. Throws on a seed that would
+   * not have been a valid create call.
+   */
+  seedPlan(seed: PlanSeed = {}): PlanRecord {
+    return this.#book.seed(seed);
   }
 
   /** Queues a fault for the next matching authenticated request(s). */
