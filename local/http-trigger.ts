@@ -31,15 +31,20 @@ export function isTextual(contentType: string | undefined): boolean {
   return TEXTUAL.some((pattern) => pattern.test(type));
 }
 
-/** Header names as the client sent them; repeated headers comma-joined, as FC does. */
+/**
+ * A header name as Go's net/http writes it (`accept-encoding` → `Accept-Encoding`), which is how FC's
+ * HTTP trigger passes names on (docs/sources.md, "Function Compute").
+ */
+export function canonicalHeaderName(name: string): string {
+  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_whole, dash: string, letter: string) => dash + letter.toUpperCase());
+}
+
+/** Header names in Go's canonical form; repeated headers (in any casing) comma-joined, as FC does. */
 export function joinHeaders(rawHeaders: readonly string[]): Record<string, string> {
   const headers: Record<string, string> = {};
-  const nameOf = new Map<string, string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    const first = nameOf.get(name.toLowerCase()) ?? name;
-    nameOf.set(name.toLowerCase(), first);
-    headers[first] = first in headers ? `${headers[first]}, ${rawHeaders[i + 1]}` : rawHeaders[i + 1]!;
+    const name = canonicalHeaderName(rawHeaders[i]!);
+    headers[name] = name in headers ? `${headers[name]},${rawHeaders[i + 1]}` : rawHeaders[i + 1]!;
   }
   return headers;
 }

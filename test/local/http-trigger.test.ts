@@ -69,8 +69,12 @@ describe('isTextual', () => {
 });
 
 describe('joinHeaders and joinQuery', () => {
-  it('comma-joins repeated headers under the first spelling of the name', () => {
-    expect(joinHeaders(['Accept', 'a', 'X-Tag', '1', 'accept', 'b'])).toEqual({ Accept: 'a, b', 'X-Tag': '1' });
+  it('writes names as Go does and comma-joins repeated headers in any casing, as FC does', () => {
+    expect(joinHeaders(['accept', 'a', 'x-webhook-SIGNATURE', '1', 'ACCEPT', 'b', 'content-type', 'text/plain'])).toEqual({
+      Accept: 'a,b',
+      'X-Webhook-Signature': '1',
+      'Content-Type': 'text/plain',
+    });
   });
 
   it('decodes the query and comma-joins repeated names', () => {
