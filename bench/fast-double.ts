@@ -3,6 +3,11 @@
  * client. It answers any `/topics/{topic}/messages` POST with a canned MNS 201 and anything else with a
  * canned CreateCenBandwidthPackage JSON. No signature checks, no state; keep-alive on. Counts requests
  * and TCP connections, so the benchmark can show that both clients reuse their connections.
+ *
+ * CEN and MNS listen on two ports, as they are two hosts in the cloud. On one port the official SDKs
+ * fail: they share httpx's keep-alive agent, and every `callApi` leaves httpx's read timer armed on
+ * its socket (tea-util reads the body itself), so `readTimeout` later it cancels whatever
+ * `@alicloud/mns` request is then on that socket ("ReadTimeout: 40000", after about 10 s of calls).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,17 +39,19 @@ export interface DoubleStats {
 }
 
 export interface FastDouble {
-  /** `http://127.0.0.1:PORT` */
+  /** CEN: `http://127.0.0.1:PORT` */
   readonly url: string;
-  /** `127.0.0.1:PORT`, the form the SDK's Config wants. */
+  /** CEN: `127.0.0.1:PORT`, the form the SDK's Config wants. */
   readonly host: string;
+  /** MNS: `http://127.0.0.1:PORT` */
+  readonly mnsUrl: string;
   readonly stats: Readonly<DoubleStats>;
   close(): Promise<void>;
 }
 
 export async function startFastDouble(): Promise<FastDouble> {
   const stats: DoubleStats = { connections: 0, cen: 0, mns: 0 };
-  const server = http.createServer((request, response) => {
+  const answer: http.RequestListener = (request, response) => {
     const mns = request.url?.startsWith('/topics/') === true;
     // Read the (small) body before answering, as a real server would.
     request.resume();
@@ -57,21 +64,32 @@ export async function startFastDouble(): Promise<FastDouble> {
         response.writeHead(200, CEN_HEADERS).end(CEN_BODY);
       }
     });
-  });
-  // Idle sockets must outlive every pause of the benchmark, so neither client ever reconnects.
-  server.keepAliveTimeout = 120_000;
-  server.on('connection', () => stats.connections++);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  };
+  const servers = [http.createServer(answer), http.createServer(answer)] as const;
+  const ports = await Promise.all(
+    servers.map((server) => {
+      // Idle sockets must outlive every pause of the benchmark, so no client ever reconnects.
+      server.keepAliveTimeout = 120_000;
+      server.on('connection', () => stats.connections++);
+      return new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+    }),
+  );
   return {
-    url: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${ports[0]}`,
+    host: `127.0.0.1:${ports[0]}`,
+    mnsUrl: `http://127.0.0.1:${ports[1]}`,
     stats,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.closeAllConnections();
+              server.close(() => resolve());
+            }),
+        ),
+      );
+    },
   };
 }
 

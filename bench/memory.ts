@@ -1,8 +1,10 @@
 /**
- * Memory: a fresh `node --expose-gc` process runs our (bundled) handler warm against the parent's
- * fast double, so the double's own allocations are not counted, and reports RSS and heap along the way.
+ * Memory per side: a fresh `node --expose-gc` process loads the side's module as deployed (ours:
+ * dist/create-bandwidth-plan/index.js; the SDK handler: its compiled file and node_modules) and runs
+ * warm API creates against the parent's double, so the double's own allocations are not counted.
+ * It reports RSS and heap used (after gc) after the warm-up and after each quarter of the run.
  */
-import { type Child, runChild } from './child';
+import { type Children, runChild } from './child';
 import type { FastDouble } from './fast-double';
 
 export interface MemoryFigures {
@@ -20,12 +22,10 @@ export interface MemoryFigures {
   readonly heapTotalAfterMb: number;
   /** RSS after each quarter of the run: a plateau is not a leak. */
   readonly rssTrailMb: readonly number[];
-  readonly heapUsedTrailMb: readonly number[];
 }
 
-export async function measureMemory(child: Child, double: FastDouble, invocations: number, warmup: number): Promise<MemoryFigures> {
-  const out = await runChild(child, ['--expose-gc'], double, invocations, warmup);
-  const line = out.split('\n').find((text) => text.startsWith('@@memory='));
-  if (!line) throw new Error(`the memory run printed no figures: ${out}`);
-  return JSON.parse(line.slice('@@memory='.length)) as MemoryFigures;
+export async function measureMemory(children: Children, double: FastDouble, target: string, invocations: number, warmup: number): Promise<MemoryFigures> {
+  const { reports } = await runChild(children, double, { target, kind: 'api', invocations, warmup, flags: ['--expose-gc'] });
+  if (!reports.memory) throw new Error(`the memory run of ${target} printed no figures`);
+  return reports.memory as MemoryFigures;
 }

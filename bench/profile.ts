@@ -1,13 +1,14 @@
 /**
- * `--profile`: runs our warm path (the bundled memory child, against the parent's double) under
- * `node --cpu-prof` and says where the time goes: by area, self time by function, and inclusive time
- * of the product's own functions (`shared/`, `functions/`), named by source line via the source map.
+ * `--profile`: runs our warm path (the driver, invoke-child.ts, with our function bundled unminified,
+ * against the parent's double) under `node --cpu-prof` and says where the time goes: by area, self
+ * time by function, and inclusive time of the product's own functions (`shared/`, `functions/`),
+ * named by source line via the source map.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Child, runChild } from './child';
+import { type Children, runChild } from './child';
 import type { FastDouble } from './fast-double';
 import { round } from './stats';
 
@@ -29,17 +30,26 @@ export interface ProfileFigures {
   readonly topOursInclusive: readonly HotSpot[];
 }
 
-export async function profileWarm(root: string, child: Child, double: FastDouble, invocations: number): Promise<ProfileFigures> {
-  const dir = path.join(child.dir, 'profile');
-  await runChild(child, ['--cpu-prof', `--cpu-prof-dir=${dir}`], double, invocations, 200);
+export async function profileWarm(root: string, children: Children, double: FastDouble, invocations: number): Promise<ProfileFigures> {
+  const bundle = children.productForProfile;
+  if (!bundle) throw new Error('build the children with { profile: true }');
+  const dir = path.join(children.dir, 'profile');
+  await runChild(children, double, { target: bundle, kind: 'api', invocations, warmup: 200, flags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error('no .cpuprofile written');
   const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
-  const map = new SourceMap(JSON.parse(readFileSync(`${child.script}.map`, 'utf8')));
-  return { invocations, ...summarise(profile, map, pathToFileURL(child.script).href, child.dir, root) };
+  const map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')));
+  const urls = { bundle: pathToFileURL(bundle).href, driver: pathToFileURL(children.invokeChild).href };
+  return { invocations, ...summarise(profile, map, urls, children.dir, root) };
 }
 
-function summarise(profile: CpuProfile, map: SourceMap, bundleUrl: string, bundleDir: string, root: string): Omit<ProfileFigures, 'invocations'> {
+function summarise(
+  profile: CpuProfile,
+  map: SourceMap,
+  urls: { bundle: string; driver: string },
+  bundleDir: string,
+  root: string,
+): Omit<ProfileFigures, 'invocations'> {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -52,7 +62,7 @@ function summarise(profile: CpuProfile, map: SourceMap, bundleUrl: string, bundl
       const { functionName, url, lineNumber, columnNumber } = byId.get(id)!.callFrame;
       let file = url;
       let line = lineNumber + 1;
-      if (url === bundleUrl) {
+      if (url === urls.bundle) {
         const entry = map.findEntry(lineNumber, columnNumber) as { originalSource?: string; originalLine?: number };
         if (entry.originalSource) {
           const source = entry.originalSource.startsWith('file:') ? new URL(entry.originalSource).pathname : path.resolve(bundleDir, entry.originalSource);
@@ -60,7 +70,7 @@ function summarise(profile: CpuProfile, map: SourceMap, bundleUrl: string, bundl
           line = (entry.originalLine ?? 0) + 1;
         }
       }
-      found = { file, line, name: functionName || '(anonymous)', raw: functionName };
+      found = { file: url === urls.driver ? 'bench/invoke-child.ts' : file, line, name: functionName || '(anonymous)', raw: functionName };
       located.set(id, found);
     }
     return found;

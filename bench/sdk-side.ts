@@ -1,15 +1,35 @@
 /**
- * The SDK side of the warm comparison: `@alicloud/openapi-client` `callApi` for
- * CreateCenBandwidthPackage alone, the same request, against the same double. `invoke` times the
- * user's whole per-call work: building the query and the OpenApiRequest, then `callApi`.
+ * The official SDKs' side of the warm comparison, in this process, against the same double:
+ *
+ * - `sdkHandlerSide`: the SDK handler (sdk-handler.ts) given the same event as ours — the baseline;
+ * - `bareCallApiSide`: `@alicloud/openapi-client` `callApi` for CreateCenBandwidthPackage alone, the
+ *   same request, no signature check, validation or publish (a secondary row). `invoke` times the
+ *   caller's whole per-call work: building the query and the OpenApiRequest, then `callApi`.
  */
 import OpenApiClient, { Config, OpenApiRequest, Params } from '@alicloud/openapi-client';
 import OpenApiUtil from '@alicloud/openapi-util';
 import { RuntimeOptions } from '@alicloud/tea-util';
-import { CREDENTIALS, type Endpoints, type Invoke, PLAN_WITH_DEFAULTS } from './product-side';
+import { benchEnvironment, benchEvent, CREDENTIALS, expectSuccess, fcContext, PLAN_WITH_DEFAULTS } from './events';
+import type { Endpoints, Invoke } from './product-side';
+import { createSdkHandler } from './sdk-handler';
 import { microsSince } from './stats';
 
-export function sdkSide(double: Endpoints): { invoke: Invoke } {
+export function sdkHandlerSide(double: Endpoints, runId = String(process.pid)): { invoke: Invoke } {
+  const handler = createSdkHandler(benchEnvironment(double), () => undefined);
+  return {
+    async invoke(iteration) {
+      const event = benchEvent('api', iteration, `sdk-${runId}`);
+      const context = fcContext(iteration);
+      const start = process.hrtime.bigint();
+      const answer = await handler(event, context);
+      const micros = microsSince(start);
+      expectSuccess('api', answer);
+      return micros;
+    },
+  };
+}
+
+export function bareCallApiSide(double: Endpoints): { invoke: Invoke } {
   const client = new OpenApiClient(
     new Config({
       accessKeyId: CREDENTIALS.accessKeyId,
@@ -36,7 +56,7 @@ export function sdkSide(double: Endpoints): { invoke: Invoke } {
   return {
     async invoke(iteration) {
       const start = process.hrtime.bigint();
-      const request = new OpenApiRequest({ query: OpenApiUtil.query({ ...PLAN_WITH_DEFAULTS, ClientToken: `sdk-${process.pid}-${iteration}` }) });
+      const request = new OpenApiRequest({ query: OpenApiUtil.query({ ...PLAN_WITH_DEFAULTS, ClientToken: `bare-${process.pid}-${iteration}` }) });
       const response = (await client.callApi(params, request, runtime)) as { statusCode?: number; body?: Record<string, unknown> };
       const micros = microsSince(start);
       if (typeof response.body?.CenBandwidthPackageId !== 'string') throw new Error(`unexpected SDK answer: ${JSON.stringify(response)}`);

@@ -7,7 +7,7 @@ import OpenApiUtil from '@alicloud/openapi-util';
 import { Request as TeaRequest } from '@alicloud/tea-typescript';
 import { formatAcsDate, signAcs3 } from '../shared/clients/signer/acs3';
 import { toQueryParameters, validateBandwidthPlan } from '../shared/core/schema';
-import { CREDENTIALS, PLAN, PLAN_WITH_DEFAULTS } from './product-side';
+import { CREDENTIALS, PLAN, PLAN_WITH_DEFAULTS } from './events';
 import { median, round } from './stats';
 
 export interface SigningFigures {
