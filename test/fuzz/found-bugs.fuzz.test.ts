@@ -1,18 +1,21 @@
 /**
  * Product bugs the fuzzing found, kept as properties so they stay fixed. Each comment names the input
- * class, what went wrong and where; the general fuzzing (properties.ts) now generates these inputs too.
+ * class, what went wrong and where; the general fuzzing (properties/) now generates these inputs too.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClock } from '../support/clock';
 import { cloudEvent, type Harness, startHarness, timerEvent } from '../support/harness';
+import { FUZZ_REPLAY } from './ci-runs';
 import { invalidPlan, type Plan, UNPAIRED_SURROGATE, validPlan } from './plans';
-import { FUZZ_HARNESS } from './session';
+import { FUZZ_EPOCH, FUZZ_HARNESS } from './session';
 
-const RUNS = { numRuns: 25, endOnFailure: true } as const;
+/** FUZZ_SEED and FUZZ_PATH replay a failure (ci-runs.ts); the harness's clock is held, as in every fuzzing run. */
+const RUNS = { numRuns: 25, endOnFailure: true, ...FUZZ_REPLAY } as const;
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness(FUZZ_HARNESS);
+  h = await startHarness({ ...FUZZ_HARNESS, clock: new TestClock(FUZZ_EPOCH) });
 });
 afterAll(async () => {
   await h.close();

@@ -60,9 +60,12 @@ export function checkHttpAnswer(response: FcHttpResponse, ok: AnswerKind): Parse
       break;
     case 'dry-run':
       assert.equal(status, 200);
-      assert.deepEqual(Object.keys(body).sort(), ['dryRun', 'guardrails', 'request']);
+      assert.deepEqual(Object.keys(body).sort(), ['billing', 'dryRun', 'guardrails', 'request']);
       assert.equal(body.dryRun, true);
       assert.equal(typeof body.guardrails.allowed, 'boolean');
+      // README, "Charge types today": how the plan would be paid, and whether the order would wait for payment.
+      assert.ok(typeof body.billing.summary === 'string' && body.billing.summary.length > 0, 'billing.summary');
+      assert.equal(typeof body.billing.awaitsPayment, 'boolean', 'billing.awaitsPayment');
       break;
     case 'status':
       assert.equal(status, 200);

@@ -11,14 +11,20 @@
  * 1.0 with a non-empty source and id and valid data (alone or as one element of a batch); a timer
  * event with a valid payload; a chat `confirm` of a code issued to the same allowed user. Query
  * strings, header sets, encodings and batch mixes are generated too, not only bodies. Every draw is
- * fast-check's, so a failure replays from its seed.
+ * fast-check's, the time between requests and each chat message's skew, ids, IV and nonce included
+ * (delivery.ts), and the harness's clock is held: a failure replays from its seed (FUZZ_SEED and
+ * FUZZ_PATH, ci-runs.ts).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dingtalkMessage, larkMessage, slackCommand } from '../support/chat';
-import { cloudEvent, type Harness, httpEvent, signWebhook, startHarness, WEBHOOK_SECRET } from '../support/harness';
+import { TestClock } from '../support/clock';
+import { cloudEvent, type Harness, type HarnessOptions, httpEvent, signWebhook, startHarness, WEBHOOK_SECRET } from '../support/harness';
+import { FUZZ_REPLAY } from './ci-runs';
+import { type Delivery, delivery, sentAt, WINDOWS } from './delivery';
 import { garbageBody } from './garbage';
 import { invalidPlan, type Plan, validPlan } from './plans';
+import { FUZZ_EPOCH } from './session';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 /** The guardrails of this harness: README's MAX_BANDWIDTH_MBPS and ALLOWED_AREAS. */
@@ -33,9 +39,18 @@ const withinGuardrails = (plan: Plan) =>
 const WELL_FORMED_KEY = /^[!-+\--~]{1,128}$/;
 
 let h: Harness;
+/** A harness with this file's guardrails, on a held clock. */
+const start = (env: HarnessOptions['env'] = {}) =>
+  startHarness({ env: { MAX_BANDWIDTH_MBPS: String(MAX_BANDWIDTH), ALLOWED_AREAS: ALLOWED_AREAS.join(','), ...env }, clock: new TestClock(FUZZ_EPOCH) });
 beforeAll(async () => {
-  h = await startHarness({ env: { MAX_BANDWIDTH_MBPS: String(MAX_BANDWIDTH), ALLOWED_AREAS: ALLOWED_AREAS.join(',') } });
+  h = await start();
 });
+
+/** Moves the harness's clock on by `elapsedMs` (the time between two requests); returns the time the next one is sent at. */
+function later(elapsedMs: number): number {
+  (h.clock as TestClock).advance(elapsedMs);
+  return h.clock.now();
+}
 afterAll(async () => {
   await h.close();
 });
@@ -77,6 +92,7 @@ const httpCase = fc.record({
   transport: fc.oneof({ weight: 12, arbitrary: fc.constantFrom('raw', 'base64') }, fc.constant('base64 not flagged')),
   auth: fc.oneof({ weight: 20, arbitrary: fc.constant('right version') }, fc.constantFrom('always v1', 'always v2', 'forged', 'stale', 'missing')),
   skew: fc.integer({ min: -250, max: 250 }),
+  elapsed: fc.integer({ min: 1, max: 120_000 }),
   body,
 });
 type HttpCase = typeof httpCase extends fc.Arbitrary<infer T> ? T : never;
@@ -106,7 +122,8 @@ function httpEventOf(input: HttpCase): Record<string, unknown> {
   const headers: Record<string, string> = {};
   if (input.idempotencyKey !== undefined) headers['Idempotency-Key'] = input.idempotencyKey;
   if (input.contentEncoding !== undefined) headers['Content-Encoding'] = input.contentEncoding;
-  const event = httpEvent({ method: input.method, path: input.path, query: input.query, headers, sign: false, body: '' });
+  const sentAtMs = later(input.elapsed);
+  const event = httpEvent({ method: input.method, path: input.path, query: input.query, headers, sign: false, body: '', now: sentAtMs });
   const wire = input.transport === 'raw' ? raw.toString('utf8') : raw.toString('base64');
   event.body = wire;
   event.isBase64Encoded = input.transport === 'base64';
@@ -114,7 +131,7 @@ function httpEventOf(input: HttpCase): Record<string, unknown> {
   const eventHeaders = event.headers as Record<string, string>;
   if (input.repeatedHeader) eventHeaders['content-type'] = 'text/plain';
   if (input.auth === 'missing') return event;
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor(sentAtMs / 1000);
   const timestamp = input.auth === 'stale' ? now - 400 + input.skew * 4 - 1000 : now + input.skew;
   const method = input.method.toUpperCase();
   const line = {
@@ -181,8 +198,12 @@ const timerCase = fc.record({
 
 /* ------------------------------------------------------------------ chat ---------------------- */
 
+const PLATFORMS = ['slack', 'dingtalk', 'lark'] as const;
 const chatCase = fc.record({
-  platform: fc.constantFrom('slack', 'dingtalk', 'lark'),
+  /** The platform, and how the create and the confirm are sent there. */
+  sender: fc.oneof(
+    ...PLATFORMS.map((platform) => fc.record({ platform: fc.constant(platform), sent: fc.tuple(delivery(WINDOWS[platform]), delivery(WINDOWS[platform])) })),
+  ),
   creator: fc.constantFrom('allowed', 'allowed', 'allowed', 'not allowed'),
   confirmer: fc.constantFrom('creator', 'creator', 'creator', 'another allowed user', 'not allowed'),
   code: fc.constantFrom('issued', 'issued', 'issued', 'tampered', 'made up'),
@@ -194,12 +215,16 @@ const chatCase = fc.record({
 });
 type ChatCase = typeof chatCase extends fc.Arbitrary<infer T> ? T : never;
 
-/** Users: the allowed one on each platform (harness allow-list), a second allowed one, and a stranger. */
-function message(platform: ChatCase['platform'], who: 'allowed' | 'another allowed user' | 'not allowed', text: string) {
+/**
+ * Users: the allowed one on each platform (harness allow-list), a second allowed one, and a stranger.
+ * The message is sent `sent.elapsed` ms after the one before, signed as `sent` draws it.
+ */
+function message(platform: ChatCase['sender']['platform'], who: 'allowed' | 'another allowed user' | 'not allowed', text: string, sent: Delivery) {
   const user = who === 'allowed' ? 0 : who === 'another allowed user' ? 1 : 2;
-  if (platform === 'slack') return slackCommand(text, h.chat.slackResponseUrl(), ['U0001', 'U0002', 'U9999'][user]);
-  if (platform === 'dingtalk') return dingtalkMessage(text, h.chat.dingtalkSessionWebhook(), ['staff-1', 'staff-2', 'staff-9'][user]);
-  return larkMessage(text, ['ou_alice', 'ou_bob', 'ou_mallory'][user]);
+  const options = sentAt(sent, later(sent.elapsed));
+  if (platform === 'slack') return slackCommand(text, h.chat.slackResponseUrl(sent.replyId), ['U0001', 'U0002', 'U9999'][user], 'T0001', options);
+  if (platform === 'dingtalk') return dingtalkMessage(text, h.chat.dingtalkSessionWebhook(sent.replyId), ['staff-1', 'staff-2', 'staff-9'][user], options);
+  return larkMessage(text, ['ou_alice', 'ou_bob', 'ou_mallory'][user], options);
 }
 const replyText = (answer: { body: unknown }, platform: string, repliesBefore: number): string =>
   platform === 'slack' ? JSON.stringify(answer.body) : JSON.stringify(h.chat.replies.slice(repliesBefore).map((reply) => reply.body));
@@ -212,7 +237,7 @@ describe('the purchase rule: CreateCenBandwidthPackage is called if and only if 
         expect(calls).toBe(httpBuys(input) ? 1 : 0);
         if (process.env.COUNT_BUYS) console.log('HTTPBUY', calls);
       }),
-      { numRuns: RUNS * 3 },
+      { numRuns: RUNS * 3, ...FUZZ_REPLAY },
     );
   });
 
@@ -229,7 +254,7 @@ describe('the purchase rule: CreateCenBandwidthPackage is called if and only if 
         // Every element leaves exactly one published outcome.
         expect(h.mns.messages.length - before).toBe(count);
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, ...FUZZ_REPLAY },
     );
   });
 
@@ -239,16 +264,14 @@ describe('the purchase rule: CreateCenBandwidthPackage is called if and only if 
         const calls = await createCalls(() => h.invoke({ triggerTime: time, triggerName: name, payload: JSON.stringify(payload.plan) }));
         expect(calls).toBe(payload.kind === 'valid' && withinGuardrails(payload.plan) ? 1 : 0);
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, ...FUZZ_REPLAY },
     );
   });
 
   it('chat: create then confirm, by any user, with any code, on every platform', async () => {
     const allowedUsers =
       'slack:T0001/U0001,slack:T0001/U0002,dingtalk:ding-corp/staff-1,dingtalk:ding-corp/staff-2,lark:tenant-1/ou_alice,lark:tenant-1/ou_bob';
-    const chat = await startHarness({
-      env: { MAX_BANDWIDTH_MBPS: String(MAX_BANDWIDTH), ALLOWED_AREAS: ALLOWED_AREAS.join(','), CHATOPS_ALLOWED_USERS: allowedUsers },
-    });
+    const chat = await start({ CHATOPS_ALLOWED_USERS: allowedUsers });
     const outer = h;
     h = chat;
     try {
@@ -256,8 +279,9 @@ describe('the purchase rule: CreateCenBandwidthPackage is called if and only if 
         fc.asyncProperty(chatCase, async (input) => {
           const text = `create ${input.plan.Bandwidth} ${input.plan.a} ${input.plan.b}`;
           const repliesBefore = h.chat.replies.length;
-          const created = await h.http(message(input.platform, input.creator === 'allowed' ? 'allowed' : 'not allowed', text));
-          const issued = /confirm ([A-Za-z0-9]+)/.exec(replyText(created, input.platform, repliesBefore))?.[1];
+          const { platform, sent } = input.sender;
+          const created = await h.http(message(platform, input.creator === 'allowed' ? 'allowed' : 'not allowed', text, sent[0]));
+          const issued = /confirm ([A-Za-z0-9]+)/.exec(replyText(created, platform, repliesBefore))?.[1];
           const code =
             input.code === 'made up'
               ? 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
@@ -265,13 +289,13 @@ describe('the purchase rule: CreateCenBandwidthPackage is called if and only if 
                 ? `${issued.slice(0, -1)}${issued.endsWith('A') ? 'B' : 'A'}`
                 : issued;
           const who = input.confirmer === 'creator' ? (input.creator === 'allowed' ? 'allowed' : 'not allowed') : input.confirmer;
-          const calls = code === undefined ? 0 : await createCalls(() => h.http(message(input.platform, who, `confirm ${code}`)));
+          const calls = code === undefined ? 0 : await createCalls(() => h.http(message(platform, who, `confirm ${code}`, sent[1])));
           const withinRules = input.plan.Bandwidth <= MAX_BANDWIDTH && ALLOWED_AREAS.includes(input.plan.a);
           const buys = input.creator === 'allowed' && withinRules && input.code === 'issued' && input.confirmer === 'creator';
           expect(calls).toBe(buys ? 1 : 0);
           if (process.env.COUNT_BUYS) console.log('CHATBUY', calls);
         }),
-        { numRuns: RUNS },
+        { numRuns: RUNS, ...FUZZ_REPLAY },
       );
     } finally {
       h = outer;

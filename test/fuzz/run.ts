@@ -6,7 +6,13 @@
  *   npm run fuzz                        # 10,000 per entry point, a random seed
  *   npm run fuzz -- --runs 50000        # more
  *   npm run fuzz -- --seed 42 --only lark
+ *   npm run fuzz -- --only "Lark (command text)" --seed 42 --path 17:2 --runs 1   # one counterexample
+ *
+ * `--only` picks the entry point named exactly, else every one whose name contains it. A seed replays
+ * the same inputs, outcomes and all (ci-runs.ts, "Replaying a failure"); FUZZ_SEED and FUZZ_PATH work
+ * here too.
  */
+import { FUZZ_REPLAY } from './ci-runs';
 import { ENTRY_POINTS } from './properties';
 import { describeOutcomes, type FuzzReport, fuzzEntryPoint } from './runner';
 
@@ -17,16 +23,22 @@ function option(name: string): string | undefined {
 
 async function main(): Promise<number> {
   const numRuns = Number(option('runs') ?? 10_000);
-  const seed = option('seed') === undefined ? undefined : Number(option('seed'));
+  const seed = option('seed') === undefined ? FUZZ_REPLAY.seed : Number(option('seed'));
+  const path = option('path') ?? FUZZ_REPLAY.path;
   const only = option('only')?.toLowerCase();
   if (!Number.isInteger(numRuns) || numRuns < 1) throw new RangeError('--runs must be a whole number of at least 1');
-  const entries = ENTRY_POINTS.filter((entry) => only === undefined || entry.name.toLowerCase().includes(only));
-  console.log(`Fuzzing ${entries.length} entry points, ${numRuns.toLocaleString('en')} inputs each${seed === undefined ? '' : `, seed ${seed}`}.\n`);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new RangeError('--seed must be a whole number');
+  const exact = ENTRY_POINTS.filter((entry) => entry.name.toLowerCase() === only);
+  const entries = exact.length > 0 ? exact : ENTRY_POINTS.filter((entry) => only === undefined || entry.name.toLowerCase().includes(only));
+  if (path !== undefined && entries.length !== 1) throw new RangeError('--path names an input of one entry point: pick it with --only');
+  console.log(
+    `Fuzzing ${entries.length} entry points, ${numRuns.toLocaleString('en')} inputs each${seed === undefined ? '' : `, seed ${seed}`}${path === undefined ? '' : `, from path ${path}`}.\n`,
+  );
 
   const reports: FuzzReport[] = [];
   const started = performance.now();
   for (const entry of entries) {
-    const report = await fuzzEntryPoint(entry, { numRuns, seed });
+    const report = await fuzzEntryPoint(entry, { numRuns, seed, path });
     reports.push(report);
     console.log(
       `${report.failed ? 'FAIL' : 'ok  '}  ${report.name}: ${report.numRuns.toLocaleString('en')} inputs in ${(report.ms / 1000).toFixed(1)} s (seed ${report.seed})`,

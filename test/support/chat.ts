@@ -1,6 +1,8 @@
 /**
  * Builds chat platform requests signed exactly as each platform documents (docs/sources.md, "Chat platforms"), computed here
- * with node:crypto independently of the product's verifiers.
+ * with node:crypto independently of the product's verifiers. Times, message ids, IVs and nonces come from the wall clock, a
+ * counter and node:crypto unless given (ChatCallOptions): a test that holds the clock, or a fuzzer that must replay from
+ * its seed, passes its own.
  */
 import { createCipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { DINGTALK_APP_SECRET, type HttpCall, LARK_ENCRYPT_KEY, LARK_VERIFICATION_TOKEN, SLACK_SIGNING_SECRET } from './harness';
@@ -11,9 +13,21 @@ export interface ChatCallOptions {
   /** Seconds (Slack, Lark) or ms (DingTalk) offset from now. */
   readonly skew?: number;
   readonly unsigned?: boolean;
+  /** When the platform sends the request, in epoch ms (default `Date.now()`): a TestClock's time, or a fuzzer's. */
+  readonly now?: number;
+  /** The number in the message's ids (Slack `trigger_id`, DingTalk `msgId`, Lark `event_id`); default the next of a counter. */
+  readonly sequence?: number;
+  /** Lark: the 16-byte AES-CBC IV (default random). */
+  readonly iv?: Uint8Array;
+  /** Lark: the `X-Lark-Request-Nonce` (default 16 random hex digits). */
+  readonly nonce?: string;
 }
 
+/** What a message body's times and ids are made from (defaults: the wall clock and a counter). */
+export type MessageIdentity = Pick<ChatCallOptions, 'now' | 'sequence'>;
+
 let sequence = 0;
+const nextSequence = (given: number | undefined) => given ?? ++sequence;
 
 export function slackCommand(text: string, responseUrl: string, user = 'U0001', team = 'T0001', options: ChatCallOptions = {}): HttpCall {
   const body = new URLSearchParams({
@@ -27,7 +41,7 @@ export function slackCommand(text: string, responseUrl: string, user = 'U0001', 
     command: '/bwp',
     text,
     response_url: responseUrl,
-    trigger_id: `trigger-${++sequence}`,
+    trigger_id: `trigger-${nextSequence(options.sequence)}`,
     api_app_id: 'A0001',
   }).toString();
   return slackSigned(body, options);
@@ -35,7 +49,7 @@ export function slackCommand(text: string, responseUrl: string, user = 'U0001', 
 
 /** Any body, signed as Slack signs a request (for fuzzing the envelope with bodies Slack would never send). */
 export function slackSigned(body: string | Buffer, options: ChatCallOptions = {}): HttpCall {
-  const timestamp = String(Math.floor(Date.now() / 1000) + (options.skew ?? 0));
+  const timestamp = String(Math.floor((options.now ?? Date.now()) / 1000) + (options.skew ?? 0));
   const signature = `v0=${createHmac('sha256', options.secret ?? SLACK_SIGNING_SECRET)
     .update(`v0:${timestamp}:`)
     .update(body)
@@ -52,16 +66,16 @@ export function slackSigned(body: string | Buffer, options: ChatCallOptions = {}
 }
 
 export function dingtalkMessage(text: string, sessionWebhook: string, staff = 'staff-1', options: ChatCallOptions = {}): HttpCall {
-  return dingtalkSigned(JSON.stringify(dingtalkCallback(text, sessionWebhook, staff)), options);
+  return dingtalkSigned(JSON.stringify(dingtalkCallback(text, sessionWebhook, staff, options)), options);
 }
 
 /** A DingTalk robot callback body, as an object (tests may add to it before sending). */
-export function dingtalkCallback(text: string, sessionWebhook: string, staff = 'staff-1'): Record<string, unknown> {
-  const now = Date.now();
+export function dingtalkCallback(text: string, sessionWebhook: string, staff = 'staff-1', identity: MessageIdentity = {}): Record<string, unknown> {
+  const now = identity.now ?? Date.now();
   return {
     msgtype: 'text',
     text: { content: ` ${text}` },
-    msgId: `msg-${++sequence}`,
+    msgId: `msg-${nextSequence(identity.sequence)}`,
     createAt: now,
     conversationType: '2',
     conversationId: 'cid-ops',
@@ -82,7 +96,7 @@ export function dingtalkCallback(text: string, sessionWebhook: string, staff = '
 
 /** Any body with DingTalk's signature headers (they cover the timestamp only, not the body). */
 export function dingtalkSigned(body: string | Buffer, options: ChatCallOptions = {}): HttpCall {
-  const timestamp = String(Date.now() + (options.skew ?? 0));
+  const timestamp = String((options.now ?? Date.now()) + (options.skew ?? 0));
   const secret = options.secret ?? DINGTALK_APP_SECRET;
   const sign = createHmac('sha256', secret).update(`${timestamp}\n${secret}`).digest('base64');
   return {
@@ -93,26 +107,25 @@ export function dingtalkSigned(body: string | Buffer, options: ChatCallOptions =
   };
 }
 
-export function larkEncrypt(plaintext: string, key = LARK_ENCRYPT_KEY): string {
-  const iv = randomBytes(16);
+export function larkEncrypt(plaintext: string, key = LARK_ENCRYPT_KEY, iv: Uint8Array = randomBytes(16)): string {
   const cipher = createCipheriv('aes-256-cbc', createHash('sha256').update(key).digest(), iv);
   return Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final()]).toString('base64');
 }
 
 export function larkSigned(payload: unknown, options: ChatCallOptions = {}): HttpCall {
-  return larkSignedBody(JSON.stringify({ encrypt: larkEncrypt(JSON.stringify(payload), options.secret ?? LARK_ENCRYPT_KEY) }), options);
+  return larkSignedBody(JSON.stringify({ encrypt: larkEncrypt(JSON.stringify(payload), options.secret ?? LARK_ENCRYPT_KEY, options.iv) }), options);
 }
 
 /** `plaintext` (any text, JSON or not) encrypted and signed as Lark sends an event. */
 export function larkEncryptedText(plaintext: string, options: ChatCallOptions = {}): HttpCall {
-  return larkSignedBody(JSON.stringify({ encrypt: larkEncrypt(plaintext, options.secret ?? LARK_ENCRYPT_KEY) }), options);
+  return larkSignedBody(JSON.stringify({ encrypt: larkEncrypt(plaintext, options.secret ?? LARK_ENCRYPT_KEY, options.iv) }), options);
 }
 
 /** Any body with Lark's signature headers (the signature covers the raw body). */
 export function larkSignedBody(body: string | Buffer, options: ChatCallOptions = {}): HttpCall {
   const key = options.secret ?? LARK_ENCRYPT_KEY;
-  const timestamp = String(Math.floor(Date.now() / 1000) + (options.skew ?? 0));
-  const nonce = randomBytes(8).toString('hex');
+  const timestamp = String(Math.floor((options.now ?? Date.now()) / 1000) + (options.skew ?? 0));
+  const nonce = options.nonce ?? randomBytes(8).toString('hex');
   const signature = createHash('sha256')
     .update(timestamp + nonce + key)
     .update(body)
@@ -126,17 +139,24 @@ export function larkSignedBody(body: string | Buffer, options: ChatCallOptions =
 }
 
 export function larkMessage(text: string, openId = 'ou_alice', options: ChatCallOptions = {}): HttpCall {
-  return larkSigned(larkMessageEvent(text, openId), options);
+  return larkSigned(larkMessageEvent(text, openId, undefined, options), options);
 }
 
 /** The decrypted `im.message.receive_v1` event of a text message (tests may add to it before sending). */
-export function larkMessageEvent(text: string, openId = 'ou_alice', content = JSON.stringify({ text: `@_user_1 ${text}` })): Record<string, unknown> {
+export function larkMessageEvent(
+  text: string,
+  openId = 'ou_alice',
+  content = JSON.stringify({ text: `@_user_1 ${text}` }),
+  identity: MessageIdentity = {},
+): Record<string, unknown> {
+  const id = nextSequence(identity.sequence);
+  const createTime = String(identity.now ?? Date.now());
   return {
     schema: '2.0',
     header: {
-      event_id: `evt-${++sequence}`,
+      event_id: `evt-${id}`,
       event_type: 'im.message.receive_v1',
-      create_time: String(Date.now()),
+      create_time: createTime,
       token: LARK_VERIFICATION_TOKEN,
       app_id: 'cli_localdev0000000001',
       tenant_key: 'tenant-1',
@@ -144,10 +164,10 @@ export function larkMessageEvent(text: string, openId = 'ou_alice', content = JS
     event: {
       sender: { sender_id: { union_id: 'on_x', user_id: 'u_x', open_id: openId }, sender_type: 'user', tenant_key: 'tenant-1' },
       message: {
-        message_id: `om_${sequence}`,
+        message_id: `om_${id}`,
         root_id: '',
         parent_id: '',
-        create_time: String(Date.now()),
+        create_time: createTime,
         chat_id: 'oc_ops',
         chat_type: 'group',
         message_type: 'text',

@@ -77,6 +77,10 @@ export interface HttpCall {
   /** Unix seconds used in the signature (default now). */
   readonly timestamp?: number;
   readonly base64?: boolean;
+  /** When the request is sent, in epoch ms: the default signature timestamp and the event's time (default `Date.now()`). */
+  readonly now?: number;
+  /** The trigger's `requestContext.requestId` (default the next of a counter). */
+  readonly requestId?: string;
 }
 
 export interface HttpAnswer {
@@ -141,7 +145,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logs,
     invoke,
     async http(call) {
-      const response = (await invoke(httpEvent({ timestamp: Math.floor(clock.now() / 1000), ...call }))) as FcHttpResponse;
+      const response = (await invoke(httpEvent({ now: clock.now(), ...call }))) as FcHttpResponse;
       let body: unknown;
       try {
         body = JSON.parse(response.body);
@@ -191,7 +195,8 @@ export function httpEvent(call: HttpCall): Record<string, unknown> {
   const method = call.method ?? 'POST';
   const bytes = Buffer.isBuffer(call.body) ? call.body : undefined;
   const body = call.body === undefined || bytes ? '' : typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
-  const timestamp = call.timestamp ?? Math.floor(Date.now() / 1000);
+  const now = call.now ?? Date.now();
+  const timestamp = call.timestamp ?? Math.floor(now / 1000);
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'vitest', ...call.headers };
   if (call.sign !== false) {
     headers['X-Webhook-Timestamp'] = String(timestamp);
@@ -210,9 +215,9 @@ export function httpEvent(call: HttpCall): Record<string, unknown> {
       accountId: ACCOUNT_ID,
       domainName: 'create-bandwidth-plan-abcdefghij.cn-hangzhou.fcapp.run',
       http: { method, path: call.path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.10', userAgent: 'vitest' },
-      requestId: `http-req-${++invocationCounter}`,
-      time: new Date().toISOString(),
-      timeEpoch: String(Date.now()),
+      requestId: call.requestId ?? `http-req-${++invocationCounter}`,
+      time: new Date(now).toISOString(),
+      timeEpoch: String(now),
     },
   };
 }
