@@ -12,10 +12,13 @@ import { INVOCATION_KINDS } from './events';
 import { startFastDouble } from './fast-double';
 
 /**
- * Bytes of JavaScript an API create may read at cold start: the figure when the budget was set
- * (116,689), rounded up to the next 4 KB. Issue 14's target is 64 KB (65,536): lower it as the bundle shrinks.
+ * Bytes of JavaScript an API create may read at cold start: the figure when the budget was last set,
+ * rounded up to the next 4 KB. Set at 118,784 (one bundle, 116,689); lowered when each source's code
+ * became a file loaded on first use: 99,189 in the working tree of the time (86,868 with that change
+ * alone on 9d9eb66, before the runaway limits and approvals). Issue 14's target is 64 KB
+ * (65,536): README "Performance" says what stands in the way; lower it as the bundle shrinks.
  */
-const API_COLD_BYTES_BUDGET = 118_784;
+const API_COLD_BYTES_BUDGET = 102_400;
 
 const ROOT = path.resolve(__dirname, '..');
 const BUNDLE = path.join(ROOT, 'dist/create-bandwidth-plan/index.js');

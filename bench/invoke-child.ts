@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { benchEvent, expectSuccess, fcContext, INVOCATION_KINDS, type InvocationKind } from './events';
-import { round } from './stats';
+import { median, round } from './stats';
 
 type Handler = (event: Buffer, context: ReturnType<typeof fcContext>) => Promise<unknown>;
 
@@ -29,12 +29,16 @@ const report = (name: string, figures: unknown): void => {
 };
 const msSince = (start: bigint) => round(Number(process.hrtime.bigint() - start) / 1e6, 2);
 
+/** After a full gc, V8 unmaps the pages it freed from a background thread: RSS read at once swung by ±5 MB. */
+const SETTLE_MS = 50;
+
 async function reading(): Promise<NodeJS.MemoryUsage> {
   if (gc) {
     // Twice, with a turn of the event loop between: finalisers and weak callbacks get their chance.
     gc();
     await new Promise((resolve) => setImmediate(resolve));
     gc();
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   }
   return process.memoryUsage();
 }
@@ -60,15 +64,22 @@ async function main(): Promise<void> {
   if (invocations === 0) return;
 
   let iteration = 1;
-  const invoke = async () => {
-    expectSuccess(kind, await handler(benchEvent(kind, iteration, runId), fcContext(iteration)));
+  // Each measured invocation's duration: the warm latency of this side alone in its own process.
+  const micros: number[] = [];
+  const invoke = async (timed: boolean) => {
+    const event = benchEvent(kind, iteration, runId);
+    const context = fcContext(iteration);
+    const start = process.hrtime.bigint();
+    const answer = await handler(event, context);
+    if (timed) micros.push(Number(process.hrtime.bigint() - start) / 1000);
+    expectSuccess(kind, answer);
     iteration++;
   };
-  for (let i = 0; i < warmup; i++) await invoke();
+  for (let i = 0; i < warmup; i++) await invoke(false);
   const readings = [await reading()];
   for (let quarter = 1; quarter <= QUARTERS; quarter++) {
     const end = Math.round((invocations * quarter) / QUARTERS);
-    while (iteration - 1 - warmup < end) await invoke();
+    while (iteration - 1 - warmup < end) await invoke(true);
     readings.push(await reading());
   }
   const before = readings[0]!;
@@ -86,6 +97,7 @@ async function main(): Promise<void> {
     heapTotalBeforeMb: round(before.heapTotal / MB, 1),
     heapTotalAfterMb: round(after.heapTotal / MB, 1),
     rssTrailMb: readings.map((usage) => round(usage.rss / MB, 1)),
+    warmMedianUs: round(median(micros), 1),
   });
 }
 

@@ -2,7 +2,8 @@
  * Memory per side: a fresh `node --expose-gc` process loads the side's module as deployed (ours:
  * dist/create-bandwidth-plan/index.js; the SDK handler: its compiled file and node_modules) and runs
  * warm API creates against the parent's double, so the double's own allocations are not counted.
- * It reports RSS and heap used (after gc) after the warm-up and after each quarter of the run.
+ * It reports RSS and heap used (after gc) after the warm-up and after each quarter of the run, and
+ * the median duration of the measured invocations.
  */
 import { type Children, runChild } from './child';
 import type { FastDouble } from './fast-double';
@@ -22,6 +23,11 @@ export interface MemoryFigures {
   readonly heapTotalAfterMb: number;
   /** RSS after each quarter of the run: a plateau is not a leak. */
   readonly rssTrailMb: readonly number[];
+  /**
+   * Median warm invocation of this side alone in its own process, the upstream double in another: what
+   * the in-process comparison cannot show, such as the V8 setting index.js makes for its process.
+   */
+  readonly warmMedianUs: number;
 }
 
 export async function measureMemory(children: Children, double: FastDouble, target: string, invocations: number, warmup: number): Promise<MemoryFigures> {

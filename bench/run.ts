@@ -168,6 +168,14 @@ function table(r: Results): string {
       '',
     ],
     ['  RSS after each quarter', `${m.ours.rssTrailMb.join(' → ')} MB`, `${m.sdk.rssTrailMb.join(' → ')} MB`, '', '', ''],
+    [
+      '  warm invocation, median, each side in its own process',
+      `${m.ours.warmMedianUs} µs`,
+      `${m.sdk.warmMedianUs} µs`,
+      `${round(m.ours.warmMedianUs / m.sdk.warmMedianUs, 2)}`,
+      '',
+      '',
+    ],
   ];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
   const line = (row: string[]) => `| ${row.map((cell, col) => cell.padEnd(widths[col]!)).join(' | ')} |`;
@@ -187,7 +195,8 @@ function table(r: Results): string {
       `(ours, SDK handler, bare callApi); ${w.blocksChecked} blocks checked for equal CEN and MNS calls; WAIT_SECONDS=0; ours logs ${w.ours.logBytesPerInvocation} B per invocation (discarded). ` +
       'Ratios are ours ÷ SDK handler, on the bare callApi row ours ÷ bare callApi.',
     `Signing: ${s.rounds} rounds × ${s.iterations}, median round; same Authorization on both sides. ` +
-      `Memory: each side in a fresh process loading its deployed module, ${m.ours.warmup} warm-up invocations, gc ${m.ours.gcAvailable ? 'run before each reading' : 'NOT available'}.`,
+      `Memory: each side in a fresh process loading its deployed module, ${m.ours.warmup} warm-up invocations, gc ${m.ours.gcAvailable ? 'run before each reading (then 50 ms for V8 to unmap the freed pages)' : 'NOT available'}; ` +
+      'its median invocation (double in this process) includes what a module sets for its own process, which the in-process warm rows cannot.',
   ];
   if (r.profile) {
     const list = (spots: readonly { name: string; percent: number }[]) => spots.map((spot) => `  ${String(spot.percent).padStart(5)}%  ${spot.name}`);

@@ -33,6 +33,7 @@ export function chatopsFactory(
   const invokers = new Map<string, FcClient>();
   return (pipeline, identity, invocation) => ({
     config: chatops,
+    approval: config.approval,
     pipeline,
     platforms,
     poster,

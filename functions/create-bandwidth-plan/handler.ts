@@ -2,6 +2,9 @@
  * The composition root: reads the configuration once per instance (cold start), builds the clients
  * that live as long as the instance, and hands each invocation to the one source whose shape it has
  * (`shared/sources/dispatch.ts`). Credentials are read per invocation because FC rotates them.
+ * Only the sources' shapes are loaded at cold start: a source's code (the HTTP API, the async
+ * sources, chat-ops, the ping) is loaded when its first event arrives (build.mjs puts each in a file
+ * of its own), so an invocation reads the code it runs and little else.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,14 +18,10 @@ import { type FcContext, identityOf } from '../../shared/runtime/fc';
 import type { HttpTransport } from '../../shared/runtime/http';
 import { createLogger, type LineWriter, SecretRegistry } from '../../shared/runtime/log';
 import type { RetryPolicy } from '../../shared/runtime/retry';
-import { runUnrecognised } from '../../shared/sources/async';
-import { chatJobSource } from '../../shared/sources/chat/service';
-import { AmbiguousJson, decodeEvent, type EventSource, type InvocationScope, sourceFor } from '../../shared/sources/dispatch';
-import { cloudEventBatchSource, cloudEventSource } from '../../shared/sources/eventbridge';
-import { createHttpSource } from '../../shared/sources/http-api/serve';
-import { pingSource } from '../../shared/sources/ping';
-import { timerSource } from '../../shared/sources/timer';
-import { chatopsFactory } from './chatops';
+import { AmbiguousJson, decodeEvent, type EventSource, type InvocationScope, lazySource, sourceFor } from '../../shared/sources/dispatch';
+import { chatJobShape, cloudEventBatchShape, cloudEventShape, httpShape, pingShape, timerShape } from '../../shared/sources/shapes';
+import { approvalDeps } from './approvals';
+import type { chatopsFactory } from './chatops';
 import { notifierFactory } from './notifications';
 
 /** Kept back from FC's timeout so the handler can still answer. */
@@ -68,27 +67,32 @@ export function createHandler(options: HandlerOptions = {}): Handler {
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
   };
   // Clients live as long as the instance: keep-alive connections and caches survive warm invocations.
+  let chatops: Promise<ReturnType<typeof chatopsFactory>> | undefined;
   const instance = config && {
     config,
     cen: new CenClient({ endpoint: config.cenEndpoint, ...shared, ...(options.nonce ? { nonce: options.nonce } : {}) }),
     notifierFor: notifierFactory(config, { ...shared, ...(options.newId ? { newId: options.newId } : {}) }),
-    chatopsFor: chatopsFactory(config, shared),
+    approval: approvalDeps(config, shared),
+    // Chat-ops' platforms, reply poster and FC client: made when a chat request or job first needs them.
+    chatopsFor: () => (chatops ??= import('./chatops').then(({ chatopsFactory }) => chatopsFactory(config, shared))),
   };
   const openApiPath = options.openApiPath ?? join(__dirname, 'openapi.json');
   let openApi: string | null | undefined;
   // biome-ignore lint/suspicious/noExplicitAny: each source takes its own event, and is only ever given one its matches() accepted
   const sources: readonly EventSource<any>[] = [
-    createHttpSource({
-      openApiDocument: () => {
-        if (openApi === undefined) openApi = readOptional(openApiPath);
-        return openApi ?? undefined;
-      },
-    }),
-    chatJobSource,
-    cloudEventBatchSource,
-    cloudEventSource,
-    timerSource,
-    pingSource,
+    lazySource(httpShape, async () =>
+      (await import('../../shared/sources/http-api/serve')).createHttpSource({
+        openApiDocument: () => {
+          if (openApi === undefined) openApi = readOptional(openApiPath);
+          return openApi ?? undefined;
+        },
+      }),
+    ),
+    lazySource(chatJobShape, async () => (await import('../../shared/sources/chat/service')).chatJobSource),
+    lazySource(cloudEventBatchShape, async () => (await import('../../shared/sources/eventbridge')).cloudEventBatchSource),
+    lazySource(cloudEventShape, async () => (await import('../../shared/sources/eventbridge')).cloudEventSource),
+    lazySource(timerShape, async () => (await import('../../shared/sources/timer')).timerSource),
+    lazySource(pingShape, async () => (await import('../../shared/sources/ping')).pingSource),
   ];
 
   return async function handler(event, context) {
@@ -121,17 +125,19 @@ export function createHandler(options: HandlerOptions = {}): Handler {
           notifier: wired().notifierFor(identity, requestLog),
           guardrails: wired().config.guardrails,
           billingDefaults: wired().config.billingDefaults,
+          limits: wired().config.limits,
+          approval: wired().approval,
           waitSeconds: wired().config.waitSeconds,
           clock,
           log: requestLog,
         }),
-      chatops: () => wired().chatopsFor(scope.pipeline(), identity, invocation),
+      chatops: async () => (await wired().chatopsFor())(scope.pipeline(), identity, invocation),
     };
     const decoded = decodeEvent(event);
     const found = sourceFor(sources, decoded);
     if ('source' in found) return found.source.run(decoded.json ? decoded.value : undefined, scope);
     const received = !decoded.json ? decoded.text : decoded.value instanceof AmbiguousJson ? decoded.value.value : decoded.value;
-    return runUnrecognised(found.unrecognised, received, scope);
+    return (await import('../../shared/sources/async')).runUnrecognised(found.unrecognised, received, scope);
   };
 }
 

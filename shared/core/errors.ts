@@ -21,7 +21,15 @@ export const PRODUCT_ERRORS = {
   UnknownEvent: { status: 400, retryable: false, message: 'The event is not one this function understands.' },
   Unauthorized: { status: 401, retryable: false, message: 'The request is not signed correctly.' },
   PolicyDenied: { status: 403, retryable: false, message: "The request is outside the owner's guardrails." },
+  // A runaway loop's next event must not be retried into a purchase: refused, not retryable.
+  QuotaExceeded: { status: 429, retryable: false, message: 'This function has bought as much as its owner allows in 24 hours.' },
+  // Found by this function's own lookup (core/intent.ts) or answered by CEN: the same rule either way.
+  'IdempotenceParam.NotMatch': { status: 409, retryable: false, message: 'This ClientToken was already used with different parameters.' },
   NotAllowed: { status: 403, retryable: false, message: 'This user is not on the chat-ops allow-list.' },
+  // Four-eyes approval (core/approval.ts): refusals of an approval step, each published as `rejected`.
+  ApprovalRequired: { status: 403, retryable: false, message: 'This purchase needs approval by another person (one of APPROVERS).' },
+  ApprovalRejected: { status: 403, retryable: false, message: 'An approver rejected this purchase.' },
+  ApprovalRefused: { status: 403, retryable: false, message: 'The approval was refused.' },
   NotFound: { status: 404, retryable: false, message: 'No such resource.' },
   MethodNotAllowed: { status: 405, retryable: false, message: 'Method not allowed on this path.' },
   PayloadTooLarge: { status: 413, retryable: false, message: 'The body is larger than 64 KB.' },
@@ -64,11 +72,7 @@ const UPSTREAM_ERRORS: Readonly<Record<string, ErrorRule>> = {
   // CEN serialises operations per account; Terraform retries exactly this code.
   'Operation.Blocking': { status: 502, retryable: true, message: 'Another CEN operation is in progress.' },
   // Non-retryable: the request or the account is wrong; repeating it cannot help.
-  'IdempotenceParam.NotMatch': {
-    status: 409,
-    retryable: false,
-    message: 'This ClientToken was already used with different parameters.',
-  },
+  'IdempotenceParam.NotMatch': PRODUCT_ERRORS['IdempotenceParam.NotMatch'],
   InvalidParameter: { status: 400, retryable: false, message: '{service} rejected a parameter.' },
   MissingParameter: { status: 400, retryable: false, message: '{service} reported a missing parameter.' },
   // Most accounts can buy PREPAY only today, though older API pages document POSTPAY as the default.

@@ -2,17 +2,31 @@
  * What one purchase attempt ended as. The pipeline produces it; the notifier publishes it; the
  * sources turn it into their reply (HTTP response, chat message, async result).
  */
+import type { PendingApproval } from './approval';
 import type { Issue } from './errors';
 import type { BandwidthPlanRequest } from './schema';
 
-export const OUTCOME_KINDS = ['created', 'pending', 'failed', 'rejected'] as const;
+export const OUTCOME_KINDS = ['created', 'pending', 'failed', 'rejected', 'awaiting-approval'] as const;
 /**
  * - `created`: the plan exists and reached `Idle`/`InUse`.
  * - `pending`: the plan was ordered but was not ready before the wait ended (or awaits payment).
  * - `failed`: the API call failed (upstream error, network, deadline).
- * - `rejected`: refused before any API call (validation, guardrails, authorization).
+ * - `rejected`: refused before any API call (validation, guardrails, authorization, an approver).
+ * - `awaiting-approval`: not bought: it needs one of APPROVERS, who approves it with the code.
  */
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
+
+/**
+ * The MNS filter tag of each kind: at most 16 characters (docs/sources.md, "MNS"), so
+ * `awaiting-approval` (17) is tagged `awaits-approval`.
+ */
+export const MESSAGE_TAGS: Readonly<Record<OutcomeKind, string>> = {
+  created: 'created',
+  pending: 'pending',
+  failed: 'failed',
+  rejected: 'rejected',
+  'awaiting-approval': 'awaits-approval',
+};
 
 /** The chat platforms; each has its HTTP route `POST /chatops/{platform}`. */
 export const CHAT_PLATFORMS = ['dingtalk', 'slack', 'lark'] as const;
@@ -63,6 +77,10 @@ export interface Outcome {
   readonly error?: OutcomeError | undefined;
   /** Plain-language remarks, e.g. that a PREPAY order awaits payment in the console. */
   readonly notes?: readonly string[] | undefined;
+  /** `awaiting-approval`: the code an approver sends, its expiry, who may approve and why. */
+  readonly approval?: PendingApproval | undefined;
+  /** Who approved the purchase (or rejected it), when it needed approval. */
+  readonly approver?: string | undefined;
   /**
    * What arrived, as JSON text cut to {@link MAX_RECEIVED_CHARACTERS}, when it could not be read as a
    * request at all (an async event or batch element that is not a CloudEvent): the only record of it.

@@ -7,7 +7,20 @@ import type { CenClient, CreatePlanRequest, PlanStatus } from '../clients/cen/cl
 import type { Clock } from '../runtime/clock';
 import type { Credentials } from '../runtime/credentials';
 import type { Logger } from '../runtime/log';
+import { type ApprovalIssuer, type ApprovalRule, approvalReasons, type PendingApproval } from './approval';
 import { asBandwidthPlanError, type BandwidthPlanError, type Issue, ProductError, ValidationError } from './errors';
+import {
+  CLIENT_TOKEN_TAG_KEY,
+  intentMismatches,
+  type ListedPlan,
+  PRODUCT_TAG_KEY,
+  PRODUCT_TAG_VALUE,
+  type QuotaRoom,
+  quotaVerdict,
+  type RunawayLimits,
+  withIntentTags,
+  withoutIntentTags,
+} from './intent';
 import type { NotificationReport, Notifier } from './notifications/notifier';
 import type { Outcome, OutcomeKind, Trigger } from './outcome';
 import { applyBillingDefaults, awaitsPayment, type BillingDefaults, evaluateGuardrails, type Guardrails, type GuardrailVerdict } from './policy';
@@ -30,6 +43,10 @@ export interface PipelineDeps {
   readonly guardrails: Guardrails;
   /** What a request that leaves its billing unsaid is given (DEFAULT_CHARGE_TYPE, DEFAULT_PERIOD). */
   readonly billingDefaults: BillingDefaults;
+  /** The most this function may buy in a rolling 24 h (MAX_PLANS_PER_DAY, MAX_MBPS_PER_DAY). */
+  readonly limits: RunawayLimits;
+  /** Which purchases wait for an approver, and who issues their codes; undefined: none wait. */
+  readonly approval?: { readonly rule: ApprovalRule; readonly issuer: ApprovalIssuer; readonly announce?: ApprovalAnnouncer } | undefined;
   /** How long to wait for a new plan to turn Idle/InUse. */
   readonly waitSeconds: number;
   readonly clock: Clock;
@@ -45,13 +62,22 @@ export interface CreateCommand {
   readonly dryRun?: boolean;
   /** Problems the source found before validation (e.g. a payload that is not JSON): reported as rejected. */
   readonly inputIssues?: readonly Issue[];
+  /** The approver of a purchase that needed approval (checked by whoever built the command). */
+  readonly approvedBy?: string | undefined;
 }
+
+/** Tells the approval channel (a chat webhook) that a purchase waits; a failure is logged, never fatal. */
+export type ApprovalAnnouncer = (outcome: Outcome, deadline: number) => Promise<void>;
 
 export interface Preview {
   readonly kind: 'preview';
-  /** Exactly what would be sent, ClientToken included. */
+  /** Exactly what would be sent, ClientToken and intent tags included. */
   readonly request: CreatePlanRequest;
   readonly verdict: GuardrailVerdict;
+  /** What the runaway limits leave, when they are set and could be read. */
+  readonly room?: QuotaRoom | undefined;
+  /** Why it would wait for an approver, and who may approve; absent when it would not. */
+  readonly approval?: { readonly reasons: readonly string[]; readonly approvers: readonly string[] } | undefined;
 }
 
 export interface Completed {
@@ -91,9 +117,10 @@ export function previewBandwidthPlan<Token extends string | undefined>(
   const defaulted = applyBillingDefaults(input, policy.billingDefaults);
   const validation = validateBandwidthPlan(defaulted.input);
   if (!validation.ok) return validation;
-  const request = (clientToken === undefined ? validation.request : { ...validation.request, ClientToken: clientToken }) as Token extends string
-    ? CreatePlanRequest
-    : BandwidthPlanRequest;
+  // With its ClientToken known, the request is as sent: the intent tags included (core/intent.ts).
+  const request = (
+    clientToken === undefined ? validation.request : withIntentTags({ ...validation.request, ClientToken: clientToken }, clientToken)
+  ) as Token extends string ? CreatePlanRequest : BandwidthPlanRequest;
   const verdict = evaluateGuardrails(request, policy.guardrails);
   return { ok: true, preview: { kind: 'preview', request, verdict: { ...verdict, notes: [...defaulted.notes, ...verdict.notes] } } };
 }
@@ -109,10 +136,16 @@ export async function createBandwidthPlan(command: CreateCommand, deps: Pipeline
   const checked = command.inputIssues?.length
     ? ({ ok: false, issues: [...command.inputIssues, ...(command.input !== undefined && !previewed.ok ? previewed.issues : [])] } as const)
     : previewed;
-  // A dry run calls nothing and publishes nothing: invalid parameters are answered, not reported.
+  // A dry run buys and publishes nothing: invalid parameters are answered, not reported. It reads
+  // the room the runaway limits leave, when they are set.
   if (command.dryRun) {
-    if (checked.ok) return checked.preview;
-    throw new ValidationError(checked.issues);
+    if (!checked.ok) throw new ValidationError(checked.issues);
+    const reasons = deps.approval ? approvalReasons(checked.preview.request, deps.approval.rule) : [];
+    return {
+      ...checked.preview,
+      room: await quotaRoom(deps, invocation),
+      ...(reasons.length > 0 && deps.approval ? { approval: { reasons, approvers: deps.approval.rule.approvers } } : {}),
+    };
   }
 
   let outcome: Outcome;
@@ -123,19 +156,31 @@ export async function createBandwidthPlan(command: CreateCommand, deps: Pipeline
     const { request, verdict } = checked.preview;
     if (!verdict.allowed) throw new ProductError('PolicyDenied', verdict.reasons.join('; '));
     const credentials = invocation.credentials();
-    const created = await deps.cen.createBandwidthPackage(request, { credentials, deadline: invocation.deadline - NOTIFY_RESERVE_MS });
+    const call = { credentials, deadline: invocation.deadline - NOTIFY_RESERVE_MS };
+    const bought = await buyOnce(request, deps, call, command);
+    if ('approval' in bought) {
+      const waiting = outcomeOf('awaiting-approval', base, { request, notes: verdict.notes.length > 0 ? verdict.notes : undefined });
+      const announced = { ...waiting, approval: bought.approval };
+      await deps.approval?.announce?.(announced, invocation.deadline - NOTIFY_RESERVE_MS);
+      return finish(announced, undefined, deps, invocation, started);
+    }
+    const { created, notes } = bought;
     const status = awaitsPayment(request)
       ? undefined
       : await waitUntilReady(created.CenBandwidthPackageId, deps, { credentials, deadline: invocation.deadline });
     const ready = status !== undefined && READY_STATUSES.has(status.Status);
-    outcome = outcomeOf(ready ? 'created' : 'pending', base, {
-      request,
-      result: { ...created, Status: ready ? status.Status : 'pending' },
-      notes: verdict.notes.length > 0 ? verdict.notes : undefined,
-    });
+    const allNotes = [...verdict.notes, ...notes];
+    outcome = {
+      ...outcomeOf(ready ? 'created' : 'pending', base, {
+        request,
+        result: { ...created, Status: ready ? status.Status : 'pending' },
+        notes: allNotes.length > 0 ? allNotes : undefined,
+      }),
+      ...(command.approvedBy !== undefined ? { approver: command.approvedBy } : {}),
+    };
   } catch (thrown) {
     error = asBandwidthPlanError(thrown);
-    const rejected = error instanceof ValidationError || error.code === 'PolicyDenied';
+    const rejected = error instanceof ValidationError || error.code === 'PolicyDenied' || error.code === 'QuotaExceeded';
     outcome = outcomeOf(rejected ? 'rejected' : 'failed', base, {
       request: checked.ok ? checked.preview.request : undefined,
       error: {
@@ -148,6 +193,81 @@ export async function createBandwidthPlan(command: CreateCommand, deps: Pipeline
     });
   }
   return finish(outcome, error, deps, invocation, started);
+}
+
+/** Said in the outcome when the intent's plan was found rather than bought. */
+export const FOUND_BY_INTENT_NOTE = 'This intent’s plan was bought before (found by its ClientToken tag): nothing new was bought.';
+
+/**
+ * Buys the request's plan once. The intent's plan is looked up first, by its ClientToken tag: if it
+ * exists it is the answer, whatever CEN still remembers of the token (its parameters checked as CEN
+ * checks them). Only then do the runaway limits apply, so a redelivery is never refused by them.
+ * A lookup that fails stops the purchase: buying blind could buy twice (its error says whether to
+ * try again).
+ */
+async function buyOnce(
+  request: CreatePlanRequest,
+  deps: PipelineDeps,
+  call: { credentials: Credentials; deadline: number },
+  command: CreateCommand,
+): Promise<
+  | { created: { CenBandwidthPackageId: string; CenBandwidthPackageOrderId?: string | undefined; RequestId: string }; notes: string[] }
+  | { approval: PendingApproval }
+> {
+  const { plans } = await deps.cen.listPlansTagged([{ Key: CLIENT_TOKEN_TAG_KEY, Value: request.ClientToken }], call);
+  const found = plans.find((plan) => plan.tags.some((tag) => tag.Key === CLIENT_TOKEN_TAG_KEY && tag.Value === request.ClientToken));
+  if (found) {
+    const differences = intentMismatches(request, found);
+    if (differences.length > 0) {
+      throw new ProductError(
+        'IdempotenceParam.NotMatch',
+        `The plan ${found.CenBandwidthPackageId} was bought with this ClientToken and other parameters (${differences.join('; ')}). Nothing was bought.`,
+      );
+    }
+    return { created: { CenBandwidthPackageId: found.CenBandwidthPackageId, RequestId: '' }, notes: [FOUND_BY_INTENT_NOTE] };
+  }
+  // After the lookup (an approved intent's retry finds its plan), before the limits: waiting costs nothing.
+  const approval = deps.approval;
+  const reasons = approval && command.approvedBy === undefined ? approvalReasons(request, approval.rule) : [];
+  if (approval && reasons.length > 0) {
+    const requester = command.trigger.requester ?? `${command.trigger.kind}:${command.trigger.id}`;
+    const issued = await approval.issuer.issue(withoutIntentTags(request), requester, request.ClientToken, deps.clock.now());
+    return {
+      approval: { code: issued.code, expiresAt: new Date(issued.expiresAt).toISOString(), approvers: approval.rule.approvers, reasons },
+    };
+  }
+  if (deps.limits.plansPerDay !== undefined || deps.limits.mbpsPerDay !== undefined) {
+    const recent = await productPlans(deps, call);
+    const verdict = quotaVerdict(recent, request.Bandwidth, deps.limits, deps.clock.now());
+    if (!verdict.allowed) throw new ProductError('QuotaExceeded', `${verdict.reason}. Nothing was bought.`);
+  }
+  return { created: await deps.cen.createBandwidthPackage(request, call), notes: [] };
+}
+
+/**
+ * The plans this function bought, as far as one listing goes. An incomplete listing counts as over
+ * every limit (more than a thousand plans is a runaway by any measure).
+ */
+async function productPlans(deps: PipelineDeps, call: { credentials: Credentials; deadline: number }): Promise<ListedPlan[]> {
+  const { plans, complete } = await deps.cen.listPlansTagged([{ Key: PRODUCT_TAG_KEY, Value: PRODUCT_TAG_VALUE }], call);
+  if (!complete)
+    throw new ProductError('QuotaExceeded', 'This function has bought more than a thousand plans: the runaway limits refuse more. Nothing was bought.');
+  return plans;
+}
+
+/**
+ * What the runaway limits leave now, for previews; undefined when no limit is set or it cannot be
+ * read (a preview never fails for it: the purchase checks again).
+ */
+export async function quotaRoom(deps: PipelineDeps, invocation: Invocation, deadline: number = invocation.deadline): Promise<QuotaRoom | undefined> {
+  if (deps.limits.plansPerDay === undefined && deps.limits.mbpsPerDay === undefined) return undefined;
+  try {
+    const recent = await productPlans(deps, { credentials: invocation.credentials(), deadline: Math.min(deadline, invocation.deadline) });
+    return quotaVerdict(recent, 0, deps.limits, deps.clock.now()).room;
+  } catch (error) {
+    deps.log.warn('could not read what the runaway limits leave', { error });
+    return undefined;
+  }
 }
 
 /**
@@ -183,6 +303,27 @@ export interface OutcomeDetails {
   readonly request?: BandwidthPlanRequest | undefined;
   readonly clientToken?: string | undefined;
   readonly received?: string | undefined;
+  /** The approver who rejected it, or whose approval was refused. */
+  readonly approver?: string | undefined;
+}
+
+/**
+ * A purchase asked in chat that waits for an approver: published (and announced to the approval
+ * channel) like the HTTP and async sources' — nothing is bought until someone approves it.
+ */
+export async function reportAwaitingApproval(
+  trigger: Trigger,
+  request: BandwidthPlanRequest,
+  approval: PendingApproval,
+  deps: PipelineDeps,
+  invocation: Invocation,
+): Promise<Completed> {
+  const outcome: Outcome = {
+    ...outcomeOf('awaiting-approval', { trigger, clientToken: undefined, fcRequestId: invocation.fcRequestId }, { request }),
+    approval,
+  };
+  await deps.approval?.announce?.(outcome, invocation.deadline);
+  return finish(outcome, undefined, deps, invocation, deps.clock.now());
 }
 
 function reportWithoutCalling(
@@ -204,6 +345,7 @@ function reportWithoutCalling(
       },
     ),
     ...(details.received !== undefined ? { received: details.received } : {}),
+    ...(details.approver !== undefined ? { approver: details.approver } : {}),
   };
   return finish(outcome, error, deps, invocation, deps.clock.now());
 }
@@ -231,6 +373,14 @@ async function finish(
   const notification = await publish(outcome, deps, invocation);
   logOutcome(deps.log, outcome, notification, deps.clock.now() - started, error);
   return { kind: 'completed', outcome, notification, ...(error ? { error } : {}) };
+}
+
+/** The plan bought for an intent, found by its ClientToken tag, in its current state; undefined when there is none. */
+export async function findPlanByIntent(clientToken: string, deps: PipelineDeps, invocation: Invocation): Promise<PlanStatus | undefined> {
+  const call = { credentials: invocation.credentials(), deadline: invocation.deadline };
+  const { plans } = await deps.cen.listPlansTagged([{ Key: CLIENT_TOKEN_TAG_KEY, Value: clientToken }], call);
+  const found = plans.find((plan) => plan.tags.some((tag) => tag.Key === CLIENT_TOKEN_TAG_KEY && tag.Value === clientToken));
+  return found && deps.cen.describeBandwidthPackage(found.CenBandwidthPackageId, call);
 }
 
 /** The plan's current state, via DescribeCenBandwidthPackages. */

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import type { Issue } from './errors';
+import { INTENT_TAG_COUNT, INTENT_TAG_PREFIX } from './intent';
 import { closestName } from './suggest';
 
 export const AREAS = ['China', 'North-America', 'Asia-Pacific', 'Europe', 'Australia'] as const;
@@ -14,7 +15,9 @@ export const PRICING_CYCLES = ['Month', 'Year'] as const;
 export const PERIODS = { Month: [1, 2, 3, 6], Year: [1, 2, 3] } as const satisfies Record<PricingCycle, readonly number[]>;
 export const MIN_BANDWIDTH = 2;
 export const MAX_BANDWIDTH = 10_000;
-export const MAX_TAGS = 20;
+/** The API's limit on tags; a caller's share leaves room for the intent tags every plan gets (core/intent.ts). */
+export const API_MAX_TAGS = 20;
+export const MAX_TAGS = API_MAX_TAGS - INTENT_TAG_COUNT;
 
 /** A bandwidth plan id as CEN issues them; the one rule every source checks an id against. */
 export const PLAN_ID_PATTERN = /^cenbwp-[a-z0-9]{1,64}$/;
@@ -52,7 +55,25 @@ const tagText = (max: number, min: number) =>
     z.refine((value) => !/https?:\/\//i.test(value), { error: 'must not contain http:// or https://' }),
   );
 
-const tag = z.strictObject({ Key: tagText(64, 1), Value: z.optional(tagText(128, 0)) }, { error: 'must be an object with Key and Value' });
+const tagShape = { Key: tagText(64, 1), Value: z.optional(tagText(128, 0)) };
+const TAG_FORM = { error: 'must be an object with Key and Value' };
+/** A tag as sent, the intent's included. */
+const sentTag = z.strictObject(tagShape, TAG_FORM);
+/** A caller's tag: the intent's keys are this function's to set. */
+const tag = z.strictObject(
+  {
+    ...tagShape,
+    Key: tagShape.Key.check(
+      z.refine((value) => !value.startsWith(INTENT_TAG_PREFIX), {
+        error: `must not start with "${INTENT_TAG_PREFIX}": those tags record this function's intent`,
+      }),
+    ),
+  },
+  TAG_FORM,
+);
+export type Tag = z.output<typeof sentTag>;
+/** The tags of a request as sent: the caller's and the intent's, within the API's limit. */
+export const SentTagsSchema = z.array(sentTag).check(z.maxLength(API_MAX_TAGS));
 
 const bool = (what: string) => z.boolean({ error: `must be true or false${what}` });
 

@@ -6,7 +6,9 @@
  * away from one the function reads.
  */
 import * as z from 'zod/mini';
+import type { ApprovalRule } from '../core/approval';
 import { ProductError } from '../core/errors';
+import type { RunawayLimits } from '../core/intent';
 import { CHAT_PLATFORMS, type ChatPlatform } from '../core/outcome';
 import { API_BILLING_DEFAULTS, type BillingDefaults, type Guardrails } from '../core/policy';
 import { AREAS, type Area, CHARGE_TYPES, type ChargeType, MAX_BANDWIDTH, MIN_BANDWIDTH, PERIODS, type PricingCycle } from '../core/schema';
@@ -81,6 +83,28 @@ function periodOf(value: string): { period: number; pricingCycle: PricingCycle }
   return pricingCycle && (PERIODS[pricingCycle] as readonly number[]).includes(period) ? { period, pricingCycle } : undefined;
 }
 
+/**
+ * Where approval requests may be posted, by URL only: a Slack incoming webhook, a DingTalk group robot,
+ * a Lark/Feishu custom bot (docs/sources.md, "Chat platforms"). The URL carries its own secret token.
+ */
+const APPROVAL_CHANNELS: ReadonlyArray<{ platform: ChatPlatform; pattern: RegExp }> = [
+  { platform: 'slack', pattern: /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9]+\/[A-Za-z0-9]+\/[A-Za-z0-9]+$/ },
+  { platform: 'dingtalk', pattern: /^https:\/\/oapi\.dingtalk\.com\/robot\/send\?access_token=[A-Za-z0-9]+$/ },
+  { platform: 'lark', pattern: /^https:\/\/open\.(?:feishu\.cn|larksuite\.com)\/open-apis\/bot\/v2\/hook\/[A-Za-z0-9-]+$/ },
+];
+const APPROVAL_CHANNEL_FORMS =
+  'a Slack incoming webhook (https://hooks.slack.com/services/…), a DingTalk robot (https://oapi.dingtalk.com/robot/send?access_token=…) or a Lark bot webhook (https://open.feishu.cn/open-apis/bot/v2/hook/…)';
+
+export interface ApprovalChannel {
+  readonly platform: ChatPlatform;
+  readonly url: string;
+}
+
+function approvalChannelOf(url: string): ApprovalChannel | undefined {
+  const found = APPROVAL_CHANNELS.find((channel) => channel.pattern.test(url));
+  return found && { platform: found.platform, url };
+}
+
 /** FC 3.0's function name rule (docs/sources.md, "Function Compute"). */
 const FC_FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 
@@ -108,6 +132,9 @@ export const EnvironmentSchema = z.object({
     'must be a prepaid term such as "1 Month", "6 Month" or "1 Year" (Month: 1, 2, 3, 6; Year: 1, 2, 3)',
   ),
   WAIT_SECONDS: intInRange(0, 600),
+  // Runaway limits over a rolling 24 h (shared/core/intent.ts); unset: no limit.
+  MAX_PLANS_PER_DAY: intInRange(1, 1000),
+  MAX_MBPS_PER_DAY: intInRange(MIN_BANDWIDTH, 1_000_000),
   SLACK_SIGNING_SECRET: secrets,
   DINGTALK_APP_SECRET: secret,
   LARK_ENCRYPT_KEY: secret,
@@ -122,6 +149,12 @@ export const EnvironmentSchema = z.object({
   CHATOPS_CONFIRM_SECRET: secrets,
   // The function that runs confirmed chat purchases; empty: this one. Set when the HTTP trigger lives on
   // a second function because FC will not InvokeFunction a function with an HTTP trigger (README).
+  // Four-eyes approval (shared/core/approval.ts, README "Approval").
+  APPROVERS: listOf(ALLOWED_USER, '<platform>:<user id> or <platform>:<tenant>/<user id> (platforms: dingtalk, slack, lark)'),
+  APPROVAL_ABOVE_MBPS: intInRange(MIN_BANDWIDTH, MAX_BANDWIDTH),
+  APPROVAL_FOR_PREPAY: rule((value) => value === 'true' || value === 'false', 'must be true or false'),
+  APPROVAL_HOURS: intInRange(1, 168),
+  APPROVAL_CHANNEL_URL: rule((value) => approvalChannelOf(value.trim()) !== undefined, `must be ${APPROVAL_CHANNEL_FORMS}`),
   CHATOPS_JOB_FUNCTION: rule(
     (value) => FC_FUNCTION_NAME.test(value.trim()),
     'must be a Function Compute function name (letters, digits, _ and -, 1 to 64, not starting with a digit or -)',
@@ -183,6 +216,12 @@ export interface Config {
   readonly webhookSecrets: readonly string[];
   readonly guardrails: Guardrails;
   readonly billingDefaults: BillingDefaults;
+  /** The most plans and Mbit/s this function may buy in a rolling 24 h. */
+  readonly limits: RunawayLimits;
+  /** Which purchases need a second person; undefined: none do. */
+  readonly approval?: ApprovalRule | undefined;
+  /** Where approval requests are posted besides the topic; undefined: only the topic. */
+  readonly approvalChannel?: ApprovalChannel | undefined;
   readonly waitSeconds: number;
   readonly chatops: ChatopsConfig;
   readonly platform: PlatformConfig;
@@ -213,6 +252,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     throw configurationError(['DEFAULT_CHARGE_TYPE is not one of ALLOWED_CHARGE_TYPES: every request without a charge type would be refused']);
   }
   const areas = entries(e.ALLOWED_AREAS ?? '') as Area[];
+  const approvers = entries(e.APPROVERS ?? '');
+  const aboveMbps = nonEmpty(e.APPROVAL_ABOVE_MBPS) ? Number(e.APPROVAL_ABOVE_MBPS) : undefined;
+  const prepay = nonEmpty(e.APPROVAL_FOR_PREPAY) === 'true';
+  const approvalProblems = [
+    // A rule nobody can satisfy would refuse quietly; approvers without a rule would approve nothing.
+    ...((aboveMbps !== undefined || prepay) && approvers.length === 0
+      ? ['APPROVERS is empty: the approval rule (APPROVAL_ABOVE_MBPS / APPROVAL_FOR_PREPAY) could never be met']
+      : []),
+    ...((aboveMbps !== undefined || prepay) && entries(e.CHATOPS_CONFIRM_SECRET ?? '').length === 0
+      ? ['CHATOPS_CONFIRM_SECRET is not set: approval codes are signed with it']
+      : []),
+  ];
+  if (approvalProblems.length > 0) throw configurationError(approvalProblems);
+  const approvalChannelUrl = nonEmpty(e.APPROVAL_CHANNEL_URL);
   return {
     cenEndpoint: nonEmpty(e.CEN_ENDPOINT) ?? DEFAULT_CEN_ENDPOINT,
     mnsEndpoint: nonEmpty(e.MNS_ENDPOINT),
@@ -225,6 +278,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       allowedAreas: areas.length > 0 ? areas : undefined,
     },
     billingDefaults,
+    approval:
+      aboveMbps !== undefined || prepay
+        ? { aboveMbps, prepay, approvers, ttlMs: (nonEmpty(e.APPROVAL_HOURS) ? Number(e.APPROVAL_HOURS) : 24) * 3_600_000 }
+        : undefined,
+    approvalChannel: approvalChannelUrl ? approvalChannelOf(approvalChannelUrl) : undefined,
+    limits: {
+      plansPerDay: nonEmpty(e.MAX_PLANS_PER_DAY) ? Number(e.MAX_PLANS_PER_DAY) : undefined,
+      mbpsPerDay: nonEmpty(e.MAX_MBPS_PER_DAY) ? Number(e.MAX_MBPS_PER_DAY) : undefined,
+    },
     waitSeconds: nonEmpty(e.WAIT_SECONDS) ? Number(e.WAIT_SECONDS) : 20,
     chatops: {
       slackSigningSecrets: entries(e.SLACK_SIGNING_SECRET ?? ''),
@@ -294,19 +356,46 @@ function misspeltVariables(env: Readonly<Record<string, string | undefined>>): s
       .toUpperCase()
       .split(/[_\W]+/)
       .filter(Boolean);
+  // Each known name's words once, not once per variable of the environment (a Node process has
+  // dozens, all checked at cold start); a variable with none of those words matches no rule on words.
+  const knownWords = ENVIRONMENT_VARIABLES.map((candidate) => ({ candidate, words: words(candidate) }));
+  const anyKnownWord = new Set(knownWords.flatMap((known) => known.words));
   return Object.keys(env)
     .filter((name) => !known.has(name) && name.length >= 6 && !PLATFORM_PREFIXES.some((prefix) => name.startsWith(prefix)))
     .flatMap((name) => {
       const own = words(name);
+      const sharesWords = own.some((word) => anyKnownWord.has(word));
       const meant =
-        closestName(name, ENVIRONMENT_VARIABLES) ??
-        ENVIRONMENT_VARIABLES.find((candidate) => words(candidate).filter((word) => own.includes(word)).length >= 2) ??
+        closestName(name, withinTwoEdits(name)) ??
+        (sharesWords ? knownWords.find((known) => known.words.filter((word) => own.includes(word)).length >= 2)?.candidate : undefined) ??
         (own.some((word) => GUARDRAIL_WORDS.has(word))
-          ? (ENVIRONMENT_VARIABLES.find((candidate) => words(candidate).some((word) => own.includes(word) && GUARDRAIL_WORDS.has(word))) ??
+          ? ((sharesWords ? knownWords.find((known) => known.words.some((word) => own.includes(word) && GUARDRAIL_WORDS.has(word)))?.candidate : undefined) ??
             'MAX_BANDWIDTH_MBPS, ALLOWED_CHARGE_TYPES or ALLOWED_AREAS')
           : undefined);
       return meant ? [`${name} is not a variable this function reads (did you mean ${meant}?)`] : [];
     });
+}
+
+/**
+ * The known names `name` may be within two edits of, in their order, so `closestName` over them
+ * answers what it would over all of them. Every variable of the environment is checked at cold start
+ * (a Node process has dozens), and an edit distance per pair cost more than the rest of the start: a
+ * name two edits away differs in length by at most two, and in at most two letters (counted with
+ * repeats, the larger side), which is counted first, in one pass over each name's UTF-16 units.
+ */
+function withinTwoEdits(name: string): readonly string[] {
+  const wanted = name.toLowerCase();
+  // How often each unit occurs in `wanted`; units past ASCII share a slot, which only lowers the count.
+  const counts = new Int16Array(128);
+  for (let index = 0; index < wanted.length; index++) counts[Math.min(wanted.charCodeAt(index), 127)]!++;
+  return ENVIRONMENT_VARIABLES.filter((candidate) => {
+    if (Math.abs(candidate.length - wanted.length) > 2) return false;
+    const lower = candidate.toLowerCase();
+    let matched = 0;
+    for (let index = 0; index < lower.length; index++) if (counts[Math.min(lower.charCodeAt(index), 127)]!-- > 0) matched++;
+    for (let index = 0; index < lower.length; index++) counts[Math.min(lower.charCodeAt(index), 127)]!++;
+    return Math.max(lower.length - matched, wanted.length - matched) <= 2;
+  });
 }
 
 /**
@@ -354,6 +443,8 @@ export function configSecrets(config: Config): string[] {
     chatops.larkVerificationToken,
     chatops.larkAppSecret,
     ...chatops.confirmSecrets,
+    // The webhook URL is its own credential: whoever has it can post to the channel.
+    config.approvalChannel?.url,
     config.platform.credentials?.accessKeySecret,
     config.platform.credentials?.securityToken,
   ].filter((value): value is string => value !== undefined);

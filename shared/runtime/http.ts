@@ -1,10 +1,11 @@
 /**
  * The one HTTP client: node:http/https with keep-alive agents that live as long as the FC instance,
  * so warm invocations reuse connections (a keep-alive round trip on loopback is about half of
- * `fetch`'s). Every call has a timeout; failures become a retryable {@link NetworkError}.
+ * `fetch`'s). Every call has a timeout; failures become a retryable {@link NetworkError}. node:https
+ * (and TLS with it) is loaded by the first https request, not at cold start.
  */
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import { NetworkError } from '../core/errors';
 
 export interface HttpRequest {
@@ -29,20 +30,27 @@ export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 // One agent per protocol for the life of the instance: FC reuses a warm instance across invocations.
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
-} as const;
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: 64 };
+const plain = { request: http.request, agent: new http.Agent(AGENT_OPTIONS) };
+let secure: { request: typeof https.request; agent: https.Agent } | undefined;
 
-export const nodeHttpTransport: HttpTransport = (request) =>
-  new Promise<HttpResponse>((resolve, reject) => {
+export const nodeHttpTransport: HttpTransport = (request) => {
+  if (request.url.protocol !== 'https:' || secure) return send(request);
+  return import('node:https').then(({ Agent, request: httpsRequest }) => {
+    secure ??= { request: httpsRequest, agent: new Agent(AGENT_OPTIONS) };
+    return send(request);
+  });
+};
+
+function send(request: HttpRequest): Promise<HttpResponse> {
+  return new Promise<HttpResponse>((resolve, reject) => {
     const { url } = request;
     const protocol = url.protocol === 'https:' ? 'https:' : url.protocol === 'http:' ? 'http:' : undefined;
     if (!protocol) {
       reject(new NetworkError(`unsupported protocol ${url.protocol}`));
       return;
     }
-    const send = protocol === 'https:' ? https.request : http.request;
+    const client = protocol === 'https:' ? secure! : plain;
     const body = request.body === undefined ? undefined : typeof request.body === 'string' ? Buffer.from(request.body) : request.body;
     const headers: Record<string, string | number> = { ...request.headers };
     headers['content-length'] = body?.length ?? 0;
@@ -54,7 +62,7 @@ export const nodeHttpTransport: HttpTransport = (request) =>
       req.destroy();
       reject(error);
     };
-    const req = send(
+    const req = client.request(
       {
         protocol,
         hostname: url.hostname.replace(/^\[|\]$/g, ''),
@@ -62,7 +70,7 @@ export const nodeHttpTransport: HttpTransport = (request) =>
         path: `${url.pathname}${url.search}`,
         method: request.method,
         headers,
-        agent: agents[protocol],
+        agent: client.agent,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -86,6 +94,7 @@ export const nodeHttpTransport: HttpTransport = (request) =>
     req.on('error', (error) => fail(new NetworkError(`connection to ${url.host} failed: ${describe(error)}`, error)));
     req.end(body);
   });
+}
 
 function describe(error: unknown): string {
   const code = (error as { code?: unknown }).code;

@@ -5,6 +5,8 @@
  * outcome could not be published, or a failure is retryable, the invocation throws after every
  * element has run, so FC runs the event again: the ClientTokens make the re-run buy nothing new.
  */
+
+import type { PendingApproval } from '../core/approval';
 import { asBandwidthPlanError, ProductError } from '../core/errors';
 import { type Outcome, receivedExcerpt, type Trigger } from '../core/outcome';
 import {
@@ -26,6 +28,8 @@ export interface AsyncResult {
   readonly CenBandwidthPackageId?: string | undefined;
   readonly Status?: string | undefined;
   readonly error?: { readonly code: string; readonly message: string } | undefined;
+  /** `awaiting-approval`: the code an approver sends, and until when (returned, not thrown). */
+  readonly approval?: PendingApproval | undefined;
   readonly notification?: NotificationReport | undefined;
 }
 
@@ -86,6 +90,7 @@ function summaryOf({ outcome, notification, error }: Completed): AsyncResult {
     CenBandwidthPackageId: outcome.result?.CenBandwidthPackageId,
     Status: outcome.result?.Status,
     error: error ? { code: error.code, message: error.message } : undefined,
+    ...(outcome.approval ? { approval: outcome.approval } : {}),
     notification,
   };
 }

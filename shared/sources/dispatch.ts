@@ -23,14 +23,43 @@ export interface InvocationScope {
   config(): Config;
   /** The pipeline's dependencies for this invocation (throws like {@link config}). */
   pipeline(): PipelineDeps;
-  /** Chat-ops' dependencies for this invocation (throws like {@link config}). */
-  chatops(): ChatopsDeps;
+  /**
+   * Chat-ops' dependencies for this invocation (rejects like {@link config}). Asynchronous: chat-ops'
+   * code is loaded when a chat request or job first needs it, never at cold start.
+   */
+  chatops(): Promise<ChatopsDeps>;
 }
 
-export interface EventSource<Event = unknown> {
+/** What an event of a source looks like: its name and the test that claims an event (see `shapes.ts`). */
+export interface EventShape<Event = unknown> {
   readonly name: string;
   matches(event: unknown): event is Event;
+}
+
+export interface EventSource<Event = unknown> extends EventShape<Event> {
   run(event: Event, scope: InvocationScope): Promise<unknown>;
+}
+
+/**
+ * A source whose code is loaded when an event of its shape first arrives (and kept for the life of the
+ * instance): an invocation reads only the code of the source it runs.
+ */
+export function lazySource<Event>(shape: EventShape<Event>, load: () => Promise<EventSource<Event>>): EventSource<Event> {
+  let loaded: EventSource<Event> | undefined;
+  let loading: Promise<EventSource<Event>> | undefined;
+  return {
+    name: shape.name,
+    matches: shape.matches,
+    // Once loaded, the source is called directly: a warm invocation pays nothing for the laziness.
+    run: (event, scope) => {
+      if (loaded) return loaded.run(event, scope);
+      loading ??= load().then((source) => {
+        loaded = source;
+        return source;
+      });
+      return loading.then((source) => source.run(event, scope));
+    },
+  };
 }
 
 /** What the FC event decoded to: JSON, or text that is not JSON. */

@@ -9,31 +9,10 @@ import type { CreateCommand } from '../core/pipeline';
 import { type AsyncElement, runAsyncElements } from './async';
 import { AmbiguousJson, type EventSource, type InvocationScope } from './dispatch';
 import { findForbiddenKey, isPlainObject, readJsonInput } from './json';
+import { type CloudEventLike, cloudEventBatchShape, cloudEventProblem, cloudEventShape } from './shapes';
 
-export interface CloudEventLike {
-  readonly specversion: string;
-  readonly id: string;
-  readonly source: string;
-  readonly data?: unknown;
-}
-
-/**
- * Why `value` is not a CloudEvent this function can act on, or undefined when it is one: version 1.0
- * with a non-empty `id` and `source` (the pair that names the intent, so a redelivery buys nothing).
- */
-export function cloudEventProblem(value: unknown): string | undefined {
-  if (!isPlainObject(value)) return `it is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not an object`;
-  if (value.specversion === undefined) return 'it has no "specversion" (a bare data object, as a $.data transform delivers?)';
-  if (value.specversion !== '1.0') return '"specversion" must be "1.0"';
-  for (const field of ['id', 'source'] as const) {
-    if (typeof value[field] !== 'string' || value[field] === '') return `"${field}" must be a non-empty string`;
-  }
-  return undefined;
-}
-
-export function isCloudEvent(event: unknown): event is CloudEventLike {
-  return cloudEventProblem(event) === undefined;
-}
+// The shape lives in shapes.ts (asked at every invocation); what is done with a CloudEvent lives here.
+export { cloudEventProblem } from './shapes';
 
 /**
  * The command for one CloudEvent. `data` may arrive as an object or as a JSON string; anything else is
@@ -59,8 +38,7 @@ function checkData(data: unknown): { input: unknown; issue?: Issue } {
 
 /** `event-driven` delivery: one CloudEvent. */
 export const cloudEventSource: EventSource<CloudEventLike> = {
-  name: 'CloudEvent',
-  matches: isCloudEvent,
+  ...cloudEventShape,
   async run(event, scope) {
     const [result] = await runAsyncElements([{ command: createCommandFromCloudEvent(event) }], scope);
     return result;
@@ -72,8 +50,7 @@ export const cloudEventSource: EventSource<CloudEventLike> = {
  * not a CloudEvent is a published rejection naming why, and never costs its neighbours their purchase.
  */
 export const cloudEventBatchSource: EventSource<readonly unknown[]> = {
-  name: 'batch of CloudEvents',
-  matches: (event): event is readonly unknown[] => Array.isArray(event),
+  ...cloudEventBatchShape,
   async run(events, scope) {
     if (events.length === 0) scope.log.warn('an empty batch: nothing to do');
     return runAsyncElements(

@@ -10,17 +10,7 @@ import { BUILD } from '../runtime/build-info';
 import type { Config } from '../runtime/config';
 import type { Credentials } from '../runtime/credentials';
 import type { EventSource, InvocationScope } from './dispatch';
-import { isPlainObject } from './json';
-
-export interface PingEvent {
-  readonly ping: { readonly publish?: boolean };
-}
-
-export function isPingEvent(event: unknown): event is PingEvent {
-  if (!isPlainObject(event) || Object.keys(event).length !== 1 || !isPlainObject(event.ping)) return false;
-  const { ping } = event;
-  return Object.keys(ping).every((key) => key === 'publish') && (ping.publish === undefined || typeof ping.publish === 'boolean');
-}
+import { type PingEvent, pingShape } from './shapes';
 
 /** What the configuration switches on, in words and counts: nothing in it is secret. */
 export function configurationSummary(config: Config): Record<string, unknown> {
@@ -44,8 +34,7 @@ export function configurationSummary(config: Config): Record<string, unknown> {
 }
 
 export const pingSource: EventSource<PingEvent> = {
-  name: 'ping',
-  matches: isPingEvent,
+  ...pingShape,
   async run(event, scope: InvocationScope) {
     const answer = { pong: true, function: scope.functionName, build: BUILD, node: process.version };
     let config: Config;

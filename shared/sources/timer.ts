@@ -9,16 +9,7 @@ import type { CreateCommand } from '../core/pipeline';
 import { runAsyncElements } from './async';
 import type { EventSource } from './dispatch';
 import { isPlainObject, readJsonInput } from './json';
-
-export interface TimerEvent {
-  readonly triggerTime: string;
-  readonly triggerName: string;
-  readonly payload?: unknown;
-}
-
-export function isTimerEvent(event: unknown): event is TimerEvent {
-  return isPlainObject(event) && typeof event.triggerTime === 'string' && typeof event.triggerName === 'string';
-}
+import { type TimerEvent, timerShape } from './shapes';
 
 /** A bad payload still yields a command: the pipeline reports it as a rejected outcome (published, not retried). */
 export function createCommandFromTimer(event: TimerEvent): CreateCommand {
@@ -39,8 +30,7 @@ function parsePayload(payload: unknown): { input: unknown; issue?: Issue } {
 }
 
 export const timerSource: EventSource<TimerEvent> = {
-  name: 'timer event',
-  matches: isTimerEvent,
+  ...timerShape,
   async run(event, scope) {
     const [result] = await runAsyncElements([{ command: createCommandFromTimer(event) }], scope);
     return result;

@@ -69,6 +69,11 @@ describe('previewReply', () => {
         'Guardrails: allowed.',
         'Reply "confirm Abc123" within 10 minutes to buy.',
       ],
+      // Buttons where the platform has them; typing the same command works everywhere.
+      actions: [
+        { command: 'confirm', code: 'Abc123', label: 'Confirm', style: 'primary' },
+        { command: 'cancel', code: 'Abc123', label: 'Cancel' },
+      ],
     });
   });
 
@@ -209,8 +214,10 @@ describe('other replies', () => {
         'plan <Mbit/s> <area> <area> [name=<name>] [desc="<text>"] [prepay [<n> month|year]] [autorenew] [autopay]',
         'create <Mbit/s> <area> <area> [the options of plan]',
         'confirm <code>',
-        'status <cenbwp-id>',
-        'Areas: China, North-America, Asia-Pacific, Europe, Australia. Bandwidth is in Mbit/s. plan only previews; create previews and gives a code to confirm.',
+        'approve <code>',
+        'reject <code>',
+        'status <cenbwp-id or ClientToken>',
+        'Areas: China, North-America, Asia-Pacific, Europe, Australia. Bandwidth is in Mbit/s. plan only previews; create previews and gives a code to confirm (or, when the purchase needs a second person, a code one of APPROVERS approves or rejects).',
         'Examples: plan 100 China Europe | create 10 Asia-Pacific North-America name=ops-link desc="backup link" prepay 3 month autopay | status cenbwp-xxxxxxxx',
       ],
     });

@@ -21,11 +21,17 @@ export interface InjectOptions {
   readonly times?: number;
   /** Only requests for this action take the fault; default any. */
   readonly action?: string;
+  /**
+   * Only requests whose query carries every one of these parameters take the fault (e.g. the describe
+   * that looks a plan up by id, not the one that lists plans by tag); default any.
+   */
+  readonly params?: Readonly<Record<string, string>>;
 }
 
 interface QueuedFault<Fault> {
   readonly fault: Fault;
   readonly action: string | undefined;
+  readonly params: Readonly<Record<string, string>> | undefined;
   remaining: number;
 }
 
@@ -49,12 +55,15 @@ export class FaultQueue<Name extends string> {
     if (typeof fault === 'object' && !isErrorStatus(fault.status)) {
       throw new RangeError(`an error fault needs a 2xx, 4xx or 5xx HTTP status (got ${fault.status})`);
     }
-    this.#queue.push({ fault, action: options.action, remaining: times });
+    this.#queue.push({ fault, action: options.action, params: options.params, remaining: times });
   }
 
-  /** Takes the first queued fault that applies to a request for `action`, if any. */
-  take(action: string | undefined): Name | ErrorFault | undefined {
-    const index = this.#queue.findIndex((queued) => queued.action === undefined || queued.action === action);
+  /** Takes the first queued fault that applies to a request for `action` with these query parameters, if any. */
+  take(action: string | undefined, params: Readonly<Record<string, string>> = {}): Name | ErrorFault | undefined {
+    const index = this.#queue.findIndex(
+      (queued) =>
+        (queued.action === undefined || queued.action === action) && Object.entries(queued.params ?? {}).every(([name, value]) => params[name] === value),
+    );
     const queued = this.#queue[index];
     if (!queued) return undefined;
     queued.remaining -= 1;

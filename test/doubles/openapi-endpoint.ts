@@ -127,7 +127,7 @@ export class OpenApiEndpoint<Name extends string> {
     if (!verdict.ok) return this.#answerError(response, record, verdict.error);
     record.verified = true;
 
-    const fault = options.faults.take(verdict.action);
+    const fault = options.faults.take(verdict.action, query.query);
     if (fault !== undefined) record.fault = faultLabel(fault);
     if (fault === 'reset') return dropConnection(response);
     if (fault === 'hang') return;

@@ -3,6 +3,7 @@ import { derivedClientToken } from '../../shared/core/idempotency';
 import { DEV_CREDENTIALS } from '../doubles/credentials';
 import { TestClock } from '../support/clock';
 import { cloudEvent, findSecrets, type Harness, httpEvent, startHarness, timerEvent, VALID_PLAN } from '../support/harness';
+import { describes } from '../support/observe';
 
 let h: Harness;
 afterEach(async () => {
@@ -70,6 +71,19 @@ describe('HTTP API: POST /bandwidth-plans', () => {
     await h.http({ path: '/bandwidth-plans', body: VALID_PLAN, headers: { 'Idempotency-Key': 'k' } });
     const answer = await h.http({ path: '/bandwidth-plans', body: { ...VALID_PLAN, Bandwidth: 20 }, headers: { 'Idempotency-Key': 'k' } });
 
+    // Found by the intent lookup, before CEN is asked: the stored plan names what differs.
+    expect(answer.status).toBe(409);
+    expect(answer.body.error).toMatchObject({ code: 'IdempotenceParam.NotMatch' });
+    expect(answer.body.error.message).toContain(`The plan ${h.cen.plans[0]!.id} was bought with this ClientToken and other parameters (Bandwidth 10, not 20)`);
+    expect(h.cen.requests.filter((request) => request.action === 'CreateCenBandwidthPackage')).toHaveLength(1);
+    expect(h.cen.plans).toHaveLength(1);
+  });
+
+  it('answers 409 with CEN’s request id when CEN alone remembers the token (a plan bought before intent tags)', async () => {
+    const token = derivedClientToken('http', 'k');
+    h.cen.seedPlan({ clientToken: token, params: { Bandwidth: '10', GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' } });
+    const answer = await h.http({ path: '/bandwidth-plans', body: { ...VALID_PLAN, Bandwidth: 20 }, headers: { 'Idempotency-Key': 'k' } });
+
     expect(answer.status).toBe(409);
     expect(answer.body.error).toMatchObject({ code: 'IdempotenceParam.NotMatch' });
     expect(answer.body.error.requestId).toMatch(/\S+/);
@@ -85,7 +99,8 @@ describe('HTTP API: POST /bandwidth-plans', () => {
     expect(answer.status).toBe(201);
     expect(answer.body.Status).toBe('pending');
     expect(answer.body.notes[0]).toMatch(/awaits payment|paid in the Alibaba Cloud console/);
-    expect(h.cen.requests.filter((request) => request.action === 'DescribeCenBandwidthPackages')).toHaveLength(0);
+    // Only the lookup of the intent before buying; no wait.
+    expect(describes(h)).toEqual(['lookup']);
   });
 
   it('dry run: answers 200 with the normalised request and the verdict, and calls nothing', async () => {
@@ -103,6 +118,11 @@ describe('HTTP API: POST /bandwidth-plans', () => {
         PricingCycle: 'Month',
         Period: 1,
         AutoPay: false,
+        Tag: [
+          { Key: 'bandwidth-plan:product', Value: 'create-bandwidth-plan' },
+          { Key: 'bandwidth-plan:client-token', Value: 'dry-1' },
+          { Key: 'bandwidth-plan:request', Value: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        ],
       },
       billing: { summary: 'pay-as-you-go (POSTPAY)', awaitsPayment: false },
       guardrails: { allowed: true, reasons: [], notes: [] },
@@ -240,9 +260,9 @@ describe('HTTP API errors: the one error table', () => {
   });
 
   it('sends an Allow header with 405', async () => {
-    const answer = await h.http({ method: 'GET', path: '/bandwidth-plans' });
+    const answer = await h.http({ method: 'PUT', path: '/bandwidth-plans' });
     expect(answer.status).toBe(405);
-    expect(answer.headers.allow).toBe('POST');
+    expect(answer.headers.allow).toBe('POST, GET');
   });
 
   it.each([
@@ -285,7 +305,7 @@ describe('HTTP API: waiting for the plan', () => {
     expect(answer.status).toBe(201);
     expect(answer.body.Status).toBe('pending');
     expect(answer.body.CenBandwidthPackageId).toBe(h.cen.plans[0]!.id);
-    expect(h.cen.requests.filter((request) => request.action === 'DescribeCenBandwidthPackages')).toHaveLength(2);
+    expect(describes(h)).toEqual(['lookup', 'by id', 'by id']);
   });
 
   it('reports Idle once the plan turns ready within the wait: Creating at 0 and 500 ms, Idle at 1.5 s', async () => {
@@ -294,7 +314,7 @@ describe('HTTP API: waiting for the plan', () => {
     const answer = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN });
 
     expect(answer.body.Status).toBe('Idle');
-    expect(h.cen.requests.filter((request) => request.action === 'DescribeCenBandwidthPackages')).toHaveLength(3);
+    expect(describes(h)).toEqual(['lookup', 'by id', 'by id', 'by id']);
   });
 });
 

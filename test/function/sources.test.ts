@@ -159,8 +159,8 @@ describe('HTTP trigger events', () => {
   });
 
   it.each([
-    ['GET', '/bandwidth-plans', 405],
     ['PUT', '/bandwidth-plans', 405],
+    ['DELETE', '/bandwidth-plans', 405],
     ['POST', '/bandwidth-plans/cenbwp-1', 405],
     ['POST', '/plans', 404],
     ['POST', '/chatops/teams', 404],

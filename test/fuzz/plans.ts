@@ -3,6 +3,7 @@
  * well-formed ones that break exactly the rules README's parameter table states — with an oracle,
  * written from that table rather than from the product's schema, of what the product must send.
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 
 export const AREAS = ['China', 'North-America', 'Asia-Pacific', 'Europe', 'Australia'] as const;
@@ -12,7 +13,8 @@ export const LIMITS = {
   maxBandwidth: 10_000,
   name: [2, 128],
   description: [2, 256],
-  tags: 20,
+  // The API's 20, less the three intent tags the function adds (README "Intent tags and runaway limits").
+  tags: 17,
   tagKey: 64,
   tagValue: 128,
   clientToken: 64,
@@ -50,6 +52,8 @@ const lengthIn = (min: number, max: number) => fc.oneof(fc.constantFrom(min, max
 
 const noUrlPrefix = (text: string) => !/^https?:\/\//i.test(text.trimStart());
 const tagText = (text: string) => !/^(aliyun|acs:)/i.test(text) && !/https?:\/\//i.test(text);
+/** Tag keys the function keeps for itself (README). */
+export const INTENT_KEY_PREFIX = 'bandwidth-plan:';
 
 export const validName = lengthIn(...LIMITS.name).chain((length) =>
   fc.tuple(fc.oneof(LETTER, HAN), fc.array(NAME_TAIL, { minLength: length - 1, maxLength: length - 1 })).map(([head, tail]) => head + tail.join('')),
@@ -61,7 +65,9 @@ export const validName = lengthIn(...LIMITS.name).chain((length) =>
 export const validDescription = lengthIn(...LIMITS.description)
   .chain(textOfLength)
   .filter((text) => noUrlPrefix(text) && [...text].length >= LIMITS.description[0]);
-const validTagKey = lengthIn(1, LIMITS.tagKey).chain(textOfLength).filter(tagText);
+const validTagKey = lengthIn(1, LIMITS.tagKey)
+  .chain(textOfLength)
+  .filter((key) => tagText(key) && !key.startsWith(INTENT_KEY_PREFIX));
 const validTagValue = fc.oneof(fc.constant(''), lengthIn(0, LIMITS.tagValue).chain(textOfLength)).filter(tagText);
 export const validClientToken = lengthIn(1, LIMITS.clientToken).chain((length) =>
   fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)), minLength: length, maxLength: length }),
@@ -205,10 +211,12 @@ export const RULE_BREAKERS: ReadonlyArray<[string, fc.Arbitrary<(plan: Plan) => 
       .map((ClientToken) => (plan: Plan) => ({ ...plan, ClientToken })),
   ],
   [
-    'Tag: 21 tags, a key or value too long or empty, a reserved prefix, a URL, a repeated key, a wrong shape',
+    "Tag: 18 tags, a key or value too long or empty, a reserved prefix (the intent's too), a URL, a repeated key, a wrong shape",
     fc
       .constantFrom<unknown>(
-        Array.from({ length: 21 }, (_, index) => ({ Key: `k${index}`, Value: 'v' })),
+        Array.from({ length: 18 }, (_, index) => ({ Key: `k${index}`, Value: 'v' })),
+        [{ Key: 'bandwidth-plan:client-token', Value: 'forged' }],
+        [{ Key: 'bandwidth-plan:product' }],
         [{ Key: '' }],
         [{ Key: 'k'.repeat(65) }],
         [{ Key: 'k', Value: 'v'.repeat(129) }],
@@ -290,11 +298,33 @@ export function normalised(plan: Plan, clientToken: string): Plan {
 }
 
 /**
+ * The request as sent: with the caller's tags, then the intent's — which product bought it, its
+ * ClientToken, and the digest README defines: SHA-256 (hex) of the JSON array of [name, value] pairs,
+ * sorted by name, without the ClientToken and the intent's tags.
+ */
+export function asSent(plan: Plan, clientToken: string): Plan {
+  const request = normalised(plan, clientToken);
+  const pairs = Object.entries(request)
+    .filter(([name, value]) => name !== 'ClientToken' && value !== undefined && !(name === 'Tag' && (value as unknown[]).length === 0))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const digest = createHash('sha256').update(JSON.stringify(pairs)).digest('hex');
+  return {
+    ...request,
+    Tag: [
+      ...((plan.Tag as unknown[] | undefined) ?? []),
+      { Key: 'bandwidth-plan:product', Value: 'create-bandwidth-plan' },
+      { Key: 'bandwidth-plan:client-token', Value: clientToken },
+      { Key: 'bandwidth-plan:request', Value: digest },
+    ],
+  };
+}
+
+/**
  * The query parameters CreateCenBandwidthPackage must receive for `plan`: every value as text,
  * booleans as `true`/`false`, tags flattened to 1-based `Tag.N.Key`/`Tag.N.Value`.
  */
 export function expectedWire(plan: Plan, clientToken: string): Record<string, string> {
-  const { Tag, ...rest } = normalised(plan, clientToken);
+  const { Tag, ...rest } = asSent(plan, clientToken);
   const wire: Record<string, string> = {};
   for (const [name, value] of Object.entries(rest)) wire[name] = String(value);
   (Tag as Array<{ Key: string; Value?: string }> | undefined)?.forEach((tag, index) => {

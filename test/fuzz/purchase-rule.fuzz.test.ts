@@ -2,7 +2,11 @@
  * The purchase rule, stated once and searched for a counterexample at every entry point:
  *
  *   CreateCenBandwidthPackage is called if and only if the input is a documented purchase that passed
- *   authentication, validation and the guardrails.
+ *   authentication, validation and the guardrails, and whose intent has no plan yet.
+ *
+ * An intent is its ClientToken (README "Intent tags and runaway limits": the plan is looked up by it
+ * before buying): the caller's ClientToken, else the Idempotency-Key, the CloudEvent's source and id,
+ * or the timer's name and time it derives from; an HTTP request with none of them is a new intent.
  *
  * "Documented purchase" is decided here from README alone (the oracle below), not from the product's
  * code: HTTP `POST /bandwidth-plans` (a trailing slash is the same path) with no query or exactly
@@ -39,6 +43,16 @@ const withinGuardrails = (plan: Plan) =>
 const WELL_FORMED_KEY = /^[!-+\--~]{1,128}$/;
 
 let h: Harness;
+/** The intents bought so far in this file's harness (see the rule above). */
+const boughtIntents = new Set<string>();
+/** Whether a documented purchase of `intent` is its first (and records it); undefined: always new. */
+function firstPurchase(intent: string | undefined): boolean {
+  if (intent === undefined) return true;
+  if (boughtIntents.has(intent)) return false;
+  boughtIntents.add(intent);
+  return true;
+}
+const explicitToken = (plan: Plan): string | undefined => (typeof plan.ClientToken === 'string' ? `token:${plan.ClientToken}` : undefined);
 /** A harness with this file's guardrails, on a held clock. */
 const start = (env: HarnessOptions['env'] = {}) =>
   startHarness({ env: { MAX_BANDWIDTH_MBPS: String(MAX_BANDWIDTH), ALLOWED_AREAS: ALLOWED_AREAS.join(','), ...env }, clock: new TestClock(FUZZ_EPOCH) });
@@ -234,8 +248,11 @@ describe('the purchase rule: CreateCenBandwidthPackage is called if and only if 
     await fc.assert(
       fc.asyncProperty(httpCase, async (input) => {
         const calls = await createCalls(() => h.invoke(httpEventOf(input)));
-        expect(calls).toBe(httpBuys(input) ? 1 : 0);
-        if (process.env.COUNT_BUYS) console.log('HTTPBUY', calls);
+        const intent =
+          input.body.kind === 'valid'
+            ? (explicitToken(input.body.plan) ?? (input.idempotencyKey === undefined ? undefined : `key:${input.idempotencyKey}`))
+            : undefined;
+        expect(calls).toBe(httpBuys(input) && firstPurchase(intent) ? 1 : 0);
       }),
       { numRuns: RUNS * 3, ...FUZZ_REPLAY },
     );
@@ -247,10 +264,16 @@ describe('the purchase rule: CreateCenBandwidthPackage is called if and only if 
         const event = batch || elements.length > 1 ? elements.map(eventOf) : eventOf(elements[0]!);
         const before = h.mns.messages.length;
         const calls = await createCalls(() => h.invoke(event));
-        expect(calls).toBe(elements.filter(elementBuys).length);
+        const buys = elements.filter(
+          (element) =>
+            element.kind === 'cloudevent' &&
+            element.data.kind === 'valid' &&
+            elementBuys(element) &&
+            firstPurchase(explicitToken(element.data.plan) ?? `cloudevent:${element.source}\n${element.id}`),
+        );
+        expect(calls).toBe(buys.length);
         // An array delivered alone is itself a batch: its elements are the elements.
         const count = Array.isArray(event) ? event.length : 1;
-        if (process.env.COUNT_BUYS) console.log('EBBUY', calls);
         // Every element leaves exactly one published outcome.
         expect(h.mns.messages.length - before).toBe(count);
       }),
@@ -262,7 +285,8 @@ describe('the purchase rule: CreateCenBandwidthPackage is called if and only if 
     await fc.assert(
       fc.asyncProperty(timerCase, async ({ name, time, payload }) => {
         const calls = await createCalls(() => h.invoke({ triggerTime: time, triggerName: name, payload: JSON.stringify(payload.plan) }));
-        expect(calls).toBe(payload.kind === 'valid' && withinGuardrails(payload.plan) ? 1 : 0);
+        const documented = payload.kind === 'valid' && withinGuardrails(payload.plan);
+        expect(calls).toBe(documented && firstPurchase(explicitToken(payload.plan) ?? `timer:${name}\n${time}`) ? 1 : 0);
       }),
       { numRuns: RUNS, ...FUZZ_REPLAY },
     );
@@ -293,7 +317,6 @@ describe('the purchase rule: CreateCenBandwidthPackage is called if and only if 
           const withinRules = input.plan.Bandwidth <= MAX_BANDWIDTH && ALLOWED_AREAS.includes(input.plan.a);
           const buys = input.creator === 'allowed' && withinRules && input.code === 'issued' && input.confirmer === 'creator';
           expect(calls).toBe(buys ? 1 : 0);
-          if (process.env.COUNT_BUYS) console.log('CHATBUY', calls);
         }),
         { numRuns: RUNS, ...FUZZ_REPLAY },
       );

@@ -76,6 +76,10 @@ describe('s.yaml', () => {
     expect([...trigger('http').triggerConfig.methods].sort()).toEqual(['GET', 'POST']);
   });
 
+  it('runs one invocation at a time, so the runaway limits are checked against every plan bought before', () => {
+    expect(renderedProps.concurrencyConfig).toEqual({ reservedConcurrency: 1 });
+  });
+
   it('invokes asynchronously from EventBridge, so FC retries failures', () => {
     expect(trigger('eventbridge').triggerConfig).toMatchObject({ asyncInvocationType: true, triggerEnable: true });
     expect(JSON.parse(trigger('eventbridge').triggerConfig.eventRuleFilterPattern)).toEqual({ source: ['ops.bandwidth-planner'] });
@@ -126,6 +130,11 @@ describe('deploy/s.two-functions.yaml: the HTTP trigger on a function of its own
     expect(deployment.jobs.name).toBe('create-bandwidth-plan');
     expect(deployment.jobs.triggers.some((one) => one.triggerType === 'http')).toBe(false);
     expect(loadConfig(http.environmentVariables).chatops.jobFunction).toBe('create-bandwidth-plan');
+  });
+
+  it('runs one invocation at a time on each function: two purchases can race only across the two', () => {
+    expect(events.concurrencyConfig).toEqual({ reservedConcurrency: 1 });
+    expect(http.concurrencyConfig).toEqual({ reservedConcurrency: 1 });
   });
 
   it('keeps FC’s async settings on the function that runs async events', () => {

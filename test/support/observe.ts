@@ -113,3 +113,22 @@ export function leakedSecrets(texts: readonly string[], secrets: readonly string
   const forms = secrets.flatMap(secretForms);
   return texts.filter((text) => forms.some((form) => text.includes(form))).map((text) => text.slice(0, 300));
 }
+
+/**
+ * The DescribeCenBandwidthPackages calls, in order, by what they asked: the intent's plan by its
+ * ClientToken tag (`lookup`), the plans this function bought (`listing`, for the runaway limits), or a
+ * plan by id (`by id`: the wait and the status).
+ */
+export function describes(h: Pick<Harness, 'cen'>): string[] {
+  return h.cen.requests
+    .filter((request) => request.action === 'DescribeCenBandwidthPackages')
+    .map((request) =>
+      request.params['Tag.1.Key'] === 'bandwidth-plan:client-token'
+        ? 'lookup'
+        : request.params['Tag.1.Key'] === 'bandwidth-plan:product'
+          ? 'listing'
+          : request.params['Filter.1.Key'] === 'CenBandwidthPackageId'
+            ? 'by id'
+            : 'other',
+    );
+}

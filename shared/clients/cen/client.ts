@@ -4,7 +4,8 @@
  * it is part of the parameters, fixed before the retry loop starts.
  */
 import { notAnAnswer, UpstreamError } from '../../core/errors';
-import { type BandwidthPlanRequest, toQueryParameters } from '../../core/schema';
+import { type ListedPlan, parseCreationTime } from '../../core/intent';
+import { type BandwidthPlanRequest, type Tag, toQueryParameters } from '../../core/schema';
 import { type Clock, systemClock } from '../../runtime/clock';
 import type { Credentials } from '../../runtime/credentials';
 import { type HttpResponse, type HttpTransport, nodeHttpTransport } from '../../runtime/http';
@@ -107,6 +108,31 @@ export class CenClient {
     } as PlanStatus;
   }
 
+  /**
+   * The plans carrying every tag given (DescribeCenBandwidthPackages' Tag filter), every page up to
+   * {@link MAX_LIST_PAGES}; `complete` is false when there were more.
+   */
+  async listPlansTagged(tags: readonly Tag[], call: CallOptions): Promise<{ plans: ListedPlan[]; complete: boolean }> {
+    const filter: Record<string, string> = {};
+    tags.forEach((tag, index) => {
+      filter[`Tag.${index + 1}.Key`] = tag.Key;
+      if (tag.Value !== undefined) filter[`Tag.${index + 1}.Value`] = tag.Value;
+    });
+    const plans: ListedPlan[] = [];
+    for (let page = 1; page <= MAX_LIST_PAGES; page++) {
+      const body = await this.#call('DescribeCenBandwidthPackages', { ...filter, PageSize: String(LIST_PAGE_SIZE), PageNumber: String(page) }, call);
+      const list = (body.CenBandwidthPackages as { CenBandwidthPackage?: unknown } | undefined)?.CenBandwidthPackage;
+      const entries = Array.isArray(list) ? (list as Array<Record<string, unknown>>) : [];
+      for (const entry of entries) {
+        const listed = listedPlan(entry);
+        if (listed) plans.push(listed);
+      }
+      const total = typeof body.TotalCount === 'number' ? body.TotalCount : plans.length;
+      if (entries.length < LIST_PAGE_SIZE || plans.length >= total) return { plans, complete: true };
+    }
+    return { plans, complete: false };
+  }
+
   #call(action: string, params: Record<string, string>, call: CallOptions): Promise<Record<string, unknown>> {
     // Send the canonical query itself as the URL query, so what is signed is exactly what is sent.
     const url = new URL(`/?${canonicalQueryString(params)}`, this.#endpoint);
@@ -154,6 +180,31 @@ export function parseRpcResponse(action: string, response: HttpResponse): Record
     stringOr(record.RequestId),
     'CEN',
   );
+}
+
+/** DescribeCenBandwidthPackages' largest page. */
+const LIST_PAGE_SIZE = 50;
+/** 1,000 plans: far more than a runaway limit allows in a day; the rest is reported as incomplete. */
+const MAX_LIST_PAGES = 20;
+
+function listedPlan(entry: Record<string, unknown>): ListedPlan | undefined {
+  const id = stringOr(entry.CenBandwidthPackageId);
+  if (id === undefined) return undefined;
+  const rawTags = (entry.Tags as { Tag?: unknown } | undefined)?.Tag;
+  const tags = (Array.isArray(rawTags) ? (rawTags as Array<Record<string, unknown>>) : []).flatMap((tag) =>
+    typeof tag.Key === 'string' ? [{ Key: tag.Key, Value: typeof tag.Value === 'string' ? tag.Value : '' }] : [],
+  );
+  return {
+    CenBandwidthPackageId: id,
+    Status: stringOr(entry.Status) ?? 'Unknown',
+    Bandwidth: typeof entry.Bandwidth === 'number' ? entry.Bandwidth : undefined,
+    BandwidthPackageChargeType: stringOr(entry.BandwidthPackageChargeType),
+    GeographicRegionAId: stringOr(entry.GeographicRegionAId),
+    GeographicRegionBId: stringOr(entry.GeographicRegionBId),
+    Name: stringOr(entry.Name),
+    createdAt: parseCreationTime(stringOr(entry.CreationTime)),
+    tags,
+  };
 }
 
 function stringOr(value: unknown): string | undefined {

@@ -3,7 +3,7 @@
  * Pure: the date and nonce are passed in, so the same input always gives the same headers.
  * Knows nothing of CEN, FC or events.
  */
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Credentials } from '../../runtime/credentials';
 
 export const ALGORITHM = 'ACS3-HMAC-SHA256';
@@ -30,7 +30,7 @@ export interface SigningInput {
 }
 
 /** A signature nonce: 32 hex characters. randomUUID draws from a batched entropy pool (no synchronous read per call). */
-export const randomNonce = (): string => randomUUID().replaceAll('-', '');
+export const randomNonce = (): string => crypto.randomUUID().replaceAll('-', '');
 
 const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
 
@@ -46,11 +46,11 @@ export function percentEncode(value: string): string {
 
 /** Query parameters encoded, sorted by encoded name (code-unit order), joined as `a=1&b=2`. */
 export function canonicalQueryString(query: Readonly<Record<string, string>>): string {
-  return Object.keys(query)
-    .map((name) => [percentEncode(name), percentEncode(query[name] ?? '')] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, value]) => `${name}=${value}`)
-    .join('&');
+  const pairs = Object.keys(query).map((name) => ({ name: percentEncode(name), value: percentEncode(query[name] ?? '') }));
+  pairs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let joined = '';
+  for (const { name, value } of pairs) joined += joined === '' ? `${name}=${value}` : `&${name}=${value}`;
+  return joined;
 }
 
 /** True for the headers ACS3 signs: `host`, `content-type` and every `x-acs-*`. */
@@ -58,25 +58,34 @@ function isSignedHeader(name: string): boolean {
   return name === 'host' || name === 'content-type' || name.startsWith('x-acs-');
 }
 
-/** Canonical header block (`name:value\n` each, sorted) and the `;`-joined signed header names. */
+/**
+ * Canonical header block (`name:value\n` each, sorted) and the `;`-joined signed header names. Names
+ * are lower-cased; values trimmed, and joined with `,` where two names differ only in case.
+ */
 export function canonicalHeaders(headers: Readonly<Record<string, string>>): { canonical: string; signedHeaders: string } {
-  const byName = new Map<string, string[]>();
-  for (const [rawName, value] of Object.entries(headers)) {
+  const byName: Record<string, string> = Object.create(null);
+  const names: string[] = [];
+  for (const rawName of Object.keys(headers)) {
     const name = rawName.toLowerCase();
     if (!isSignedHeader(name)) continue;
-    const values = byName.get(name) ?? [];
-    values.push(value.trim());
-    byName.set(name, values);
+    const value = headers[rawName]!.trim();
+    if (name in byName) byName[name] += `,${value}`;
+    else {
+      byName[name] = value;
+      names.push(name);
+    }
   }
-  const names = [...byName.keys()].sort();
-  return {
-    canonical: names.map((name) => `${name}:${byName.get(name)!.join(',')}\n`).join(''),
-    signedHeaders: names.join(';'),
-  };
+  names.sort();
+  let canonical = '';
+  for (const name of names) canonical += `${name}:${byName[name]}\n`;
+  return { canonical, signedHeaders: names.join(';') };
 }
 
+/** Node's one-shot hash (Node 20.12 and later): no Hash object per call, about a third of the time. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string }).hash;
+
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return oneShotHash ? oneShotHash('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex');
 }
 
 /** `yyyy-MM-ddTHH:mm:ssZ`, UTC, no milliseconds. */
@@ -96,19 +105,19 @@ export interface SignedParts {
 export function signAcs3Detailed(request: SignableRequest, credentials: Credentials, input: SigningInput): SignedParts {
   const body = request.body ?? '';
   const payloadHash = body.length === 0 ? EMPTY_BODY_SHA256 : sha256Hex(body);
-  const headers: Record<string, string> = {
-    ...lowerCaseKeys(request.headers),
-    host: request.host,
-    'x-acs-date': formatAcsDate(input.date),
-    'x-acs-signature-nonce': input.nonce,
-    'x-acs-content-sha256': payloadHash,
-  };
+  // Assigned one by one rather than spread: the same keys in the same order, a fraction of the time.
+  const headers: Record<string, string> = {};
+  for (const name of Object.keys(request.headers)) headers[name.toLowerCase()] = request.headers[name]!;
+  headers.host = request.host;
+  headers['x-acs-date'] = formatAcsDate(input.date);
+  headers['x-acs-signature-nonce'] = input.nonce;
+  headers['x-acs-content-sha256'] = payloadHash;
   if (credentials.securityToken) headers['x-acs-security-token'] = credentials.securityToken;
 
   const { canonical, signedHeaders } = canonicalHeaders(headers);
-  const canonicalRequest = [request.method.toUpperCase(), request.path, canonicalQueryString(request.query), canonical, signedHeaders, payloadHash].join('\n');
+  const canonicalRequest = `${request.method.toUpperCase()}\n${request.path}\n${canonicalQueryString(request.query)}\n${canonical}\n${signedHeaders}\n${payloadHash}`;
   const stringToSign = `${ALGORITHM}\n${sha256Hex(canonicalRequest)}`;
-  const signature = createHmac('sha256', credentials.accessKeySecret).update(stringToSign).digest('hex');
+  const signature = crypto.createHmac('sha256', credentials.accessKeySecret).update(stringToSign).digest('hex');
   headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId},SignedHeaders=${signedHeaders},Signature=${signature}`;
   return { canonicalRequest, stringToSign, signature, headers };
 }
@@ -116,10 +125,4 @@ export function signAcs3Detailed(request: SignableRequest, credentials: Credenti
 /** The headers to send for `request`: the caller's, plus `x-acs-*` signing headers and `Authorization`. */
 export function signAcs3(request: SignableRequest, credentials: Credentials, input: SigningInput): Record<string, string> {
   return signAcs3Detailed(request, credentials, input).headers;
-}
-
-function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) result[name.toLowerCase()] = value;
-  return result;
 }

@@ -2,6 +2,7 @@
  * An {@link Outcome} as a CloudEvents 1.0 JSON event, and its serialisation within the topic's
  * message size. Pure: the event id, time and function identity are passed in.
  */
+import type { PendingApproval } from '../approval';
 import type { Outcome, OutcomeError, OutcomeKind, OutcomeResult, TriggerKind } from '../outcome';
 import type { BandwidthPlanRequest } from '../schema';
 
@@ -23,6 +24,10 @@ export interface BandwidthPlanEventData {
   readonly outcome: OutcomeKind;
   readonly trigger: { readonly kind: TriggerKind; readonly id: string };
   readonly requester?: string;
+  /** Who approved (or rejected) a purchase that needed approval. */
+  readonly approver?: string;
+  /** `awaiting-approval`: the code an approver sends with `approve`, until when, who may, and why. */
+  readonly approval?: PendingApproval;
   /** The request as sent to CEN; it carries no credentials by construction. */
   readonly request?: BandwidthPlanRequest;
   readonly result?: OutcomeResult;
@@ -85,6 +90,8 @@ export function toCloudEvent(outcome: Outcome, context: CloudEventContext): Band
     outcome: outcome.kind,
     trigger: { kind: outcome.trigger.kind, id: outcome.trigger.id },
     ...(outcome.trigger.requester !== undefined && { requester: outcome.trigger.requester }),
+    ...(outcome.approver !== undefined && { approver: outcome.approver }),
+    ...(outcome.approval !== undefined && { approval: outcome.approval }),
     ...(outcome.request !== undefined && { request: outcome.request }),
     ...(outcome.result !== undefined && { result: outcome.result }),
     ...(outcome.error !== undefined && { error: outcome.error }),

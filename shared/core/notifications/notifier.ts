@@ -9,7 +9,7 @@ import type { MessagePublisher } from '../../clients/mns/publisher';
 import type { Credentials } from '../../runtime/credentials';
 import type { Logger } from '../../runtime/log';
 import { asBandwidthPlanError } from '../errors';
-import type { Outcome } from '../outcome';
+import { MESSAGE_TAGS, type Outcome } from '../outcome';
 import { type BandwidthPlanCloudEvent, serialiseWithinLimit, type TestCloudEvent, testCloudEvent, toCloudEvent, toXmlSafeJson } from './cloudevent';
 
 export interface NotifyCall {
@@ -87,8 +87,8 @@ export function createMnsNotifier(options: MnsNotifierOptions): Notifier {
   }
 
   return {
-    // The outcome kind is the filter tag: subscribers can take, say, only failures.
-    notify: (outcome, call) => publish(toCloudEvent(outcome, context()), outcome.kind, call, outcome.fcRequestId),
+    // The outcome kind is the filter tag: subscribers can take, say, only failures (or approval requests).
+    notify: (outcome, call) => publish(toCloudEvent(outcome, context()), MESSAGE_TAGS[outcome.kind], call, outcome.fcRequestId),
     notifyTest: (call) => publish(testCloudEvent(context(), call.fcRequestId), 'test', call, call.fcRequestId),
   };
 }

@@ -1,11 +1,13 @@
 /**
- * Stateless confirmation codes for `create`: the code itself carries the normalised request, who
- * asked and when it expires, signed with HMAC-SHA256, so `confirm` can arrive in any later message
- * (or on another function instance) and nothing needs storing. The content is readable by whoever
- * has the code (it is compressed, not encrypted) but cannot be altered or forged without the key.
+ * Stateless confirmation and approval codes: the code itself carries the normalised request, who
+ * asked and when it expires, signed with HMAC-SHA256, so `confirm` (or an approver's `approve`) can
+ * arrive in any later message (or on another function instance) and nothing needs storing. The
+ * content is readable by whoever has the code (it is compressed, not encrypted) but cannot be altered
+ * or forged without the key. The two kinds are signed under different domains: a confirmation code is
+ * never an approval code, nor the reverse.
  *
- * Layout: base62(deflate(JSON [version, expiresAt, requester, request])) followed by a fixed
- * 22-character base62 signature (128 bits) — letters and digits only, so it survives copy-paste.
+ * Layout: base62(deflate(JSON [version, expiresAt, requester, request(, clientToken)])) followed by a
+ * fixed 22-character base62 signature (128 bits) — letters and digits only, so it survives copy-paste.
  */
 import { createHash, createHmac } from 'node:crypto';
 
@@ -22,12 +24,14 @@ export const CONFIRMATION_TTL_MS = 600_000;
 export const MIN_CONFIRMATION_KEY_LENGTH = 32;
 
 const VERSION = 1;
+const APPROVAL_VERSION = 2;
 const SIGNATURE_BYTES = 16;
 /** base62 of 16 bytes behind the 0x01 sentinel is always 22 characters. */
 const SIGNATURE_CHARS = 22;
 const MAX_CODE_CHARS = 1_000;
 const MAX_PAYLOAD_BYTES = 4_096;
 const DOMAIN = `bwp-confirmation/v${VERSION}\n`;
+const APPROVAL_DOMAIN = `bwp-approval/v${APPROVAL_VERSION}\n`;
 
 // zlib's preset dictionary: text every payload repeats, so a code is about half as long.
 // Changing it invalidates codes in flight, which live ten minutes.
@@ -77,9 +81,9 @@ function requireKey(key: string): void {
   }
 }
 
-function signature(payload: string, key: string): string {
+function signature(payload: string, key: string, domain: string = DOMAIN): string {
   const mac = createHmac('sha256', key)
-    .update(DOMAIN + payload)
+    .update(domain + payload)
     .digest();
   return encodeBase62(mac.subarray(0, SIGNATURE_BYTES));
 }
@@ -92,8 +96,8 @@ export function issueConfirmationCode(issue: ConfirmationIssue): string {
   return payload + signature(payload, issue.key);
 }
 
-/** The signed content, or `undefined` when it does not decode to a version-1 payload. */
-function readPayload(payload: string): { expiresAt: number; requester: string; request: unknown } | undefined {
+/** The signed content, or `undefined` when it does not decode to a payload of `version`. */
+function readPayload(payload: string, version: number = VERSION): { expiresAt: number; requester: string; request: unknown; rest: unknown[] } | undefined {
   const compressed = decodeBase62(payload);
   if (compressed === undefined) return undefined;
   let content: unknown;
@@ -103,15 +107,21 @@ function readPayload(payload: string): { expiresAt: number; requester: string; r
     // Only reachable with a valid signature over bad content (e.g. a key shared with another format).
     return undefined;
   }
-  if (!Array.isArray(content) || content.length !== 4) return undefined;
-  const [version, expiresAt, requester, request] = content as unknown[];
-  if (version !== VERSION || typeof expiresAt !== 'number' || typeof requester !== 'string') return undefined;
-  return { expiresAt, requester, request };
+  // A confirmation payload has four fields, an approval payload five (the ClientToken, or null).
+  if (!Array.isArray(content) || content.length !== (version === VERSION ? 4 : 5)) return undefined;
+  const [found, expiresAt, requester, request, ...rest] = content as unknown[];
+  if (found !== version || typeof expiresAt !== 'number' || typeof requester !== 'string') return undefined;
+  return { expiresAt, requester, request, rest };
 }
 
-export function verifyConfirmationCode(code: string, check: ConfirmationCheck): Confirmation {
-  if (check.keys.length === 0) throw new ProductError('ConfigurationError', 'No confirmation key is configured.');
-  for (const key of check.keys) requireKey(key);
+/** A code's verified content, before any check of who sent it or when. */
+type Opened =
+  | { readonly ok: true; readonly request: BandwidthPlanRequest; readonly requester: string; readonly expiresAt: number; readonly rest: unknown[] }
+  | { readonly ok: false; readonly reason: 'malformed' | 'tampered' };
+
+function openCode(code: string, keys: readonly string[], domain: string, version: number): Opened {
+  if (keys.length === 0) throw new ProductError('ConfigurationError', 'No confirmation key is configured.');
+  for (const key of keys) requireKey(key);
   if (code.length <= SIGNATURE_CHARS || code.length > MAX_CODE_CHARS || !/^[0-9A-Za-z]+$/.test(code)) {
     return { ok: false, reason: 'malformed' };
   }
@@ -119,16 +129,84 @@ export function verifyConfirmationCode(code: string, check: ConfirmationCheck): 
   // The signature is checked before anything is decompressed or parsed, against every key (no early
   // exit, so timing does not tell which one matched).
   let signed = false;
-  for (const key of check.keys) if (timingSafeEqualText(code.slice(-SIGNATURE_CHARS), signature(payload, key))) signed = true;
+  for (const key of keys) if (timingSafeEqualText(code.slice(-SIGNATURE_CHARS), signature(payload, key, domain))) signed = true;
   if (!signed) return { ok: false, reason: 'tampered' };
-  const content = readPayload(payload);
+  const content = readPayload(payload, version);
   if (content === undefined) return { ok: false, reason: 'malformed' };
   // Validated again in case the schema changed since the code was issued.
   const validation = validateBandwidthPlan(content.request);
   if (!validation.ok) return { ok: false, reason: 'malformed' };
-  if (content.requester !== check.requester) return { ok: false, reason: 'other-user' };
-  if (check.now >= content.expiresAt) return { ok: false, reason: 'expired' };
-  return { ok: true, request: validation.request, expiresAt: content.expiresAt, codeId: codeIdOf(code) };
+  return { ok: true, request: validation.request, requester: content.requester, expiresAt: content.expiresAt, rest: content.rest };
+}
+
+export function verifyConfirmationCode(code: string, check: ConfirmationCheck): Confirmation {
+  const opened = openCode(code, check.keys, DOMAIN, VERSION);
+  if (!opened.ok) return opened;
+  if (opened.requester !== check.requester) return { ok: false, reason: 'other-user' };
+  if (check.now >= opened.expiresAt) return { ok: false, reason: 'expired' };
+  return { ok: true, request: opened.request, expiresAt: opened.expiresAt, codeId: codeIdOf(code) };
+}
+
+export interface ApprovalCodeIssue extends ConfirmationIssue {
+  /** The ClientToken the approved purchase uses (HTTP and async sources); absent: derived from the code (chat). */
+  readonly clientToken?: string | undefined;
+}
+
+/** A code an approver sends as `approve <code>`; only another person on APPROVERS can use it. */
+export function issueApprovalCode(issue: ApprovalCodeIssue): string {
+  requireKey(issue.key);
+  const json = JSON.stringify([APPROVAL_VERSION, issue.now + (issue.ttlMs ?? CONFIRMATION_TTL_MS), issue.requester, issue.request, issue.clientToken ?? null]);
+  const payload = encodeBase62(zlib().deflateRawSync(json, { level: 9, dictionary: DICTIONARY }));
+  return payload + signature(payload, issue.key, APPROVAL_DOMAIN);
+}
+
+export const APPROVAL_FAILURES = ['malformed', 'tampered', 'expired', 'not-approver', 'own-request'] as const;
+export type ApprovalFailure = (typeof APPROVAL_FAILURES)[number];
+
+export type Approval =
+  | {
+      readonly ok: true;
+      readonly request: BandwidthPlanRequest;
+      readonly requester: string;
+      readonly expiresAt: number;
+      /** The purchase's ClientToken: the one the code carries, else derived from the code. */
+      readonly clientToken: string;
+      readonly codeId: string;
+    }
+  | { readonly ok: false; readonly reason: ApprovalFailure; readonly requester?: string | undefined };
+
+export interface ApprovalCheck {
+  /** The `userKey` of whoever sent `approve` (or `reject`). */
+  readonly approver: string;
+  /** APPROVERS as configured now. */
+  readonly approvers: readonly string[];
+  readonly now: number;
+  readonly keys: readonly string[];
+}
+
+/** Checks an approval code and its approver: on APPROVERS, not the requester, within the code's life. */
+export function verifyApprovalCode(code: string, check: ApprovalCheck): Approval {
+  const opened = openCode(code, check.keys, APPROVAL_DOMAIN, APPROVAL_VERSION);
+  if (!opened.ok) return opened;
+  const { requester } = opened;
+  if (!isListedUser(check.approver, check.approvers)) return { ok: false, reason: 'not-approver', requester };
+  if (check.approver === requester) return { ok: false, reason: 'own-request', requester };
+  if (check.now >= opened.expiresAt) return { ok: false, reason: 'expired', requester };
+  const carried = opened.rest[0];
+  const clientToken = typeof carried === 'string' && carried !== '' ? carried : clientTokenForConfirmation(code);
+  return { ok: true, request: opened.request, requester, expiresAt: opened.expiresAt, clientToken, codeId: codeIdOf(code) };
+}
+
+/** A genuine approval code's content, whoever holds it and whenever; undefined when it is not one. */
+export function readApprovalCode(code: string, keys: readonly string[]): { request: BandwidthPlanRequest; requester: string } | undefined {
+  const opened = openCode(code, keys, APPROVAL_DOMAIN, APPROVAL_VERSION);
+  return opened.ok ? { request: opened.request, requester: opened.requester } : undefined;
+}
+
+/** Lists name immutable ids: `slack:T…/U…` (tenant-qualified) or `slack:U…`; `userKey` is the former. */
+export function isListedUser(userKey: string, users: readonly string[]): boolean {
+  const [, platform, user] = /^([^:]+):[^/]+\/(.+)$/.exec(userKey) ?? [];
+  return users.includes(userKey) || (platform !== undefined && users.includes(`${platform}:${user}`));
 }
 
 function codeIdOf(code: string): string {

@@ -12,17 +12,26 @@ export const COMMAND_USAGE = {
   plan: 'plan <Mbit/s> <area> <area> [name=<name>] [desc="<text>"] [prepay [<n> month|year]] [autorenew] [autopay]',
   create: 'create <Mbit/s> <area> <area> [the options of plan]',
   confirm: 'confirm <code>',
-  status: 'status <cenbwp-id>',
+  approve: 'approve <code>',
+  reject: 'reject <code>',
+  status: 'status <cenbwp-id or ClientToken>',
 } as const;
 
 export type CommandWord = keyof typeof COMMAND_USAGE;
+export type StatusKey = 'plan' | 'intent';
+
+/** A ClientToken as the API takes it: printable ASCII without spaces, at most 64 characters. */
+const CLIENT_TOKEN_PATTERN = /^[\x21-\x7e]{1,64}$/;
 
 export type Command =
   | { readonly kind: 'help' }
   /** `plan` previews (a dry run); `create` previews and issues a confirmation code. */
   | { readonly kind: 'plan' | 'create'; readonly input: BandwidthPlanInput }
   | { readonly kind: 'confirm'; readonly code: string }
-  | { readonly kind: 'status'; readonly id: string }
+  /** By one of APPROVERS, of another person's request (README "Approval"). */
+  | { readonly kind: 'approve' | 'reject'; readonly code: string }
+  /** `by`: whether `id` is the plan's id or the ClientToken of its intent (README "Intent tags"). */
+  | { readonly kind: 'status'; readonly id: string; readonly by: StatusKey }
   /** `message` names the argument that was wrong; `usage` is the syntax of `command`, the command tried (if known). */
   | { readonly kind: 'invalid'; readonly message: string; readonly usage: string; readonly command?: CommandWord | undefined };
 
@@ -73,28 +82,32 @@ export function parseCommand(text: string): Command {
     case 'create':
       return parsePlan(word, args);
     case 'confirm':
-      return parseConfirm(args);
+    case 'approve':
+    case 'reject':
+      return parseCode(word, args);
     case 'status':
       return parseStatus(args);
     default:
-      return invalid(`unknown command ${shown(first ?? '')} (use help, plan, create, confirm or status)`);
+      return invalid(`unknown command ${shown(first ?? '')} (use help, plan, create, confirm, approve, reject or status)`);
   }
 }
 
-function parseConfirm(args: readonly string[]): Command {
+function parseCode(word: 'confirm' | 'approve' | 'reject', args: readonly string[]): Command {
   const [code, extra] = args;
-  if (code === undefined) return invalid('missing the code (copy it from the preview)', 'confirm');
-  if (extra !== undefined) return invalid(`unexpected ${shown(extra)} after the code`, 'confirm');
-  return { kind: 'confirm', code };
+  if (code === undefined) return invalid('missing the code (copy it from the preview)', word);
+  if (extra !== undefined) return invalid(`unexpected ${shown(extra)} after the code`, word);
+  return { kind: word, code };
 }
 
 function parseStatus(args: readonly string[]): Command {
   const [given, extra] = args;
-  if (given === undefined) return invalid('missing the plan id (e.g. status cenbwp-xxxxxxxx)', 'status');
-  if (extra !== undefined) return invalid(`unexpected ${shown(extra)} after the plan id`, 'status');
+  if (given === undefined) return invalid('missing the plan id or ClientToken (e.g. status cenbwp-xxxxxxxx)', 'status');
+  if (extra !== undefined) return invalid(`unexpected ${shown(extra)} after the plan id or ClientToken`, 'status');
+  // A plan id is matched in any case (CEN's are lower case); anything else is a ClientToken, exactly as typed.
   const id = given.toLowerCase();
-  if (!PLAN_ID_PATTERN.test(id)) return invalid(`${shown(given)} is not a bandwidth plan id (they look like cenbwp-xxxxxxxx)`, 'status');
-  return { kind: 'status', id };
+  if (PLAN_ID_PATTERN.test(id)) return { kind: 'status', id, by: 'plan' };
+  if (CLIENT_TOKEN_PATTERN.test(given)) return { kind: 'status', id: given, by: 'intent' };
+  return invalid(`${shown(given)} is neither a bandwidth plan id (cenbwp-xxxxxxxx) nor a ClientToken (printable ASCII, at most 64 characters)`, 'status');
 }
 
 /** Reads the words after `plan`/`create` from the front, one argument at a time. */

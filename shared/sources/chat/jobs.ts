@@ -6,6 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { isPlainObject, parseUntrustedJson } from '../json';
+import type { StatusKey } from './grammar';
 import type { Platform, ReplyTarget } from './message';
 import { timingSafeEqualText } from './verification';
 
@@ -28,7 +29,10 @@ interface JobBase {
 
 export type ChatJob =
   /** Buy what `code` describes (the code was valid at `acceptedAt`; it may expire while queued). */
-  (JobBase & { readonly kind: 'confirm'; readonly code: string }) | (JobBase & { readonly kind: 'status'; readonly id: string });
+  | (JobBase & { readonly kind: 'confirm'; readonly code: string })
+  /** Buy what an approval `code` describes; `userKey` is the approver (checked again as the job runs). */
+  | (JobBase & { readonly kind: 'approve'; readonly code: string })
+  | (JobBase & { readonly kind: 'status'; readonly id: string; readonly by?: StatusKey | undefined });
 
 /** The async event: the job as a JSON string (signed exactly as sent) and its MAC. */
 export interface ChatJobEvent {
@@ -53,5 +57,5 @@ export function openChatJob(event: ChatJobEvent, keys: readonly string[]): ChatJ
   for (const key of keys) if (timingSafeEqualText(event.mac, mac(event.chatopsJob, key))) sealed = true;
   if (!sealed) return undefined;
   const job = parseUntrustedJson(event.chatopsJob);
-  return isPlainObject(job) && (job.kind === 'confirm' || job.kind === 'status') ? (job as unknown as ChatJob) : undefined;
+  return isPlainObject(job) && (job.kind === 'confirm' || job.kind === 'approve' || job.kind === 'status') ? (job as unknown as ChatJob) : undefined;
 }

@@ -12,6 +12,18 @@ import { COMMAND_USAGE } from './grammar';
 export interface Reply {
   readonly title: string;
   readonly lines: readonly string[];
+  /** Shown to the whole channel where the platform tells (Slack `in_channel`): a request for an approver. */
+  readonly visibility?: 'channel' | undefined;
+  /** Buttons, where the platform has them (Slack, Lark); each is also a command anyone can type. */
+  readonly actions?: readonly ReplyAction[] | undefined;
+}
+
+/** A button: pressing it runs `command <code>` as if typed by whoever pressed it. */
+export interface ReplyAction {
+  readonly command: 'confirm' | 'cancel' | 'approve' | 'reject';
+  readonly code: string;
+  readonly label: string;
+  readonly style?: 'primary' | 'danger' | undefined;
 }
 
 /** The guardrails' answer for a request, decided elsewhere. */
@@ -63,7 +75,7 @@ export function helpReply(): Reply {
     title: 'Bandwidth plan commands',
     lines: [
       ...Object.values(COMMAND_USAGE),
-      `Areas: ${AREAS.join(', ')}. Bandwidth is in Mbit/s. plan only previews; create previews and gives a code to confirm.`,
+      `Areas: ${AREAS.join(', ')}. Bandwidth is in Mbit/s. plan only previews; create previews and gives a code to confirm (or, when the purchase needs a second person, a code one of APPROVERS approves or rejects).`,
       `Examples: ${EXAMPLES.join(' | ')}`,
     ],
   };
@@ -87,6 +99,12 @@ export interface Preview {
   readonly code?: string | undefined;
   /** The code's lifetime; default 10 minutes. */
   readonly ttlMs?: number | undefined;
+  /** When it needs a second person: who may approve and why (`describeApproval`). */
+  readonly approvalLine?: string | undefined;
+  /** For `create` that needs a second person: the approval code and until when it is valid. */
+  readonly approval?: { readonly code: string; readonly expiresAt: number } | undefined;
+  /** What the runaway limits leave (core/intent.ts `describeRoom`), when they are set and could be read. */
+  readonly room?: string | undefined;
 }
 
 export function previewReply(preview: Preview): Reply {
@@ -100,10 +118,32 @@ export function previewReply(preview: Preview): Reply {
     lines.push(`Guardrails: refused${reasons ? ` (${reasons})` : ''}. Nothing can be bought.`);
   } else {
     lines.push(`Guardrails: allowed${reasons ? ` (${reasons})` : ''}.`);
+    if (preview.room !== undefined) lines.push(`${preview.room}.`);
+    if (preview.approvalLine) lines.push(`${preview.approvalLine}.`);
     if (preview.kind === 'plan') lines.push('Dry run: nothing was bought. Send the same with create instead of plan to buy.');
-    else if (preview.code !== undefined) {
+    else if (preview.approval) {
+      const { code, expiresAt } = preview.approval;
+      lines.push(`An approver (not the person who asked) replies "approve ${code}" before ${new Date(expiresAt).toISOString()} to buy, or "reject ${code}".`);
+      return {
+        title: 'Bandwidth plan: approval needed',
+        lines,
+        visibility: 'channel',
+        actions: [
+          { command: 'approve', code, label: 'Approve', style: 'primary' },
+          { command: 'reject', code, label: 'Reject', style: 'danger' },
+        ],
+      };
+    } else if (preview.code !== undefined) {
       const minutes = Math.round((preview.ttlMs ?? CONFIRMATION_TTL_MS) / 60_000);
       lines.push(`Reply "confirm ${preview.code}" within ${plural(minutes, 'minute')} to buy.`);
+      return {
+        title: 'Bandwidth plan preview',
+        lines,
+        actions: [
+          { command: 'confirm', code: preview.code, label: 'Confirm', style: 'primary' },
+          { command: 'cancel', code: preview.code, label: 'Cancel' },
+        ],
+      };
     }
   }
   return { title: preview.kind === 'plan' ? 'Bandwidth plan preview (dry run)' : 'Bandwidth plan preview', lines };
@@ -140,6 +180,7 @@ const OUTCOME_TITLES = {
   pending: 'Bandwidth plan ordered, not ready yet',
   failed: 'Bandwidth plan not created',
   rejected: 'Request refused',
+  'awaiting-approval': 'Waiting for approval',
 } as const satisfies Record<Outcome['kind'], string>;
 
 /** The result of a purchase attempt: plan id, status, billing, and the codes support needs. */
@@ -160,6 +201,8 @@ export function outcomeReply(outcome: Outcome): Reply {
     }
   }
   lines.push(...(outcome.notes ?? []));
+  if (outcome.approver)
+    lines.push(`${outcome.kind === 'rejected' ? 'Rejected' : 'Approved'} by ${outcome.approver}; asked by ${outcome.trigger.requester ?? 'unknown'}.`);
   lines.push(`Reference: ${outcome.fcRequestId}`);
   return { title: OUTCOME_TITLES[outcome.kind], lines };
 }

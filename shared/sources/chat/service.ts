@@ -7,15 +7,20 @@
  * confirmation code (a double confirm buys once).
  */
 import type { PlanStatus } from '../../clients/cen/client';
+import { type ApprovalRule, approvalReasons, describeApproval } from '../../core/approval';
 import { asBandwidthPlanError, type BandwidthPlanError, ProductError, ValidationError } from '../../core/errors';
+import { describeRoom } from '../../core/intent';
 import type { ChatPlatform, Trigger } from '../../core/outcome';
 import {
   createBandwidthPlan,
   describeBandwidthPlan,
+  findPlanByIntent,
   type Invocation,
   type PipelineDeps,
   previewBandwidthPlan,
+  quotaRoom,
   redeliveryReason,
+  reportAwaitingApproval,
   reportFailure,
   reportRejection,
 } from '../../core/pipeline';
@@ -26,9 +31,18 @@ import type { Logger } from '../../runtime/log';
 import type { EventSource } from '../dispatch';
 import type { HttpRequestView } from '../http-api/request';
 import { errorBody, jsonResponse } from '../http-api/responses';
-import { clientTokenForConfirmation, issueConfirmationCode, verifyConfirmationCode } from './confirmation';
-import { parseCommand } from './grammar';
-import { CHAT_JOB_MAX_AGE_MS, type ChatJob, type ChatJobEvent, isChatJobEvent, openChatJob, sealChatJob } from './jobs';
+import { chatJobShape } from '../shapes';
+import {
+  clientTokenForConfirmation,
+  isListedUser,
+  issueApprovalCode,
+  issueConfirmationCode,
+  readApprovalCode,
+  verifyApprovalCode,
+  verifyConfirmationCode,
+} from './confirmation';
+import { parseCommand, type StatusKey } from './grammar';
+import { CHAT_JOB_MAX_AGE_MS, type ChatJob, type ChatJobEvent, openChatJob, sealChatJob } from './jobs';
 import type { ChatMessage, ReplyTarget } from './message';
 import type { ChatPlatformAdapter } from './platform';
 import type { ReplyPoster } from './poster';
@@ -53,6 +67,8 @@ export interface ChatopsDeps {
   /** Starts an asynchronous invocation of this function with the job (FC InvokeFunction, Async), by `deadline` (epoch ms). */
   readonly invokeSelf: (event: ChatJobEvent, deadline: number) => Promise<void>;
   readonly log: Logger;
+  /** Which purchases need a second person (APPROVERS and the rule); undefined: none do. */
+  readonly approval?: ApprovalRule | undefined;
 }
 
 /** What an async job returns to FC. */
@@ -68,6 +84,8 @@ export interface ChatJobResult {
  * refusal, the hand-off to the async run, posting the reply — shares this budget.
  */
 const SYNC_BUDGET_MS = 2_500;
+/** Of that budget, what reading the runaway limits' room for a preview may take; past it the preview goes without. */
+const ROOM_BUDGET_MS = 1_000;
 
 const NO_CONFIRM_SECRET = new ProductError('ConfigurationError', 'Buying from chat is switched off: the owner has not set CHATOPS_CONFIRM_SECRET.');
 
@@ -99,23 +117,26 @@ export async function handleChatRequest(platform: ChatPlatform, request: HttpReq
   return jsonResponse(200, {});
 }
 
-/** Allow-list entries name immutable ids: `slack:T…/U…` (tenant-qualified) or `slack:U…`; `userKey` is the former. */
-export function isAllowedUser(userKey: string, allowedUsers: readonly string[]): boolean {
-  const [, platform, user] = /^([^:]+):[^/]+\/(.+)$/.exec(userKey) ?? [];
-  return allowedUsers.includes(userKey) || (platform !== undefined && allowedUsers.includes(`${platform}:${user}`));
-}
+/** Allow-list entries name immutable ids (`slack:T…/U…` or `slack:U…`): one rule with APPROVERS. */
+export const isAllowedUser = isListedUser;
 
-function triggerOf(message: ChatMessage): Trigger {
-  return { kind: message.platform, id: message.messageId, requester: message.userKey };
+/** The message as a trigger; `requester` is who asked for the purchase when that was someone else (an approval). */
+function triggerOf(message: ChatMessage, requester: string = message.userKey): Trigger {
+  return { kind: message.platform, id: message.messageId, requester };
 }
 
 async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation: Invocation, now: number): Promise<Reply> {
   const command = parseCommand(message.text);
   if (command.kind === 'help') return helpReply();
   const purchaseAttempt =
-    command.kind === 'create' || command.kind === 'confirm' || (command.kind === 'invalid' && (command.command === 'create' || command.command === 'confirm'));
+    command.kind === 'create' ||
+    command.kind === 'confirm' ||
+    command.kind === 'approve' ||
+    (command.kind === 'invalid' && (command.command === 'create' || command.command === 'confirm' || command.command === 'approve'));
   const { config } = deps;
-  if (!isAllowedUser(message.userKey, config.allowedUsers)) {
+  // Approvers need not be on the allow-list to approve or reject: that is their whole role.
+  const approving = (command.kind === 'approve' || command.kind === 'reject') && isListedUser(message.userKey, deps.approval?.approvers ?? []);
+  if (!approving && !isAllowedUser(message.userKey, config.allowedUsers)) {
     deps.log.warn('chat user not allowed', { platform: message.platform, requester: message.userKey, command: command.kind });
     if (purchaseAttempt) {
       await refuse(message, new ProductError('NotAllowed', `${message.userKey} is not on the chat-ops allow-list (CHATOPS_ALLOWED_USERS).`), deps, invocation);
@@ -137,7 +158,11 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
       }
       const { request, verdict } = checked.preview;
       const shownVerdict = { allowed: verdict.allowed, reasons: [...verdict.reasons, ...verdict.notes] };
-      if (command.kind === 'plan') return previewReply({ kind: 'plan', request, verdict: shownVerdict });
+      const room = verdict.allowed ? await quotaRoom(deps.pipeline, invocation, now + ROOM_BUDGET_MS) : undefined;
+      const shownRoom = room && describeRoom(room);
+      const reasons = deps.approval && verdict.allowed ? approvalReasons(request, deps.approval) : [];
+      const approvalLine = deps.approval && reasons.length > 0 ? describeApproval(reasons, deps.approval) : undefined;
+      if (command.kind === 'plan') return previewReply({ kind: 'plan', request, verdict: shownVerdict, room: shownRoom, approvalLine });
       if (!verdict.allowed) {
         await refuse(message, new ProductError('PolicyDenied', verdict.reasons.join('; ')), deps, invocation, request);
         return previewReply({ kind: 'create', request, verdict: shownVerdict });
@@ -147,8 +172,16 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
         await refuse(message, NO_CONFIRM_SECRET, deps, invocation, request);
         return errorReply(NO_CONFIRM_SECRET);
       }
+      if (deps.approval && approvalLine !== undefined) {
+        // Asked of the channel: the code carries the request, who asked and until when (stateless).
+        const expiresAt = now + deps.approval.ttlMs;
+        const approvalCode = issueApprovalCode({ request, requester: message.userKey, now, key: signingKey, ttlMs: deps.approval.ttlMs });
+        const pending = { code: approvalCode, expiresAt: new Date(expiresAt).toISOString(), approvers: deps.approval.approvers, reasons };
+        await reportAwaitingApproval(triggerOf(message), request, pending, deps.pipeline, invocation);
+        return previewReply({ kind: 'create', request, verdict: shownVerdict, room: shownRoom, approvalLine, approval: { code: approvalCode, expiresAt } });
+      }
       const code = issueConfirmationCode({ request, requester: message.userKey, now, key: signingKey });
-      return previewReply({ kind: 'create', request, verdict: shownVerdict, code });
+      return previewReply({ kind: 'create', request, verdict: shownVerdict, code, room: shownRoom });
     }
     case 'confirm': {
       if (config.confirmSecrets.length === 0) {
@@ -157,6 +190,11 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
       }
       const check = verifyConfirmationCode(command.code, { requester: message.userKey, now, keys: config.confirmSecrets });
       if (!check.ok) {
+        if (check.reason === 'tampered' && readApprovalCode(command.code, config.confirmSecrets)) {
+          // A code that waits for an approver: confirming it yourself is exactly what four eyes forbid.
+          await refuse(message, new ProductError('ApprovalRequired'), deps, invocation);
+          return approvalRefusedReply('confirm');
+        }
         await refuse(message, new ProductError('InvalidParameter', `The confirmation code was refused (${check.reason}).`), deps, invocation);
         return confirmationRefusedReply(check.reason);
       }
@@ -176,12 +214,76 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
       }
       return confirmedReply(check.request);
     }
+    case 'approve':
+    case 'reject':
+      return approvalCommandReply(command.kind, command.code, message, deps, invocation, now);
     case 'status': {
       if (config.confirmSecrets.length === 0) return errorReply(NO_CONFIRM_SECRET);
-      const started = await handOff({ ...jobBase(message, now), kind: 'status', id: command.id }, deps, invocation.deadline);
+      const started = await handOff({ ...jobBase(message, now), kind: 'status', id: command.id, by: command.by }, deps, invocation.deadline);
       return started?.reply ?? { title: 'Looking it up', lines: [`Reading the status of ${command.id}; the answer follows here.`] };
     }
   }
+}
+
+/** Why an approval step was refused, in words, by the failure the code check found. */
+const APPROVAL_REFUSALS = {
+  confirm: 'This purchase needs approval by another person: one of APPROVERS must send "approve <code>". You cannot confirm it yourself.',
+  'own-request': 'You asked for this purchase: another approver must approve it.',
+  'not-approver': 'Only an approver (APPROVERS) can approve or reject a purchase.',
+  expired: 'That approval code has expired. Ask again with create.',
+  malformed: 'That is not an approval code. Copy it exactly from the request.',
+  tampered: 'That approval code is not valid. Copy it exactly from the request.',
+} as const;
+
+function approvalRefusedReply(reason: keyof typeof APPROVAL_REFUSALS): Reply {
+  return { title: 'Not approved', lines: [APPROVAL_REFUSALS[reason], 'Nothing was bought.'] };
+}
+
+/**
+ * `approve <code>` hands the purchase to the async run (the code's ClientToken makes a second
+ * approval, or two approvers at once, buy once); `reject <code>` ends the request for this approver
+ * and publishes it. A requester may reject (withdraw) their own request, never approve it.
+ */
+async function approvalCommandReply(
+  kind: 'approve' | 'reject',
+  code: string,
+  message: ChatMessage,
+  deps: ChatopsDeps,
+  invocation: Invocation,
+  now: number,
+): Promise<Reply> {
+  const { config } = deps;
+  if (config.confirmSecrets.length === 0 || !deps.approval)
+    return errorReply(new ProductError('ApprovalRefused', 'No purchase here needs approval: APPROVERS and the approval rule are not set.'));
+  const check = verifyApprovalCode(code, { approver: message.userKey, approvers: deps.approval.approvers, now, keys: config.confirmSecrets });
+  const withdrawing = kind === 'reject' && !check.ok && check.reason === 'own-request';
+  if (!check.ok && !withdrawing) {
+    if (kind === 'approve') {
+      const error = new ProductError('ApprovalRefused', `The approval of ${message.userKey} was refused (${check.reason}).`);
+      await reportRejection(triggerOf(message, check.requester), error, deps.pipeline, invocation, { approver: message.userKey });
+    }
+    return approvalRefusedReply(check.reason);
+  }
+  if (kind === 'reject') {
+    const { request, requester } = readApprovalCode(code, config.confirmSecrets)!;
+    const error = new ProductError(
+      'ApprovalRejected',
+      `${message.userKey} ${withdrawing ? 'withdrew' : 'rejected'} the purchase asked by ${requester}. Nothing was bought.`,
+    );
+    await reportRejection(triggerOf(message, requester), error, deps.pipeline, invocation, { request, approver: message.userKey });
+    return { title: withdrawing ? 'Withdrawn' : 'Rejected', lines: [error.message] };
+  }
+  if (!check.ok) return approvalRefusedReply(check.reason);
+  const started = await handOff({ ...jobBase(message, now), kind: 'approve', code }, deps, invocation.deadline);
+  if (started) {
+    const failure = new ProductError('HandOffFailed', `The approved purchase could not be handed to its asynchronous run (${started.code}); it may still run.`);
+    await reportFailure(triggerOf(message, check.requester), failure, deps.pipeline, invocation, { request: check.request, clientToken: check.clientToken });
+    return started.reply;
+  }
+  return {
+    title: 'Approved: buying',
+    lines: [`Approved by ${message.userKey}, asked by ${check.requester}.`, 'The result follows here when the plan is ready.'],
+  };
 }
 
 /**
@@ -269,6 +371,7 @@ export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocat
       expiredJobReply(),
     );
   }
+  if (job.kind === 'approve') return runApproval(job, trigger, deps, invocation);
   // The allow-list as it is now: someone removed since they asked can no longer buy.
   if (!isAllowedUser(job.userKey, deps.config.allowedUsers)) {
     return refuseJob(
@@ -281,7 +384,7 @@ export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocat
     );
   }
   if (job.kind === 'status') {
-    const reply = await statusReply(job.id, deps, invocation);
+    const reply = await statusReply(job.id, job.by ?? 'plan', deps, invocation);
     return { job: 'status', replied: await sendReply(job.replyTo, reply, deps, invocation.deadline) };
   }
   // The code was valid when accepted; it must not expire while the job waits in FC's queue.
@@ -304,6 +407,34 @@ export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocat
   return { job: 'confirm', outcome: result.outcome.kind, CenBandwidthPackageId: result.outcome.result?.CenBandwidthPackageId, replied };
 }
 
+/**
+ * An approved purchase, as its job runs: the approver must still be on APPROVERS (someone removed
+ * since cannot approve) and the code valid as of when the approval was accepted. The purchase is the
+ * code's request under the code's ClientToken, through the same pipeline and guardrails.
+ */
+async function runApproval(job: ChatJob & { kind: 'approve' }, trigger: Trigger, deps: ChatopsDeps, invocation: Invocation): Promise<ChatJobResult> {
+  const check = verifyApprovalCode(job.code, {
+    approver: job.userKey,
+    approvers: deps.approval?.approvers ?? [],
+    now: job.acceptedAt,
+    keys: deps.config.confirmSecrets,
+  });
+  if (!check.ok) {
+    const error = new ProductError('ApprovalRefused', `The approval of ${job.userKey} was refused as it ran (${check.reason}). Nothing was bought.`);
+    return refuseJob(job, { ...trigger, requester: check.requester ?? trigger.requester }, error, deps, invocation, approvalRefusedReply(check.reason));
+  }
+  const result = await createBandwidthPlan(
+    { trigger: { ...trigger, requester: check.requester }, input: check.request, clientToken: check.clientToken, approvedBy: job.userKey },
+    deps.pipeline,
+    invocation,
+  );
+  if (result.kind === 'preview') return { job: 'approve', replied: false };
+  const replied = await sendReply(job.replyTo, outcomeReply(result.outcome), deps, invocation.deadline);
+  const again = redeliveryReason(result);
+  if (again) throw again;
+  return { job: 'approve', outcome: result.outcome.kind, CenBandwidthPackageId: result.outcome.result?.CenBandwidthPackageId, replied };
+}
+
 /** A sealed job refused as it runs: a `confirm` is a refused purchase attempt (published); both are told why. */
 async function refuseJob(
   job: ChatJob,
@@ -314,8 +445,8 @@ async function refuseJob(
   reply: Reply,
 ): Promise<ChatJobResult> {
   deps.log.warn('chat job refused', { job: job.kind, requester: job.userKey, code: error.code, reason: error.message });
-  if (job.kind === 'confirm') {
-    const completed = await reportRejection(trigger, error, deps.pipeline, invocation);
+  if (job.kind === 'confirm' || job.kind === 'approve') {
+    const completed = await reportRejection(trigger, error, deps.pipeline, invocation, job.kind === 'approve' ? { approver: job.userKey } : {});
     const again = redeliveryReason(completed);
     if (again) throw again;
   }
@@ -326,10 +457,10 @@ async function refuseJob(
   } as ChatJobResult;
 }
 
-async function statusReply(id: string, deps: ChatopsDeps, invocation: Invocation): Promise<Reply> {
+async function statusReply(id: string, by: StatusKey, deps: ChatopsDeps, invocation: Invocation): Promise<Reply> {
   let plan: PlanStatus | undefined;
   try {
-    plan = await describeBandwidthPlan(id, deps.pipeline, invocation);
+    plan = by === 'intent' ? await findPlanByIntent(id, deps.pipeline, invocation) : await describeBandwidthPlan(id, deps.pipeline, invocation);
   } catch (error) {
     const failure = asBandwidthPlanError(error);
     return {
@@ -337,7 +468,12 @@ async function statusReply(id: string, deps: ChatopsDeps, invocation: Invocation
       lines: [failure.message, `Error code: ${failure.code}${failure.requestId ? ` (request id ${failure.requestId})` : ''}`],
     };
   }
-  if (!plan) return { title: 'No such plan', lines: [`No bandwidth plan ${id} in this account.`] };
+  if (!plan) {
+    return {
+      title: 'No such plan',
+      lines: [by === 'intent' ? `No bandwidth plan was bought with ClientToken ${id}.` : `No bandwidth plan ${id} in this account.`],
+    };
+  }
   const lines = [`Plan: ${plan.CenBandwidthPackageId} (status ${plan.Status}${plan.BusinessStatus ? `, ${plan.BusinessStatus}` : ''})`];
   if (plan.Bandwidth !== undefined) lines.push(`${plan.Bandwidth} Mbit/s between ${plan.GeographicRegionAId ?? '?'} and ${plan.GeographicRegionBId ?? '?'}`);
   if (plan.BandwidthPackageChargeType) lines.push(`Billing: ${plan.BandwidthPackageChargeType === 'PREPAY' ? 'prepaid' : 'pay-as-you-go'}`);
@@ -347,7 +483,6 @@ async function statusReply(id: string, deps: ChatopsDeps, invocation: Invocation
 
 /** The async invocation chat-ops hands its slow work to (see {@link runChatJob}). */
 export const chatJobSource: EventSource<ChatJobEvent> = {
-  name: 'chat job',
-  matches: isChatJobEvent,
-  run: (event, scope) => runChatJob(event, scope.chatops(), scope.invocation),
+  ...chatJobShape,
+  run: async (event, scope) => runChatJob(event, await scope.chatops(), scope.invocation),
 };

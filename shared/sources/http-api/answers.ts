@@ -4,7 +4,7 @@
  * here is in the bundle's cold-start path).
  */
 import * as z from 'zod/mini';
-import { BandwidthPlanRequestSchema } from '../../core/schema';
+import { BandwidthPlanRequestSchema, SentTagsSchema } from '../../core/schema';
 
 const text = z.string();
 const optionalText = z.optional(z.string());
@@ -24,6 +24,14 @@ export const ErrorAnswerSchema = z.object({
   notification: z.optional(NotificationAnswerSchema),
 });
 
+/** 202: not bought — it waits for one of APPROVERS, who approves it in chat with the code. */
+export const AwaitingApprovalAnswerSchema = z.object({
+  awaitingApproval: z.literal(true),
+  approval: z.object({ code: text, expiresAt: text, approvers: z.array(text), reasons: z.array(text) }),
+  ClientToken: text,
+  notification: NotificationAnswerSchema,
+});
+
 /** 201: the plan was bought (or found again by its ClientToken). */
 export const CreatedAnswerSchema = z.object({
   CenBandwidthPackageId: text,
@@ -39,10 +47,22 @@ export const CreatedAnswerSchema = z.object({
 /** 200 for `?dryRun=true`: exactly what would be sent, and the guardrails' verdict. Nothing is called. */
 export const DryRunAnswerSchema = z.object({
   dryRun: z.literal(true),
-  request: z.extend(BandwidthPlanRequestSchema, { ClientToken: text }),
+  /** As it would be sent: the caller's tags followed by the intent's (README, "Intent tags"). */
+  request: z.extend(BandwidthPlanRequestSchema, { ClientToken: text, Tag: SentTagsSchema }),
   /** How it would be paid for, and whether the order would wait for payment (PREPAY without AutoPay). */
   billing: z.object({ summary: text, awaitsPayment: z.boolean() }),
   guardrails: z.object({ allowed: z.boolean(), reasons: z.array(text), notes: z.array(text) }),
+  /** Why it would wait for an approver, and who may approve; absent when it would not. */
+  approval: z.optional(z.object({ reasons: z.array(text), approvers: z.array(text) })),
+  /** What MAX_PLANS_PER_DAY and MAX_MBPS_PER_DAY leave in the last 24 hours, when set (and readable). */
+  room: z.optional(
+    z.object({
+      plans: z.object({ used: z.number(), limit: z.optional(z.number()) }),
+      mbps: z.object({ used: z.number(), limit: z.optional(z.number()) }),
+      nextFreesAt: optionalText,
+      summary: text,
+    }),
+  ),
 });
 
 /** 200 for `GET /bandwidth-plans/{id}` (DescribeCenBandwidthPackages). */
@@ -61,7 +81,11 @@ export const PlanStatusAnswerSchema = z.object({
 });
 
 /** 200 on a chat route: the platform's own reply (Slack), an empty acknowledgement, or Lark's challenge. */
-export const ChatAnswerSchema = z.union([z.object({ response_type: z.literal('ephemeral'), text }), z.object({ challenge: text }), z.strictObject({})]);
+export const ChatAnswerSchema = z.union([
+  z.object({ response_type: z.enum(['ephemeral', 'in_channel']), text }),
+  z.object({ challenge: text }),
+  z.strictObject({}),
+]);
 
 /** 200 on the internal invocation route: what the chat job did. */
 export const JobAnswerSchema = z.object({
@@ -72,5 +96,6 @@ export const JobAnswerSchema = z.object({
 });
 
 export type CreatedAnswer = z.infer<typeof CreatedAnswerSchema>;
+export type AwaitingApprovalAnswer = z.infer<typeof AwaitingApprovalAnswerSchema>;
 export type DryRunAnswer = z.infer<typeof DryRunAnswerSchema>;
 export type NotificationAnswer = z.infer<typeof NotificationAnswerSchema>;

@@ -8,7 +8,15 @@ import * as z from 'zod/mini';
 import { PRODUCT_ERRORS } from '../../core/errors';
 import { CHAT_PLATFORMS } from '../../core/outcome';
 import { BandwidthPlanRequestSchema, PLAN_ID_PATTERN } from '../../core/schema';
-import { ChatAnswerSchema, CreatedAnswerSchema, DryRunAnswerSchema, ErrorAnswerSchema, JobAnswerSchema, PlanStatusAnswerSchema } from './answers';
+import {
+  AwaitingApprovalAnswerSchema,
+  ChatAnswerSchema,
+  CreatedAnswerSchema,
+  DryRunAnswerSchema,
+  ErrorAnswerSchema,
+  JobAnswerSchema,
+  PlanStatusAnswerSchema,
+} from './answers';
 import { MAX_BODY_BYTES } from './request';
 import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE, ROUTES, type RouteDefinition } from './routes';
 import { WEBHOOK_WINDOW_SECONDS } from './webhook-auth';
@@ -102,12 +110,19 @@ function operation(route: RouteDefinition): Json {
         requestBody: { required: true, content: { 'application/json': { schema: ref('BandwidthPlanRequest') } } },
         responses: {
           '201': json('Bought (or found again by its ClientToken): the plan, its status and the ClientToken to retry with', ref('Created')),
+          '202': json('Not bought: it waits for one of APPROVERS (README "Approval"); the code they approve with, and until when', ref('AwaitingApproval')),
           '200': json('dryRun=true: the request exactly as it would be sent, and the guardrails’ verdict', ref('DryRun')),
           ...Object.fromEntries(API_ERRORS),
           '403': json("Outside the owner's guardrails, or refused by Alibaba Cloud", ref('Error')),
           '409': json('This ClientToken was already used with other parameters (IdempotenceParam.NotMatch)', ref('Error')),
+          '429': json(
+            'Throttled by Alibaba Cloud after retries, or over the runaway limits (QuotaExceeded: the limit, the count and when room frees up)',
+            ref('Error'),
+          ),
         },
       };
+    case 'find':
+      return { ...base, responses: { '200': json('The plan bought with this ClientToken', ref('PlanStatus')), ...Object.fromEntries(API_ERRORS) } };
     case 'status':
       return { ...base, responses: { '200': json('The plan', ref('PlanStatus')), ...Object.fromEntries(API_ERRORS) } };
     case 'chatops':
@@ -171,6 +186,7 @@ export function openApiDocument(): Json {
       schemas: {
         BandwidthPlanRequest: schema(BandwidthPlanRequestSchema, 'input'),
         Created: schema(CreatedAnswerSchema),
+        AwaitingApproval: schema(AwaitingApprovalAnswerSchema),
         DryRun: schema(DryRunAnswerSchema),
         PlanStatus: schema(PlanStatusAnswerSchema),
         Error: schema(ErrorAnswerSchema),

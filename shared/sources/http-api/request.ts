@@ -23,9 +23,7 @@ export interface HttpRequestView extends RequestSurface {
   readonly requestId?: string | undefined;
 }
 
-export function isHttpEvent(event: unknown): event is FcHttpEvent {
-  return isPlainObject(event) && typeof event.rawPath === 'string' && (isPlainObject(event.requestContext) || typeof event.version === 'string');
-}
+export { isHttpEvent } from '../shapes';
 
 /** @throws ProductError `PayloadTooLarge` for a body over {@link MAX_BODY_BYTES}, before anything else is read. */
 export function readHttpEvent(event: FcHttpEvent): HttpRequestView {

@@ -17,6 +17,10 @@ export const IDEMPOTENCY_KEY_RULE = 'must be 1 to 128 printable ASCII characters
 
 const noQuery = z.strictObject({});
 
+/** A ClientToken as a query value: the API's rule (printable ASCII, ≤ 64), without a comma (FC joins repeated keys with one). */
+const CLIENT_TOKEN_QUERY_RULE = 'must be a ClientToken: 1 to 64 printable ASCII characters without spaces or commas, given once';
+const clientTokenQuery = z.string().check(z.regex(/^[\x21-\x2b\x2d-\x7e]{1,64}$/, { error: CLIENT_TOKEN_QUERY_RULE }));
+
 /** How a route's caller proves who it is. */
 export type RouteAuth =
   /** X-Webhook-Timestamp + X-Webhook-Signature (README "HTTP API"). */
@@ -51,6 +55,16 @@ export const ROUTES = {
     auth: 'webhook',
     query: z.strictObject({ dryRun: z.optional(z.enum(['true', 'false'])) }),
     headers: ['x-webhook-timestamp', 'x-webhook-signature', 'idempotency-key', 'content-encoding'],
+  },
+  find: {
+    name: 'find',
+    method: 'GET',
+    path: '/bandwidth-plans',
+    summary: 'The plan bought for an intent, found by its ClientToken tag (DescribeCenBandwidthPackages)',
+    auth: 'webhook',
+    // Required: checked by the route's handler (a strict object of optional strings keeps the table uniform).
+    query: z.strictObject({ clientToken: z.optional(clientTokenQuery) }),
+    headers: ['x-webhook-timestamp', 'x-webhook-signature', 'content-encoding'],
   },
   status: {
     name: 'status',
@@ -95,6 +109,7 @@ export type RouteName = keyof typeof ROUTES;
 
 export type Route =
   | { readonly name: 'create' }
+  | { readonly name: 'find' }
   | { readonly name: 'status'; readonly id: string }
   | { readonly name: 'chatops'; readonly platform: ChatPlatform }
   | { readonly name: 'openapi' }
@@ -118,18 +133,21 @@ const MATCHERS = (Object.values(ROUTES) as readonly RouteDefinition[]).map((rout
 
 /** The route a decoded path (no trailing slash) names; 404 for none, 405 for a known path with another method. */
 export function matchRoute(method: string, path: string): Route {
+  const allowed: string[] = [];
   for (const { route, pattern } of MATCHERS) {
     const match = pattern.exec(path);
     if (!match) continue;
-    if (method !== route.method) throw new MethodNotAllowedError(method, path, route.method);
-    return routeOf(route.name as RouteName, match[1], path);
+    if (method === route.method) return routeOf(route.name as RouteName, match[1], path);
+    allowed.push(route.method);
   }
+  if (allowed.length > 0) throw new MethodNotAllowedError(method, path, allowed.join(', '));
   throw new ProductError('NotFound', `No route for ${path}`);
 }
 
 function routeOf(name: RouteName, parameter: string | undefined, path: string): Route {
   switch (name) {
     case 'create':
+    case 'find':
     case 'openapi':
       return { name };
     case 'status':
@@ -197,7 +215,9 @@ export function surfaceIssues(name: RouteName, request: RequestSurface): Issue[]
 /** The rule a query value broke, e.g. `must be exactly "true" or "false"`. */
 function valueRule(field: z.ZodMiniType, value: string): string {
   const options = enumOptions(field);
-  const rule = options ? `must be exactly ${options.map((option) => `"${option}"`).join(' or ')}` : 'is not valid';
+  const rule = options
+    ? `must be exactly ${options.map((option) => `"${option}"`).join(' or ')}`
+    : (z.safeParse(field, value).error?.issues[0]?.message ?? 'is not valid');
   return value.includes(',') ? `${rule} (it appears more than once, or contains a comma)` : rule;
 }
 

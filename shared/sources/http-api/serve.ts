@@ -8,11 +8,13 @@
  */
 
 import { asBandwidthPlanError, describeIssues, ProductError, ValidationError } from '../../core/errors';
+import { describeRoom } from '../../core/intent';
 import {
   type Completed,
   type CreateCommand,
   createBandwidthPlan,
   describeBandwidthPlan,
+  findPlanByIntent,
   type NotificationReport,
   type Preview,
   reportRejection,
@@ -21,12 +23,12 @@ import { awaitsPayment, billingSummary } from '../../core/policy';
 import { PLAN_ID_PATTERN, PLAN_ID_RULE } from '../../core/schema';
 import type { FcHttpEvent, FcHttpResponse } from '../../runtime/fc';
 import { isChatJobEvent } from '../chat/jobs';
-import { handleChatRequest, runChatJob } from '../chat/service';
 import type { EventSource, InvocationScope } from '../dispatch';
 import { isPlainObject, parseUntrustedJson } from '../json';
-import type { CreatedAnswer, DryRunAnswer, NotificationAnswer } from './answers';
+import { httpShape } from '../shapes';
+import type { AwaitingApprovalAnswer, CreatedAnswer, DryRunAnswer, NotificationAnswer } from './answers';
 import { createCommandFromHttp, httpTrigger, isDryRun } from './create';
-import { type HttpRequestView, isHttpEvent, readHttpEvent } from './request';
+import { type HttpRequestView, readHttpEvent } from './request';
 import { errorResponse, jsonResponse } from './responses';
 import { matchRoute, type RouteName, surfaceIssues } from './routes';
 import { authenticateApiRequest } from './webhook-auth';
@@ -37,7 +39,7 @@ export interface HttpSourceOptions {
 }
 
 export function createHttpSource(options: HttpSourceOptions): EventSource<FcHttpEvent> {
-  return { name: 'HTTP request', matches: isHttpEvent, run: (event, scope) => serveHttp(event, scope, options) };
+  return { ...httpShape, run: (event, scope) => serveHttp(event, scope, options) };
 }
 
 async function serveHttp(event: FcHttpEvent, scope: InvocationScope, options: HttpSourceOptions): Promise<FcHttpResponse> {
@@ -54,7 +56,7 @@ async function serveHttp(event: FcHttpEvent, scope: InvocationScope, options: Ht
       }
       case 'chatops':
         requireExactSurface('chatops', request);
-        return await handleChatRequest(route.platform, request, scope.chatops(), scope.invocation);
+        return await (await chatService()).handleChatRequest(route.platform, request, await scope.chatops(), scope.invocation);
       case 'invocation':
         if (route.functionName !== scope.functionName) throw new ProductError('NotFound', `No route for ${request.path}`);
         requireExactSurface('invocation', request);
@@ -63,6 +65,10 @@ async function serveHttp(event: FcHttpEvent, scope: InvocationScope, options: Ht
         authenticateApiRequest(request, scope.config().webhookSecrets, Math.floor(scope.clock.now() / 1000));
         requireExactSurface('status', request);
         return await status(route.id, scope);
+      case 'find':
+        authenticateApiRequest(request, scope.config().webhookSecrets, Math.floor(scope.clock.now() / 1000));
+        requireExactSurface('find', request);
+        return await findByIntent(request.query.clientToken, scope);
       case 'create':
         authenticateApiRequest(request, scope.config().webhookSecrets, Math.floor(scope.clock.now() / 1000));
         return await create(request, scope);
@@ -75,6 +81,9 @@ async function serveHttp(event: FcHttpEvent, scope: InvocationScope, options: Ht
     return errorResponse(failure.code === 'ConfigurationError' ? new ProductError('ConfigurationError') : failure);
   }
 }
+
+/** Chat-ops' code, loaded when a chat request or job first arrives: an API invocation never reads it. */
+const chatService = () => import('../chat/service');
 
 function requireExactSurface(route: RouteName, request: HttpRequestView): void {
   const issues = surfaceIssues(route, request);
@@ -106,6 +115,14 @@ async function status(id: string, scope: InvocationScope): Promise<FcHttpRespons
   return jsonResponse(200, plan);
 }
 
+/** `GET /bandwidth-plans?clientToken=…`: the plan bought for that intent, whatever CEN remembers of the token. */
+async function findByIntent(clientToken: unknown, scope: InvocationScope): Promise<FcHttpResponse> {
+  if (typeof clientToken !== 'string') throw new ValidationError([{ path: 'query.clientToken', message: 'is required' }]);
+  const plan = await findPlanByIntent(clientToken, scope.pipeline(), scope.invocation);
+  if (!plan) throw new ProductError('NotFound', `No bandwidth plan was bought with ClientToken ${clientToken}`);
+  return jsonResponse(200, plan);
+}
+
 /** A chat job's own failure, to be rethrown (FC retries the job) rather than answered. */
 class JobFailure extends Error {
   override readonly name = 'JobFailure';
@@ -125,7 +142,7 @@ async function runJobInHttpShape(request: HttpRequestView, scope: InvocationScop
   }
   if (!isPlainObject(job) || !isChatJobEvent(job)) throw new ValidationError([{ path: 'body', message: 'must be a chat job' }]);
   try {
-    const result = await runChatJob(job, scope.chatops(), scope.invocation);
+    const result = await (await chatService()).runChatJob(job, await scope.chatops(), scope.invocation);
     if (result.job === 'invalid') throw new ProductError('Unauthorized', 'The chat job is not signed by this function.');
     return jsonResponse(200, result);
   } catch (error) {
@@ -139,13 +156,24 @@ function httpAnswer(result: Preview | Completed): FcHttpResponse {
     const { allowed, reasons, notes } = result.verdict;
     return jsonResponse(200, {
       dryRun: true,
-      request: result.request,
+      request: { ...result.request, Tag: result.request.Tag ?? [] },
       billing: { summary: billingSummary(result.request), awaitsPayment: awaitsPayment(result.request) },
       guardrails: { allowed, reasons: [...reasons], notes: [...notes] },
+      ...(result.approval ? { approval: { reasons: [...result.approval.reasons], approvers: [...result.approval.approvers] } } : {}),
+      ...(result.room ? { room: { ...result.room, summary: describeRoom(result.room) } } : {}),
     } satisfies DryRunAnswer);
   }
   const { outcome, notification, error } = result;
   const notificationBody = { notification: publicNotification(notification) };
+  if (outcome.kind === 'awaiting-approval' && outcome.approval && outcome.clientToken !== undefined) {
+    const { approval } = outcome;
+    return jsonResponse(202, {
+      awaitingApproval: true,
+      approval: { ...approval, approvers: [...approval.approvers], reasons: [...approval.reasons] },
+      ClientToken: outcome.clientToken,
+      ...notificationBody,
+    } satisfies AwaitingApprovalAnswer);
+  }
   // Only a created or pending outcome has no error, and both carry the plan.
   if (error || !outcome.result || outcome.clientToken === undefined)
     return errorResponse(error ?? new ProductError('InternalError'), { ClientToken: outcome.clientToken, ...notificationBody });

@@ -190,9 +190,9 @@ export const eventBridgeBatch: EntryPoint<CloudEventInput[]> = {
     assert.ok(Array.isArray(result), 'a batch answers one result per event');
     const results = result as AsyncResult[];
     assert.equal(results.length, events.length);
-    // Events run in order: each valid one made the next CEN create request. A plan id not seen before
-    // the batch (nor earlier in it) is the one plan that event bought.
-    let creates = 0;
+    // Events run in order: a valid one whose intent had no plan made the next CEN create request, with
+    // its ClientToken. A plan id not seen before the batch (nor earlier in it) is the one plan it bought.
+    const used = new Set<number>();
     const known = new Set(h.cen.plans.slice(0, h.cen.plans.length - delta.plansAdded).map((plan) => plan.id));
     const published = delta.messages.map((message) => JSON.parse(message.body).data);
     assert.equal(published.length, events.length, 'every element leaves exactly one published outcome');
@@ -201,14 +201,18 @@ export const eventBridgeBatch: EntryPoint<CloudEventInput[]> = {
         assert.match(published[index].trigger.id, new RegExp(`\\[${index}\\]$`));
         return checkUnrecognised(results[index]!, { creates: [] }, published[index]);
       }
-      const create = event.data.kind === 'valid' ? delta.creates[creates++] : undefined;
+      // Only a valid element can have asked CEN to create (an invalid one may share its identity, and token).
+      const token = results[index]!.clientToken;
+      const at = event.data.kind === 'valid' ? delta.creates.findIndex((request, position) => !used.has(position) && request.params.ClientToken === token) : -1;
+      if (at >= 0) used.add(at);
+      const create = at >= 0 ? delta.creates[at] : undefined;
       const planId = results[index]!.CenBandwidthPackageId;
       const bought = planId !== undefined && !known.has(planId) ? 1 : 0;
       if (planId !== undefined) known.add(planId);
       assert.equal(published[index].trigger.id, `${event.source}/${event.id}`);
       return checkAsyncResult(session, h, results[index]!, event.data, ['eventbridge', event.source, event.id], create, bought);
     });
-    assert.equal(creates, delta.creates.length);
+    assert.equal(used.size, delta.creates.length, 'every create request was made for an element of the batch');
     assert.equal(known.size, h.cen.plans.length, 'every plan bought is named by its event');
     // The summary counts the batches by size and, alongside, the outcome of every event in them.
     for (const label of labels) session.count(`  event: ${label}`);

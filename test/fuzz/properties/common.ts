@@ -28,19 +28,24 @@ export function assertNothingCalled(delta: Delta): void {
   );
 }
 
-/** One valid purchase: sent exactly as given, and CEN's ClientToken rule decides what happened. */
+/**
+ * One valid purchase. CEN's ClientToken rule, which the function now applies itself by looking the
+ * intent up first: a new token is sent exactly as given and buys one plan; a token seen with the same
+ * parameters finds its plan and calls no create; with other parameters it is a conflict, no create.
+ */
 export function checkPurchase(session: FuzzSession, h: Harness, plan: Plan, token: string, create: Delta['creates'][number] | undefined, plansAdded: number) {
   const wire = expectedWire(plan, token);
-  assert.ok(create, 'a valid request reached CEN');
-  assert.deepEqual({ ...create.params }, wire, 'CEN received the request exactly as given');
   const prediction = session.model.predict(token, wire);
   if (prediction.kind === 'new') {
+    assert.ok(create, 'a valid request reached CEN');
+    assert.deepEqual({ ...create.params }, wire, 'CEN received the request exactly as given');
     assert.equal(plansAdded, 1, 'a new token buys one plan');
     const planId = h.cen.plans.find((plan) => plan.clientToken === token)?.id;
     assert.ok(planId, 'the plan carries the token');
     session.model.record(token, wire, planId);
     return { kind: 'new' as const, planId };
   }
+  assert.equal(create, undefined, 'a token whose plan exists is not sent to CEN again');
   assert.equal(plansAdded, 0, 'a repeated token buys nothing');
   return prediction;
 }

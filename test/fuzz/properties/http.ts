@@ -10,7 +10,7 @@ import { httpEvent, signWebhook, VALID_PLAN, WEBHOOK_SECRET } from '../../suppor
 import { type Delivery, delivery, WINDOWS } from '../delivery';
 import { BODY_LIMIT, type Garbage, garbageBody } from '../garbage';
 import { checkHttpAnswer } from '../http-shape';
-import { awaitsPayment, invalidPlan, normalised, type Plan, validPlan } from '../plans';
+import { asSent, awaitsPayment, invalidPlan, type Plan, validPlan } from '../plans';
 import type { FuzzSession } from '../session';
 import { assertNothingCalled, checkPurchase, type EntryPoint, HEX48 } from './common';
 
@@ -171,7 +171,7 @@ export const httpCreate: EntryPoint<ApiCreateInput> = {
     const plan = (input.body as { plan: Plan }).plan;
     const token = answer.body.ClientToken as string;
     checkHttpToken(session, plan, input.idempotencyKey, token, signatureOf(event));
-    assert.equal(delta.creates.length, 1);
+    assert.ok(delta.creates.length <= 1);
     const purchase = checkPurchase(session, h, plan, token, delta.creates[0], delta.plansAdded);
     if (purchase.kind === 'conflict') {
       assert.equal(answer.status, 409);
@@ -227,7 +227,7 @@ export const httpDryRun: EntryPoint<ApiCreateInput> = {
     assert.equal(answer.status, 200);
     const token = answer.body.request.ClientToken as string;
     checkHttpToken(session, plan, input.idempotencyKey, token, signatureOf(event));
-    assert.deepEqual(answer.body.request, normalised(plan, token), 'the dry run shows the request exactly as it would be sent');
+    assert.deepEqual(answer.body.request, asSent(plan, token), 'the dry run shows the request exactly as it would be sent');
     assert.deepEqual(
       { allowed: answer.body.guardrails.allowed, reasons: answer.body.guardrails.reasons, notes: answer.body.guardrails.notes.length },
       { allowed: true, reasons: [], notes: awaitsPayment(plan) ? 1 : 0 },

@@ -66,8 +66,14 @@ describe.concurrent('CEN create via the chat confirm job', () => {
     ['hang', 'once', ONE_RUN_CREATED, { creates: 2, plans: 1, published: ['created'] }],
     ['hang', 'repeatedly', GAVE_UP, { creates: 12, plans: 0, published: FOUR_FAILED, redelivered }],
     ['drop-after-success', 'once', ONE_RUN_CREATED, { creates: 2, plans: 1, published: ['created'] }],
-    // Bought by the first attempt of the first run, though no answer ever came back.
-    ['drop-after-success', 'repeatedly', GAVE_UP, { creates: 12, plans: 1, published: FOUR_FAILED, redelivered }],
+    // Bought by the first attempt of the first run, though no answer came back; FC's second run finds the
+    // plan by its ClientToken tag and buys nothing more.
+    [
+      'drop-after-success',
+      'repeatedly',
+      { attempts: 2, state: 'succeeded', result: { outcome: 'created' } },
+      { creates: 3, plans: 1, published: ['failed', 'created'] },
+    ],
     // A final refusal is the job's outcome: returned, not run again.
     ['final', 'once', { attempts: 1, state: 'succeeded', result: { outcome: 'failed' } }, { creates: 1, plans: 0, published: ['failed'] }],
     ['final', 'repeatedly', { attempts: 1, state: 'succeeded', result: { outcome: 'failed' } }, { creates: 1, plans: 0, published: ['failed'] }],
@@ -114,35 +120,35 @@ describe.concurrent('MNS publish via the chat confirm job', () => {
       'throttling',
       'repeatedly',
       FOUR_RUNS_FAILED,
-      { publishes: 12, notDelivered: 4, stored: 0, storedIds: 0, redelivered: { creates: 5, publishes: 13, stored: 1, storedIds: 1 } },
+      { publishes: 12, notDelivered: 4, stored: 0, storedIds: 0, redelivered: { creates: 1, publishes: 13, stored: 1, storedIds: 1 } },
     ],
     ['unavailable', 'once', ONE_RUN_CREATED, { publishes: 2, notDelivered: 0, stored: 1, storedIds: 1 }],
     [
       'unavailable',
       'repeatedly',
       FOUR_RUNS_FAILED,
-      { publishes: 12, notDelivered: 4, stored: 0, storedIds: 0, redelivered: { creates: 5, publishes: 13, stored: 1, storedIds: 1 } },
+      { publishes: 12, notDelivered: 4, stored: 0, storedIds: 0, redelivered: { creates: 1, publishes: 13, stored: 1, storedIds: 1 } },
     ],
     ['internal', 'once', ONE_RUN_CREATED, { publishes: 2, notDelivered: 0, stored: 1, storedIds: 1 }],
     [
       'internal',
       'repeatedly',
       FOUR_RUNS_FAILED,
-      { publishes: 12, notDelivered: 4, stored: 0, storedIds: 0, redelivered: { creates: 5, publishes: 13, stored: 1, storedIds: 1 } },
+      { publishes: 12, notDelivered: 4, stored: 0, storedIds: 0, redelivered: { creates: 1, publishes: 13, stored: 1, storedIds: 1 } },
     ],
     ['reset', 'once', ONE_RUN_CREATED, { publishes: 2, notDelivered: 0, stored: 1, storedIds: 1 }],
     [
       'reset',
       'repeatedly',
       FOUR_RUNS_FAILED,
-      { publishes: 12, notDelivered: 4, stored: 0, storedIds: 0, redelivered: { creates: 5, publishes: 13, stored: 1, storedIds: 1 } },
+      { publishes: 12, notDelivered: 4, stored: 0, storedIds: 0, redelivered: { creates: 1, publishes: 13, stored: 1, storedIds: 1 } },
     ],
     ['hang', 'once', ONE_RUN_CREATED, { publishes: 2, notDelivered: 0, stored: 1, storedIds: 1 }],
     [
       'hang',
       'repeatedly',
       FOUR_RUNS_FAILED,
-      { publishes: 12, notDelivered: 4, stored: 0, storedIds: 0, redelivered: { creates: 5, publishes: 13, stored: 1, storedIds: 1 } },
+      { publishes: 12, notDelivered: 4, stored: 0, storedIds: 0, redelivered: { creates: 1, publishes: 13, stored: 1, storedIds: 1 } },
     ],
     // At least once: every attempt whose answer was lost had stored the message (3 per run, one event id per run).
     ['drop-after-success', 'once', ONE_RUN_CREATED, { publishes: 2, notDelivered: 0, stored: 2, storedIds: 1 }],
@@ -150,20 +156,20 @@ describe.concurrent('MNS publish via the chat confirm job', () => {
       'drop-after-success',
       'repeatedly',
       FOUR_RUNS_FAILED,
-      { publishes: 12, notDelivered: 4, stored: 12, storedIds: 4, redelivered: { creates: 5, publishes: 13, stored: 13, storedIds: 5 } },
+      { publishes: 12, notDelivered: 4, stored: 12, storedIds: 4, redelivered: { creates: 1, publishes: 13, stored: 13, storedIds: 5 } },
     ],
     // The first run could not publish and threw; FC's retry published.
     [
       'final',
       'once',
       { attempts: 2, state: 'succeeded', result: { outcome: 'created' } },
-      { publishes: 2, notDelivered: 1, stored: 1, storedIds: 1, redelivered: { creates: 3, publishes: 3, stored: 2, storedIds: 2 } },
+      { publishes: 2, notDelivered: 1, stored: 1, storedIds: 1, redelivered: { creates: 1, publishes: 3, stored: 2, storedIds: 2 } },
     ],
     [
       'final',
       'repeatedly',
       FOUR_RUNS_FAILED,
-      { publishes: 4, notDelivered: 4, stored: 0, storedIds: 0, redelivered: { creates: 5, publishes: 5, stored: 1, storedIds: 1 } },
+      { publishes: 4, notDelivered: 4, stored: 0, storedIds: 0, redelivered: { creates: 1, publishes: 5, stored: 1, storedIds: 1 } },
     ],
   ];
 

@@ -8,6 +8,7 @@ import { cloudEvent, type Harness, VALID_PLAN } from '../../support/harness';
 import { logsWith, publishedEvents, settle } from '../../support/observe';
 import {
   type AsyncResult,
+  BY_ID,
   CREATE,
   DESCRIBE,
   expectAsyncResult,
@@ -15,6 +16,7 @@ import {
   type Fault,
   FINAL,
   inject,
+  LOOKUP,
   open,
   PUBLISH,
   publishedKinds,
@@ -83,12 +85,12 @@ describe.concurrent('CEN create via eventbridge', () => {
       { creates: 3, plans: 0, published: ['failed'], redelivered: { outcome: 'created', creates: 4, plans: 1, published: ['failed', 'created'] } },
     ],
     ['drop-after-success', 'once', { outcome: 'created', Status: 'Idle' }, { creates: 2, plans: 1, published: ['created'] }],
-    // Bought by the first attempt though no answer came back; the redelivery's create, same ClientToken, finds it.
+    // Bought by the first attempt though no answer came back; the redelivery finds it by its ClientToken tag and buys nothing.
     [
       'drop-after-success',
       'repeatedly',
       { threw: 'NetworkError', retryable: true },
-      { creates: 3, plans: 1, published: ['failed'], redelivered: { outcome: 'created', creates: 4, plans: 1, published: ['failed', 'created'] } },
+      { creates: 3, plans: 1, published: ['failed'], redelivered: { outcome: 'created', creates: 3, plans: 1, published: ['failed', 'created'] } },
     ],
     // A final refusal is an outcome, returned: FC has nothing to run again.
     ['final', 'once', { outcome: 'failed', code: 'OperationInvalid.UserCanNotBuyBwp' }, { creates: 1, plans: 0, published: ['failed'] }],
@@ -120,6 +122,56 @@ describe.concurrent('CEN create via eventbridge', () => {
   });
 });
 
+// Before buying, the intent's plan is looked up by its ClientToken tag; a lookup that cannot be made buys
+// nothing. A retryable failure is thrown, so FC runs the event again; the redelivery buys once.
+describe.concurrent('CEN lookup of the intent before buying, via eventbridge', () => {
+  type Row = readonly [
+    Fault,
+    Times,
+    AsyncResult,
+    { readonly lookups: number; readonly creates: number; readonly published: readonly string[]; readonly redelivered?: true },
+  ];
+  const rows: readonly Row[] = [
+    ['throttling', 'once', { outcome: 'created', Status: 'Idle' }, { lookups: 2, creates: 1, published: ['created'] }],
+    ['throttling', 'repeatedly', { threw: 'Throttling.User', retryable: true }, { lookups: 3, creates: 0, published: ['failed'], redelivered: true }],
+    ['unavailable', 'once', { outcome: 'created', Status: 'Idle' }, { lookups: 2, creates: 1, published: ['created'] }],
+    ['unavailable', 'repeatedly', { threw: 'ServiceUnavailable', retryable: true }, { lookups: 3, creates: 0, published: ['failed'], redelivered: true }],
+    ['internal', 'once', { outcome: 'created', Status: 'Idle' }, { lookups: 2, creates: 1, published: ['created'] }],
+    ['internal', 'repeatedly', { threw: 'InternalError', retryable: true }, { lookups: 3, creates: 0, published: ['failed'], redelivered: true }],
+    ['blocking', 'once', { outcome: 'created', Status: 'Idle' }, { lookups: 2, creates: 1, published: ['created'] }],
+    ['blocking', 'repeatedly', { threw: 'Operation.Blocking', retryable: true }, { lookups: 3, creates: 0, published: ['failed'], redelivered: true }],
+    ['reset', 'once', { outcome: 'created', Status: 'Idle' }, { lookups: 2, creates: 1, published: ['created'] }],
+    ['reset', 'repeatedly', { threw: 'NetworkError', retryable: true }, { lookups: 3, creates: 0, published: ['failed'], redelivered: true }],
+    ['hang', 'once', { outcome: 'created', Status: 'Idle' }, { lookups: 2, creates: 1, published: ['created'] }],
+    ['hang', 'repeatedly', { threw: 'NetworkError', retryable: true }, { lookups: 3, creates: 0, published: ['failed'], redelivered: true }],
+    ['drop-after-success', 'once', { outcome: 'created', Status: 'Idle' }, { lookups: 2, creates: 1, published: ['created'] }],
+    ['drop-after-success', 'repeatedly', { threw: 'NetworkError', retryable: true }, { lookups: 3, creates: 0, published: ['failed'], redelivered: true }],
+    // Not retryable: returned as the outcome; nothing is bought until the role may describe.
+    ['final', 'once', { outcome: 'failed', code: 'Forbidden.RAM' }, { lookups: 1, creates: 0, published: ['failed'] }],
+    ['final', 'repeatedly', { outcome: 'failed', code: 'Forbidden.RAM' }, { lookups: 1, creates: 0, published: ['failed'] }],
+  ];
+
+  it.for(rows)('%s × %s', async ([fault, times, result, expected], context) => {
+    const h = await open(context);
+    inject(h.cen, DESCRIBE, fault, times, FINAL.describe, LOOKUP);
+
+    const run = await purchase(h, 'eventbridge');
+
+    expectAsyncResult(run.first, result, h.cen.plans[0]?.id);
+    expect(requestsFor(h, DESCRIBE, LOOKUP)).toHaveLength(expected.lookups);
+    expect(requestsFor(h, CREATE)).toHaveLength(expected.creates);
+    expect(publishedKinds(publishedEvents(h))).toEqual(expected.published);
+    if (expected.redelivered) {
+      h.cen.clearFaults();
+      expect(returned(await run.redeliver())).toMatchObject({ outcome: 'created', CenBandwidthPackageId: h.cen.plans[0]?.id });
+      expect(requestsFor(h, CREATE)).toHaveLength(1);
+      expect(h.cen.plans).toHaveLength(1);
+      expect(publishedKinds(publishedEvents(h))).toEqual([...expected.published, 'created']);
+    }
+    expectPromisesKept(h, [run.first]);
+  });
+});
+
 describe.concurrent('CEN describe while waiting for the new plan, via eventbridge', () => {
   // The plan is Creating for its first 300 ms: the wait reads it, sleeps 500 ms, reads it Idle.
   type Row = readonly [Fault, Times, AsyncResult, { readonly describes: number; readonly notRead: number; readonly published: string }];
@@ -145,7 +197,7 @@ describe.concurrent('CEN describe while waiting for the new plan, via eventbridg
 
   it.for(rows)('%s × %s', async ([fault, times, result, expected], context) => {
     const h = await open(context, { cen: { readyAfterMs: 300 } });
-    inject(h.cen, DESCRIBE, fault, times, FINAL.describe);
+    inject(h.cen, DESCRIBE, fault, times, FINAL.describe, BY_ID);
 
     const run = await purchase(h, 'eventbridge');
 
@@ -153,7 +205,8 @@ describe.concurrent('CEN describe while waiting for the new plan, via eventbridg
     const id = h.cen.plans[0]!.id;
     expectAsyncResult(run.first, result, id);
     expect(requestsFor(h, CREATE)).toHaveLength(1);
-    expect(requestsFor(h, DESCRIBE)).toHaveLength(expected.describes);
+    expect(requestsFor(h, DESCRIBE, BY_ID)).toHaveLength(expected.describes);
+    expect(requestsFor(h, DESCRIBE, LOOKUP)).toHaveLength(1);
     expect(logsWith(h, 'could not read the new plan status')).toHaveLength(expected.notRead);
     expect(publishedEvents(h).map((event) => [event.type, event.subject])).toEqual([[expected.published, id]]);
     expectPromisesKept(h, [run.first]);
@@ -179,35 +232,35 @@ describe.concurrent('MNS publish via eventbridge', () => {
       'throttling',
       'repeatedly',
       { threw: 'NotificationFailed' },
-      { publishes: 3, notDelivered: 1, stored: 0, storedIds: 0, redelivered: { creates: 2, publishes: 4, stored: 1, storedIds: 1 } },
+      { publishes: 3, notDelivered: 1, stored: 0, storedIds: 0, redelivered: { creates: 1, publishes: 4, stored: 1, storedIds: 1 } },
     ],
     ['unavailable', 'once', { notification: { delivered: true } }, { publishes: 2, notDelivered: 0, stored: 1, storedIds: 1 }],
     [
       'unavailable',
       'repeatedly',
       { threw: 'NotificationFailed' },
-      { publishes: 3, notDelivered: 1, stored: 0, storedIds: 0, redelivered: { creates: 2, publishes: 4, stored: 1, storedIds: 1 } },
+      { publishes: 3, notDelivered: 1, stored: 0, storedIds: 0, redelivered: { creates: 1, publishes: 4, stored: 1, storedIds: 1 } },
     ],
     ['internal', 'once', { notification: { delivered: true } }, { publishes: 2, notDelivered: 0, stored: 1, storedIds: 1 }],
     [
       'internal',
       'repeatedly',
       { threw: 'NotificationFailed' },
-      { publishes: 3, notDelivered: 1, stored: 0, storedIds: 0, redelivered: { creates: 2, publishes: 4, stored: 1, storedIds: 1 } },
+      { publishes: 3, notDelivered: 1, stored: 0, storedIds: 0, redelivered: { creates: 1, publishes: 4, stored: 1, storedIds: 1 } },
     ],
     ['reset', 'once', { notification: { delivered: true } }, { publishes: 2, notDelivered: 0, stored: 1, storedIds: 1 }],
     [
       'reset',
       'repeatedly',
       { threw: 'NotificationFailed' },
-      { publishes: 3, notDelivered: 1, stored: 0, storedIds: 0, redelivered: { creates: 2, publishes: 4, stored: 1, storedIds: 1 } },
+      { publishes: 3, notDelivered: 1, stored: 0, storedIds: 0, redelivered: { creates: 1, publishes: 4, stored: 1, storedIds: 1 } },
     ],
     ['hang', 'once', { notification: { delivered: true } }, { publishes: 2, notDelivered: 0, stored: 1, storedIds: 1 }],
     [
       'hang',
       'repeatedly',
       { threw: 'NotificationFailed' },
-      { publishes: 3, notDelivered: 1, stored: 0, storedIds: 0, redelivered: { creates: 2, publishes: 4, stored: 1, storedIds: 1 } },
+      { publishes: 3, notDelivered: 1, stored: 0, storedIds: 0, redelivered: { creates: 1, publishes: 4, stored: 1, storedIds: 1 } },
     ],
     // At least once: each attempt whose answer was lost had stored the message; the redelivery publishes a new event.
     ['drop-after-success', 'once', { notification: { delivered: true } }, { publishes: 2, notDelivered: 0, stored: 2, storedIds: 1 }],
@@ -215,19 +268,19 @@ describe.concurrent('MNS publish via eventbridge', () => {
       'drop-after-success',
       'repeatedly',
       { threw: 'NotificationFailed' },
-      { publishes: 3, notDelivered: 1, stored: 3, storedIds: 1, redelivered: { creates: 2, publishes: 4, stored: 4, storedIds: 2 } },
+      { publishes: 3, notDelivered: 1, stored: 3, storedIds: 1, redelivered: { creates: 1, publishes: 4, stored: 4, storedIds: 2 } },
     ],
     [
       'final',
       'once',
       { threw: 'NotificationFailed' },
-      { publishes: 1, notDelivered: 1, stored: 0, storedIds: 0, redelivered: { creates: 2, publishes: 2, stored: 1, storedIds: 1 } },
+      { publishes: 1, notDelivered: 1, stored: 0, storedIds: 0, redelivered: { creates: 1, publishes: 2, stored: 1, storedIds: 1 } },
     ],
     [
       'final',
       'repeatedly',
       { threw: 'NotificationFailed' },
-      { publishes: 1, notDelivered: 1, stored: 0, storedIds: 0, redelivered: { creates: 2, publishes: 2, stored: 1, storedIds: 1 } },
+      { publishes: 1, notDelivered: 1, stored: 0, storedIds: 0, redelivered: { creates: 1, publishes: 2, stored: 1, storedIds: 1 } },
     ],
   ];
 
@@ -272,19 +325,21 @@ describe.concurrent('MNS publish via eventbridge', () => {
 describe('FC re-invocation of a thrown EventBridge event', () => {
   it('every redelivery after a thrown failure reuses the token, buys once, and the outcome is published', async (context) => {
     const h = await open(context);
-    // The create succeeds server-side but no answer comes back, three invocations (3 attempts each) in a row.
-    h.cen.inject('drop-after-success', { times: 9, action: CREATE });
+    // The create succeeds server-side but its answer never comes back (all 3 attempts): the invocation throws.
+    // FC runs the event again, and the re-run finds the plan by its ClientToken tag: nothing more is bought.
+    h.cen.inject('drop-after-success', { times: 3, action: CREATE });
 
     const runs = [];
-    for (let run = 0; run < 4; run++) runs.push(await settle(h.invoke(cloudEvent('redelivered-1', VALID_PLAN)), SETTLE_LIMIT_MS));
+    for (let run = 0; run < 2; run++) runs.push(await settle(h.invoke(cloudEvent('redelivered-1', VALID_PLAN)), SETTLE_LIMIT_MS));
 
-    expect(runs.map((settled) => settled.kind)).toEqual(['threw', 'threw', 'threw', 'returned']);
-    for (const settled of runs.slice(0, 3)) expect(settled).toMatchObject({ kind: 'threw', error: { code: 'NetworkError', retryable: true } });
-    expect(returned(runs[3]!)).toMatchObject({ outcome: 'created', CenBandwidthPackageId: h.cen.plans[0]!.id });
+    expect(runs.map((settled) => settled.kind)).toEqual(['threw', 'returned']);
+    expect(runs[0]).toMatchObject({ kind: 'threw', error: { code: 'NetworkError', retryable: true } });
+    expect(returned(runs[1]!)).toMatchObject({ outcome: 'created', CenBandwidthPackageId: h.cen.plans[0]!.id });
     expect(h.cen.plans).toHaveLength(1);
-    expect(requestsFor(h, CREATE)).toHaveLength(10);
+    expect(requestsFor(h, CREATE)).toHaveLength(3);
+    expect(requestsFor(h, DESCRIBE, LOOKUP)).toHaveLength(2);
     expect(new Set(requestsFor(h, CREATE).map((request) => request.params.ClientToken)).size).toBe(1);
-    expect(publishedKinds(publishedEvents(h))).toEqual(['failed', 'failed', 'failed', 'created']);
+    expect(publishedKinds(publishedEvents(h))).toEqual(['failed', 'created']);
     expectPromisesKept(h, runs);
   });
 });

@@ -7,12 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { type HttpAnswer, VALID_PLAN } from '../../support/harness';
 import { logsWith, publishedEvents, settle } from '../../support/observe';
 import {
+  BY_ID,
   CREATE,
   DESCRIBE,
   expectPromisesKept,
   type Fault,
   FINAL,
   inject,
+  LOOKUP,
   open,
   PUBLISH,
   publishedKinds,
@@ -67,6 +69,45 @@ describe.concurrent('CEN create via http', () => {
   });
 });
 
+// Before buying, the intent's plan is looked up by its ClientToken tag. A lookup that cannot be made
+// buys nothing (buying blind could buy twice): the caller gets the error and the ClientToken to retry with.
+describe.concurrent('CEN lookup of the intent before buying, via http', () => {
+  type Row = readonly [Fault, Times, Answer, { readonly lookups: number; readonly creates: number; readonly published: readonly string[] }];
+  const rows: readonly Row[] = [
+    ['throttling', 'once', { status: 201, Status: 'Idle' }, { lookups: 2, creates: 1, published: ['created'] }],
+    ['throttling', 'repeatedly', { status: 429, code: 'Throttling.User' }, { lookups: 3, creates: 0, published: ['failed'] }],
+    ['unavailable', 'once', { status: 201, Status: 'Idle' }, { lookups: 2, creates: 1, published: ['created'] }],
+    ['unavailable', 'repeatedly', { status: 502, code: 'ServiceUnavailable' }, { lookups: 3, creates: 0, published: ['failed'] }],
+    ['internal', 'once', { status: 201, Status: 'Idle' }, { lookups: 2, creates: 1, published: ['created'] }],
+    ['internal', 'repeatedly', { status: 502, code: 'InternalError' }, { lookups: 3, creates: 0, published: ['failed'] }],
+    ['blocking', 'once', { status: 201, Status: 'Idle' }, { lookups: 2, creates: 1, published: ['created'] }],
+    ['blocking', 'repeatedly', { status: 502, code: 'Operation.Blocking' }, { lookups: 3, creates: 0, published: ['failed'] }],
+    ['reset', 'once', { status: 201, Status: 'Idle' }, { lookups: 2, creates: 1, published: ['created'] }],
+    ['reset', 'repeatedly', { status: 502, code: 'NetworkError' }, { lookups: 3, creates: 0, published: ['failed'] }],
+    ['hang', 'once', { status: 201, Status: 'Idle' }, { lookups: 2, creates: 1, published: ['created'] }],
+    ['hang', 'repeatedly', { status: 502, code: 'NetworkError' }, { lookups: 3, creates: 0, published: ['failed'] }],
+    ['drop-after-success', 'once', { status: 201, Status: 'Idle' }, { lookups: 2, creates: 1, published: ['created'] }],
+    ['drop-after-success', 'repeatedly', { status: 502, code: 'NetworkError' }, { lookups: 3, creates: 0, published: ['failed'] }],
+    // A role that may not describe cannot prove the intent unbought: nothing is bought until it may.
+    ['final', 'once', { status: 403, code: 'Forbidden.RAM' }, { lookups: 1, creates: 0, published: ['failed'] }],
+    ['final', 'repeatedly', { status: 403, code: 'Forbidden.RAM' }, { lookups: 1, creates: 0, published: ['failed'] }],
+  ];
+
+  it.for(rows)('%s × %s', async ([fault, times, answer, expected], context) => {
+    const h = await open(context);
+    inject(h.cen, DESCRIBE, fault, times, FINAL.describe, LOOKUP);
+
+    const run = await purchase(h, 'http');
+
+    expectAnswer(returned<HttpAnswer>(run.first), answer, h.cen.plans[0]?.id);
+    expect(requestsFor(h, DESCRIBE, LOOKUP)).toHaveLength(expected.lookups);
+    expect(requestsFor(h, CREATE)).toHaveLength(expected.creates);
+    expect(h.cen.plans).toHaveLength(expected.creates);
+    expect(publishedKinds(publishedEvents(h))).toEqual(expected.published);
+    expectPromisesKept(h, [run.first]);
+  });
+});
+
 describe.concurrent('CEN describe while waiting for the new plan, via http', () => {
   // The plan is Creating for its first 300 ms: the wait reads it, sleeps 500 ms, reads it Idle.
   type Row = readonly [
@@ -97,7 +138,7 @@ describe.concurrent('CEN describe while waiting for the new plan, via http', () 
 
   it.for(rows)('%s × %s', async ([fault, times, answer, expected], context) => {
     const h = await open(context, { cen: { readyAfterMs: 300 } });
-    inject(h.cen, DESCRIBE, fault, times, FINAL.describe);
+    inject(h.cen, DESCRIBE, fault, times, FINAL.describe, BY_ID);
 
     const run = await purchase(h, 'http');
 
@@ -105,7 +146,8 @@ describe.concurrent('CEN describe while waiting for the new plan, via http', () 
     const id = h.cen.plans[0]!.id;
     expect(returned(run.first)).toMatchObject({ status: answer.status, body: { CenBandwidthPackageId: id, Status: answer.Status } });
     expect(requestsFor(h, CREATE)).toHaveLength(1);
-    expect(requestsFor(h, DESCRIBE)).toHaveLength(expected.describes);
+    expect(requestsFor(h, DESCRIBE, BY_ID)).toHaveLength(expected.describes);
+    expect(requestsFor(h, DESCRIBE, LOOKUP)).toHaveLength(1);
     expect(logsWith(h, 'could not read the new plan status')).toHaveLength(expected.notRead);
     expect(publishedEvents(h).map((event) => [event.type, event.subject])).toEqual([[expected.published, id]]);
     expectPromisesKept(h, [run.first]);
@@ -137,15 +179,15 @@ describe.concurrent('CEN describe for GET /bandwidth-plans/{id}', () => {
     const h = await open(context);
     const created = await h.http({ path: '/bandwidth-plans', body: VALID_PLAN });
     const id = created.body.CenBandwidthPackageId;
-    const before = requestsFor(h, DESCRIBE).length;
-    inject(h.cen, DESCRIBE, fault, times, FINAL.describe);
+    const before = requestsFor(h, DESCRIBE, BY_ID).length;
+    inject(h.cen, DESCRIBE, fault, times, FINAL.describe, BY_ID);
 
     const settled = await settle(h.http({ method: 'GET', path: `/bandwidth-plans/${id}` }), SETTLE_LIMIT_MS);
 
     const got = returned<HttpAnswer>(settled);
     if ('code' in answer) expect(got).toMatchObject({ status: answer.status, body: { error: { code: answer.code } } });
     else expect(got).toMatchObject({ status: answer.status, body: { CenBandwidthPackageId: id, Status: answer.Status } });
-    expect(requestsFor(h, DESCRIBE).length - before).toBe(expected.describes);
+    expect(requestsFor(h, DESCRIBE, BY_ID).length - before).toBe(expected.describes);
     expect(h.cen.plans).toHaveLength(1);
     expectPromisesKept(h, [got]);
   });

@@ -5,6 +5,7 @@
  * expects: each file states its cells' results literally, row by row.
  */
 import { expect, type TestContext } from 'vitest';
+import { CLIENT_TOKEN_TAG_KEY } from '../../../shared/core/intent';
 import { validateBandwidthPlan } from '../../../shared/core/schema';
 import { issueConfirmationCode } from '../../../shared/sources/chat/confirmation';
 import type { ErrorFault } from '../../doubles/faults';
@@ -55,13 +56,17 @@ export const FINAL = {
   'lark-token': { code: '10014', status: 400, message: 'app secret invalid' },
 } as const satisfies Record<string, ErrorFault>;
 
+/** The two describes of a purchase: the lookup of the intent's plan by tag before buying, and the reads of a plan by id. */
+export const LOOKUP: Readonly<Record<string, string>> = { 'Tag.1.Key': CLIENT_TOKEN_TAG_KEY };
+export const BY_ID: Readonly<Record<string, string>> = { 'Filter.1.Key': 'CenBandwidthPackageId' };
+
 interface Injectable {
-  inject(fault: any, options: { times: number; action: string }): void;
+  inject(fault: any, options: { times: number; action: string; params?: Readonly<Record<string, string>> }): void;
 }
 
-/** Queues `fault` (`final`: the step's own refusal) on `double` for requests to `action`, once or for good. */
-export function inject(double: Injectable, action: string, fault: Fault, times: Times, final: ErrorFault): void {
-  double.inject(fault === 'final' ? final : fault, { times: TIMES[times], action });
+/** Queues `fault` (`final`: the step's own refusal) on `double` for requests to `action` (with `params`), once or for good. */
+export function inject(double: Injectable, action: string, fault: Fault, times: Times, final: ErrorFault, params?: Readonly<Record<string, string>>): void {
+  double.inject(fault === 'final' ? final : fault, { times: TIMES[times], action, ...(params ? { params } : {}) });
 }
 
 /** A harness for one cell on its own TestClock, closed when the cell ends (cells run concurrently: the hook comes from the test's context). */
@@ -77,7 +82,8 @@ export async function open(context: Pick<TestContext, 'onTestFinished'>, options
   return h;
 }
 
-export const requestsFor = (h: Harness, action: string) => h.cen.requests.filter((request) => request.action === action);
+export const requestsFor = (h: Harness, action: string, params: Readonly<Record<string, string>> = {}) =>
+  h.cen.requests.filter((request) => request.action === action && Object.entries(params).every(([name, value]) => request.params[name] === value));
 
 /** The kinds of the published outcomes, in the order the topic stored them. */
 export const publishedKinds = (events: readonly any[]): string[] => events.map((event) => event.data.outcome);

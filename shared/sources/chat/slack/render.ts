@@ -2,8 +2,8 @@
 import type { Reply } from '../replies';
 
 export interface SlackReply {
-  /** Only the person who ran the command sees it. */
-  readonly response_type: 'ephemeral';
+  /** `ephemeral`: only the person who ran the command sees it; `in_channel`: a request for an approver. */
+  readonly response_type: 'ephemeral' | 'in_channel';
   readonly text: string;
 }
 
@@ -13,5 +13,8 @@ function escapeSlack(text: string): string {
 }
 
 export function renderSlack(reply: Reply): SlackReply {
-  return { response_type: 'ephemeral', text: [`*${escapeSlack(reply.title)}*`, ...reply.lines.map(escapeSlack)].join('\n') };
+  return {
+    response_type: reply.visibility === 'channel' ? 'in_channel' : 'ephemeral',
+    text: [`*${escapeSlack(reply.title)}*`, ...reply.lines.map(escapeSlack)].join('\n'),
+  };
 }
