@@ -9,6 +9,11 @@ export interface Guardrails {
   readonly allowedChargeTypes: readonly ChargeType[];
   /** Undefined: every area is allowed. */
   readonly allowedAreas?: readonly Area[] | undefined;
+  /**
+   * The longest prepaid commitment, in months: the term (Period × PricingCycle) and each automatic
+   * renewal (AutoRenewDuration). A prepaid plan cannot be cancelled before it expires. Undefined: no limit.
+   */
+  readonly maxPrepaidMonths?: number | undefined;
 }
 
 /**
@@ -67,6 +72,14 @@ export function evaluateGuardrails(request: BandwidthPlanRequest, guardrails: Gu
   if (areas) {
     for (const field of ['GeographicRegionAId', 'GeographicRegionBId'] as const) {
       if (!areas.includes(request[field])) reasons.push(`${field} ${request[field]} is not allowed (ALLOWED_AREAS: ${areas.join(', ')})`);
+    }
+  }
+  const months = guardrails.maxPrepaidMonths;
+  if (months !== undefined && request.BandwidthPackageChargeType === 'PREPAY') {
+    const term = request.Period * (request.PricingCycle === 'Year' ? 12 : 1);
+    if (term > months) reasons.push(`a prepaid term of ${term} months is longer than ${months} (MAX_PREPAID_MONTHS)`);
+    if (request.AutoRenew === true && (request.AutoRenewDuration ?? 1) > months) {
+      reasons.push(`automatic renewals of ${request.AutoRenewDuration} months are longer than ${months} (MAX_PREPAID_MONTHS)`);
     }
   }
   const notes = awaitsPayment(request) ? [AWAITING_PAYMENT_NOTE] : [];

@@ -117,7 +117,12 @@ export const BandwidthPlanRequestSchema = z.strictObject(
     // The API's default is false, though older docs said true: always send it explicitly.
     AutoPay: z._default(bool(''), false),
     AutoRenew: z.optional(bool('')),
-    AutoRenewDuration: z.optional(z.int({ error: 'must be a whole number of months' }).check(z.minimum(1, { error: 'must be at least 1 month' }))),
+    // The API's range is a 32-bit int (docs/sources.md); how long the owner allows is MAX_PREPAID_MONTHS.
+    AutoRenewDuration: z.optional(
+      z
+        .int({ error: 'must be a whole number of months' })
+        .check(z.minimum(1, { error: 'must be at least 1 month' }), z.maximum(2_147_483_647, { error: 'must be at most 2147483647 months' })),
+    ),
     Tag: z.optional(
       z.array(tag, { error: 'must be a list of {Key, Value} objects' }).check(z.maxLength(MAX_TAGS, { error: `must have at most ${MAX_TAGS} tags` })),
     ),

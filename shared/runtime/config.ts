@@ -126,6 +126,7 @@ export const EnvironmentSchema = z.object({
   MAX_BANDWIDTH_MBPS: intInRange(MIN_BANDWIDTH, MAX_BANDWIDTH),
   ALLOWED_CHARGE_TYPES: subsetOf(CHARGE_TYPES),
   ALLOWED_AREAS: subsetOf(AREAS),
+  MAX_PREPAID_MONTHS: intInRange(1, 36),
   DEFAULT_CHARGE_TYPE: rule((value) => (CHARGE_TYPES as readonly string[]).includes(value), `must be ${CHARGE_TYPES.join(' or ')}`),
   DEFAULT_PERIOD: rule(
     (value) => periodOf(value) !== undefined,
@@ -276,6 +277,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       maxBandwidthMbps: nonEmpty(e.MAX_BANDWIDTH_MBPS) ? Number(e.MAX_BANDWIDTH_MBPS) : 1000,
       allowedChargeTypes: chargeTypes.length > 0 ? chargeTypes : [...CHARGE_TYPES],
       allowedAreas: areas.length > 0 ? areas : undefined,
+      maxPrepaidMonths: nonEmpty(e.MAX_PREPAID_MONTHS) ? Number(e.MAX_PREPAID_MONTHS) : undefined,
     },
     billingDefaults,
     approval:

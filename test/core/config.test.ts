@@ -120,7 +120,7 @@ describe('configuration that loads', () => {
     expect(loadConfig({})).toMatchObject({
       cenEndpoint: 'https://cbn.aliyuncs.com',
       webhookSecrets: [],
-      guardrails: { maxBandwidthMbps: 1000, allowedChargeTypes: ['POSTPAY', 'PREPAY'], allowedAreas: undefined },
+      guardrails: { maxBandwidthMbps: 1000, allowedChargeTypes: ['POSTPAY', 'PREPAY'], allowedAreas: undefined, maxPrepaidMonths: undefined },
       waitSeconds: 20,
       chatops: {
         larkApiBase: 'https://open.feishu.cn',
