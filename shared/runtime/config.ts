@@ -111,6 +111,7 @@ const FC_FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const PLATFORM = `(?:${CHAT_PLATFORMS.join('|')})`;
 const ID = '[^\\s/:,]{1,128}';
 const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[::1\\])';
+const USER_FORM = `<platform>:<user id> or <platform>:<tenant>/<user id> (platforms: ${CHAT_PLATFORMS.join(', ')})`;
 const ALLOWED_USER = new RegExp(`^${PLATFORM}:${ID}(?:/${ID})?$`);
 const REPLY_HOST = new RegExp(`^(${PLATFORM}):(${HOST})$`);
 const listOf = (pattern: RegExp, form: string) =>
@@ -143,15 +144,15 @@ export const EnvironmentSchema = z.object({
   LARK_APP_ID: optionalText,
   LARK_APP_SECRET: optionalText,
   LARK_API_BASE: url,
-  CHATOPS_ALLOWED_USERS: listOf(ALLOWED_USER, '<platform>:<user id> or <platform>:<tenant>/<user id> (platforms: dingtalk, slack, lark)'),
-  CHATOPS_REPLY_HOSTS: listOf(REPLY_HOST, '<platform>:<host> (platforms: dingtalk, slack, lark)'),
+  CHATOPS_ALLOWED_USERS: listOf(ALLOWED_USER, USER_FORM),
+  CHATOPS_REPLY_HOSTS: listOf(REPLY_HOST, `<platform>:<host> (platforms: ${CHAT_PLATFORMS.join(', ')})`),
   // The confirmation codes' HMAC keys: the first signs, every one verifies (rotation). Short keys are
   // guessable (checked here, not at the first `create`).
   CHATOPS_CONFIRM_SECRET: secrets,
   // The function that runs confirmed chat purchases; empty: this one. Set when the HTTP trigger lives on
   // a second function because FC will not InvokeFunction a function with an HTTP trigger (README).
   // Four-eyes approval (shared/core/approval.ts, README "Approval").
-  APPROVERS: listOf(ALLOWED_USER, '<platform>:<user id> or <platform>:<tenant>/<user id> (platforms: dingtalk, slack, lark)'),
+  APPROVERS: listOf(ALLOWED_USER, USER_FORM),
   APPROVAL_ABOVE_MBPS: intInRange(MIN_BANDWIDTH, MAX_BANDWIDTH),
   APPROVAL_FOR_PREPAY: rule((value) => value === 'true' || value === 'false', 'must be true or false'),
   APPROVAL_HOURS: intInRange(1, 168),
