@@ -1,6 +1,7 @@
 /**
  * Cold start, as FC's runtime sees it: a fresh `node` process loads the handler's module and answers
- * its first API create (CreateCenBandwidthPackage and the MNS publish, against the parent's double).
+ * its first API create (the intent lookup, CreateCenBandwidthPackage and the MNS publish, against the
+ * parent's double; both sides must make the same calls).
  * Ours (dist/create-bandwidth-plan/index.js), the SDK handler and bare node (the driver alone) take
  * turns, in a rotating order; the figures are medians. The main figure is measured in the child
  * (module load + first answer); the parent's spawn-to-exit time minus bare node's is shown beside it.

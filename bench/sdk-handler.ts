@@ -3,10 +3,14 @@
  * trigger for `POST /bandwidth-plans` that checks the same webhook signature the product checks
  * (shared/sources/http-api/webhook-auth.ts: v1 over "<ts>.<body>", v2 over
  * "<ts>.<METHOD>.<path>.<query>.<Idempotency-Key>.<body>", within 300 s, constant-time), validates
- * the body with a classic `zod` object schema, calls CreateCenBandwidthPackage through
- * `@alicloud/openapi-client` (`callApi` with `OpenApiUtil.query(request)`, as the generated
- * `@alicloud/cbn20170912` client would), then publishes the outcome through `@alicloud/mns`.
+ * the body with a classic `zod` object schema, then does what the product does to buy an intent once
+ * (README "Intent tags and runaway limits"): looks up the plan tagged with the ClientToken
+ * (DescribeCenBandwidthPackages, `Tag.1.Key=bandwidth-plan:client-token`, one page of 50) and, when
+ * there is none, calls CreateCenBandwidthPackage with the same three intent tags after the caller's
+ * own — both through `@alicloud/openapi-client` (`callApi` with `OpenApiUtil.query(request)`, as the
+ * generated `@alicloud/cbn20170912` client would) — then publishes the outcome through `@alicloud/mns`.
  * Clients are kept while FC's credentials stay the same, so warm invocations reuse their connections.
+ * `{ lookup: false }` leaves the lookup out (the tags stay): the bench measures what the lookup costs.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import OpenApiClient, { Config, OpenApiRequest, Params } from '@alicloud/openapi-client';
@@ -26,6 +30,11 @@ type MnsClientClass = new (
 const MnsClientClass = require('@alicloud/mns') as MnsClientClass;
 
 const AREAS = ['China', 'North-America', 'Asia-Pacific', 'Europe', 'Australia'] as const;
+/** The intent tags (README "Intent tags and runaway limits"), the same keys and values as the product's. */
+const INTENT_PREFIX = 'bandwidth-plan:';
+const PRODUCT_TAG = { Key: `${INTENT_PREFIX}product`, Value: 'create-bandwidth-plan' } as const;
+const TOKEN_TAG_KEY = `${INTENT_PREFIX}client-token`;
+const REQUEST_TAG_KEY = `${INTENT_PREFIX}request`;
 
 const PlanSchema = z
   .object({
@@ -45,9 +54,19 @@ const PlanSchema = z
     AutoPay: z.boolean().default(false),
     AutoRenew: z.boolean().optional(),
     AutoRenewDuration: z.number().int().min(1).optional(),
+    // The API's 20 tags, less the 3 the intent takes; the intent's prefix is not the caller's to use.
     Tag: z
-      .array(z.object({ Key: z.string().min(1).max(64), Value: z.string().max(128).optional() }))
-      .max(20)
+      .array(
+        z.object({
+          Key: z
+            .string()
+            .min(1)
+            .max(64)
+            .refine((key) => !key.startsWith(INTENT_PREFIX), `must not start with ${INTENT_PREFIX}`),
+          Value: z.string().max(128).optional(),
+        }),
+      )
+      .max(17)
       .optional(),
     ClientToken: z
       .string()
@@ -58,23 +77,54 @@ const PlanSchema = z
   })
   .strict();
 
-const CREATE = new Params({
-  action: 'CreateCenBandwidthPackage',
-  version: '2017-09-12',
-  protocol: 'HTTPS',
-  pathname: '/',
-  method: 'POST',
-  authType: 'AK',
-  style: 'RPC',
-  reqBodyType: 'formData',
-  bodyType: 'json',
-});
+type Plan = z.infer<typeof PlanSchema> & { ClientToken: string };
+/** A plan as DescribeCenBandwidthPackages lists it: the fields read here. */
+interface ListedPlan {
+  CenBandwidthPackageId?: string;
+  Tags?: { Tag?: Array<{ Key?: string; Value?: string }> };
+}
+
+const rpc = (action: string) =>
+  new Params({
+    action,
+    version: '2017-09-12',
+    protocol: 'HTTPS',
+    pathname: '/',
+    method: 'POST',
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
+  });
+const CREATE = rpc('CreateCenBandwidthPackage');
+const DESCRIBE = rpc('DescribeCenBandwidthPackages');
 const RUNTIME = new RuntimeOptions({ autoretry: true, maxAttempts: 3, readTimeout: 10_000, connectTimeout: 5_000 });
 const WINDOW_SECONDS = 300;
 
 export type SdkHandler = (event: Buffer | string, context: FcContext) => Promise<FcHttpResponse>;
 
-export function createSdkHandler(env: Readonly<Record<string, string | undefined>>, log: (line: string) => void = console.log): SdkHandler {
+/** The plan bought for this ClientToken, found by its intent tag (one page: a token tags at most one plan). */
+export async function lookUpIntent(client: OpenApiClient, clientToken: string): Promise<ListedPlan | undefined> {
+  const query = OpenApiUtil.query({ Tag: [{ Key: TOKEN_TAG_KEY, Value: clientToken }], PageSize: 50, PageNumber: 1 });
+  const response = await client.callApi(DESCRIBE, new OpenApiRequest({ query }), RUNTIME);
+  const body = response.body as { CenBandwidthPackages?: { CenBandwidthPackage?: ListedPlan[] } } | undefined;
+  return body?.CenBandwidthPackages?.CenBandwidthPackage?.find((plan) => plan.Tags?.Tag?.some((tag) => tag.Key === TOKEN_TAG_KEY && tag.Value === clientToken));
+}
+
+/** SHA-256 (hex) of the sorted `[name, value]` pairs, without the ClientToken, the caller's tags only: the `bandwidth-plan:request` tag. */
+function requestDigest(plan: Plan): string {
+  const pairs = Object.entries({ ...plan, Tag: plan.Tag?.length ? plan.Tag : undefined })
+    .filter(([name, value]) => name !== 'ClientToken' && value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256').update(JSON.stringify(pairs)).digest('hex');
+}
+
+export function createSdkHandler(
+  env: Readonly<Record<string, string | undefined>>,
+  log: (line: string) => void = console.log,
+  options: { readonly lookup?: boolean } = {},
+): SdkHandler {
+  const lookup = options.lookup ?? true;
   const secret = env.WEBHOOK_SECRET ?? '';
   const topic = env.NOTIFY_TOPIC ?? '';
   const cen = new URL(env.CEN_ENDPOINT ?? 'https://cbn.aliyuncs.com');
@@ -115,7 +165,9 @@ export function createSdkHandler(env: Readonly<Record<string, string | undefined
     }
     const parsed = PlanSchema.safeParse(input);
     if (!parsed.success) return answer(400, { error: 'InvalidParameter', issues: parsed.error.issues });
-    const plan = { ...parsed.data, ClientToken: parsed.data.ClientToken ?? clientTokenFor(idempotencyKey ?? headers['x-webhook-signature'] ?? '') };
+    const plan: Plan = { ...parsed.data, ClientToken: parsed.data.ClientToken ?? clientTokenFor(idempotencyKey ?? headers['x-webhook-signature'] ?? '') };
+    const digest = requestDigest(plan);
+    const intentTags = [PRODUCT_TAG, { Key: TOKEN_TAG_KEY, Value: plan.ClientToken }, { Key: REQUEST_TAG_KEY, Value: digest }];
 
     const { cen: cenClient, mns } = clientsFor(context);
     const publish = (outcome: string, data: Record<string, unknown>) =>
@@ -132,14 +184,25 @@ export function createSdkHandler(env: Readonly<Record<string, string | undefined
         MessageTag: outcome,
       });
     try {
-      const response = await cenClient.callApi(CREATE, new OpenApiRequest({ query: OpenApiUtil.query(plan) }), RUNTIME);
+      // Find before buying: the intent's plan, whatever CEN still remembers of the token.
+      const found = lookup ? await lookUpIntent(cenClient, plan.ClientToken) : undefined;
+      if (found) {
+        const boughtWith = found.Tags?.Tag?.find((tag) => tag.Key === REQUEST_TAG_KEY)?.Value;
+        if (boughtWith !== undefined && !(boughtWith.length === digest.length && timingSafeEqual(Buffer.from(boughtWith), Buffer.from(digest)))) {
+          return answer(409, { error: 'IdempotenceParam.NotMatch', message: `${found.CenBandwidthPackageId} was bought with other parameters` });
+        }
+        await publish('created', { result: { CenBandwidthPackageId: found.CenBandwidthPackageId }, found: true });
+        return answer(201, { outcome: 'created', found: true, ClientToken: plan.ClientToken, CenBandwidthPackageId: found.CenBandwidthPackageId });
+      }
+      const tagged = { ...plan, Tag: [...(plan.Tag ?? []), ...intentTags] };
+      const response = await cenClient.callApi(CREATE, new OpenApiRequest({ query: OpenApiUtil.query(tagged) }), RUNTIME);
       const result = response.body as { RequestId?: string; CenBandwidthPackageId?: string; CenBandwidthPackageOrderId?: string };
       await publish('created', { result });
       log(JSON.stringify({ level: 'info', message: 'bandwidth plan created', fcRequestId: context.requestId, id: result.CenBandwidthPackageId }));
       return answer(201, { outcome: 'created', ClientToken: plan.ClientToken, ...result });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      log(JSON.stringify({ level: 'error', message: 'CreateCenBandwidthPackage failed', fcRequestId: context.requestId, error: message }));
+      log(JSON.stringify({ level: 'error', message: 'buying the plan failed', fcRequestId: context.requestId, error: message }));
       await publish('failed', { error: message }).catch(() => undefined);
       return answer(502, { error: 'UpstreamFailed', message });
     }

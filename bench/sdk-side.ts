@@ -2,20 +2,25 @@
  * The official SDKs' side of the warm comparison, in this process, against the same double:
  *
  * - `sdkHandlerSide`: the SDK handler (sdk-handler.ts) given the same event as ours — the baseline;
+ *   with `{ lookup: false }` the same handler without the intent lookup (its create still tagged),
+ *   so the difference is what the lookup costs a purchase;
+ * - `sdkLookupSide`: that lookup alone (sdk-handler.ts `lookUpIntent`: the query, the OpenApiRequest,
+ *   `callApi` DescribeCenBandwidthPackages, finding the plan in the page), on a client of its own;
  * - `bareCallApiSide`: `@alicloud/openapi-client` `callApi` for CreateCenBandwidthPackage alone, the
- *   same request, no signature check, validation or publish (a secondary row). `invoke` times the
- *   caller's whole per-call work: building the query and the OpenApiRequest, then `callApi`.
+ *   request without the intent tags, no signature check, validation, lookup or publish (a secondary
+ *   row). `invoke` times the caller's whole per-call work: building the query and the OpenApiRequest,
+ *   then `callApi`.
  */
 import OpenApiClient, { Config, OpenApiRequest, Params } from '@alicloud/openapi-client';
 import OpenApiUtil from '@alicloud/openapi-util';
 import { RuntimeOptions } from '@alicloud/tea-util';
 import { benchEnvironment, benchEvent, CREDENTIALS, expectSuccess, fcContext, PLAN_WITH_DEFAULTS } from './events';
 import type { Endpoints, Invoke } from './product-side';
-import { createSdkHandler } from './sdk-handler';
+import { createSdkHandler, lookUpIntent } from './sdk-handler';
 import { microsSince } from './stats';
 
-export function sdkHandlerSide(double: Endpoints, runId = String(process.pid)): { invoke: Invoke } {
-  const handler = createSdkHandler(benchEnvironment(double), () => undefined);
+export function sdkHandlerSide(double: Endpoints, runId = String(process.pid), options: { readonly lookup?: boolean } = {}): { invoke: Invoke } {
+  const handler = createSdkHandler(benchEnvironment(double), () => undefined, options);
   return {
     async invoke(iteration) {
       const event = benchEvent('api', iteration, `sdk-${runId}`);
@@ -29,8 +34,8 @@ export function sdkHandlerSide(double: Endpoints, runId = String(process.pid)): 
   };
 }
 
-export function bareCallApiSide(double: Endpoints): { invoke: Invoke } {
-  const client = new OpenApiClient(
+const sdkClient = (double: Endpoints) =>
+  new OpenApiClient(
     new Config({
       accessKeyId: CREDENTIALS.accessKeyId,
       accessKeySecret: CREDENTIALS.accessKeySecret,
@@ -39,6 +44,23 @@ export function bareCallApiSide(double: Endpoints): { invoke: Invoke } {
       protocol: 'http',
     }),
   );
+
+export function sdkLookupSide(double: Endpoints, runId = String(process.pid)): { invoke: Invoke } {
+  const client = sdkClient(double);
+  return {
+    async invoke(iteration) {
+      const token = `http-lookup-${runId}-${iteration}`;
+      const start = process.hrtime.bigint();
+      const found = await lookUpIntent(client, token);
+      const micros = microsSince(start);
+      if (found !== undefined) throw new Error(`the double listed a plan for ${token}`);
+      return micros;
+    },
+  };
+}
+
+export function bareCallApiSide(double: Endpoints): { invoke: Invoke } {
+  const client = sdkClient(double);
   const params = new Params({
     action: 'CreateCenBandwidthPackage',
     version: '2017-09-12',
