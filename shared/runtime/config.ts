@@ -6,7 +6,7 @@
  * away from one the function reads.
  */
 import * as z from 'zod/mini';
-import type { ApprovalRule } from '../core/approval';
+import { type ApprovalRule, DEFAULT_APPROVAL_TTL_MS } from '../core/approval';
 import { ProductError } from '../core/errors';
 import type { RunawayLimits } from '../core/intent';
 import { CHAT_PLATFORMS, type ChatPlatform } from '../core/outcome';
@@ -265,6 +265,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ...((aboveMbps !== undefined || prepay) && entries(e.CHATOPS_CONFIRM_SECRET ?? '').length === 0
       ? ['CHATOPS_CONFIRM_SECRET is not set: approval codes are signed with it']
       : []),
+    // DingTalk signs only a timestamp, not the message: a captured header pair lets anyone speak as any
+    // DingTalk user for the window, which four eyes cannot rest on.
+    ...(approvers.some((approver) => approver.startsWith('dingtalk:'))
+      ? ['APPROVERS cannot name DingTalk users: DingTalk’s signature does not cover the message, so it cannot prove who approves']
+      : []),
   ];
   if (approvalProblems.length > 0) throw configurationError(approvalProblems);
   const approvalChannelUrl = nonEmpty(e.APPROVAL_CHANNEL_URL);
@@ -283,7 +288,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     billingDefaults,
     approval:
       aboveMbps !== undefined || prepay
-        ? { aboveMbps, prepay, approvers, ttlMs: (nonEmpty(e.APPROVAL_HOURS) ? Number(e.APPROVAL_HOURS) : 24) * 3_600_000 }
+        ? { aboveMbps, prepay, approvers, ttlMs: nonEmpty(e.APPROVAL_HOURS) ? Number(e.APPROVAL_HOURS) * 3_600_000 : DEFAULT_APPROVAL_TTL_MS }
         : undefined,
     approvalChannel: approvalChannelUrl ? approvalChannelOf(approvalChannelUrl) : undefined,
     limits: {

@@ -93,6 +93,12 @@ describe('configuration that would weaken a protection stops the instance, namin
     ['a default period the API does not sell', { DEFAULT_PERIOD: '4 Month' }, 'DEFAULT_PERIOD must be a prepaid term such as "1 Month"'],
     ['a default period without its unit', { DEFAULT_PERIOD: '3' }, 'DEFAULT_PERIOD must be a prepaid term'],
     [
+      'a DingTalk approver (its signature does not cover the message)',
+      { APPROVERS: 'slack:T1/U1,dingtalk:corp/staff-2', APPROVAL_ABOVE_MBPS: '100', CHATOPS_CONFIRM_SECRET: LONG },
+      'APPROVERS cannot name DingTalk users',
+    ],
+    ['an approval rule without approvers', { APPROVAL_FOR_PREPAY: 'true', CHATOPS_CONFIRM_SECRET: LONG }, 'APPROVERS is empty'],
+    [
       'a job function name with a slash',
       { CHATOPS_JOB_FUNCTION: 'svc/create-bandwidth-plan' },
       'CHATOPS_JOB_FUNCTION must be a Function Compute function name',

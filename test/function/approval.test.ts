@@ -86,6 +86,29 @@ describe('in chat', () => {
     ]);
   });
 
+  it('one person is one requester in every workspace: listed bare (slack:U…), Alice cannot approve her own request from another', async () => {
+    h = await start({ APPROVERS: 'slack:U0001,slack:U0002' });
+    const code = approvalCode((await say('create 500 China Europe')).body.text)!;
+
+    const elsewhere = await h.http(slackCommand(`approve ${code}`, h.chat.slackResponseUrl(), 'U0001', 'T0999'));
+    await h.fc.idle();
+
+    expect(elsewhere.body.text).toContain('You asked for this purchase: another approver must approve it.');
+    expect(creates()).toHaveLength(0);
+    expect(h.fc.invocations).toHaveLength(0);
+  });
+
+  it('the requester may withdraw with reject, though not an approver: published as rejected, nothing bought', async () => {
+    h = await start({ CHATOPS_ALLOWED_USERS: 'slack:T0001/U0003', APPROVERS: BOB });
+    const code = approvalCode((await say('create 500 China Europe', 'U0003')).body.text)!;
+
+    const answer = await say(`reject ${code}`, 'U0003');
+
+    expect(answer.body.text).toContain('slack:T0001/U0003 withdrew the purchase asked by slack:T0001/U0003. Nothing was bought.');
+    expect(creates()).toHaveLength(0);
+    expect(publishedEvents(h).at(-1)).toMatchObject({ type: 'cen.bandwidthplan.rejected', data: { error: { code: 'ApprovalRejected' } } });
+  });
+
   it('refuses an approval by someone not on APPROVERS, even on the allow-list', async () => {
     h = await start();
     const code = approvalCode((await say('create 500 China Europe')).body.text)!;

@@ -28,7 +28,12 @@ const APPROVAL_VERSION = 2;
 const SIGNATURE_BYTES = 16;
 /** base62 of 16 bytes behind the 0x01 sentinel is always 22 characters. */
 const SIGNATURE_CHARS = 22;
-const MAX_CODE_CHARS = 1_000;
+/**
+ * The longest request — a 256-character description that does not compress (CJK), a 128-character
+ * name, 128-character ids in the requester — makes a code of about 1,500 characters; 2,000 is also
+ * the longest value a Slack button carries (docs/buttons.md §1.2).
+ */
+const MAX_CODE_CHARS = 2_000;
 const MAX_PAYLOAD_BYTES = 4_096;
 const DOMAIN = `bwp-confirmation/v${VERSION}\n`;
 const APPROVAL_DOMAIN = `bwp-approval/v${APPROVAL_VERSION}\n`;
@@ -189,8 +194,9 @@ export function verifyApprovalCode(code: string, check: ApprovalCheck): Approval
   const opened = openCode(code, check.keys, APPROVAL_DOMAIN, APPROVAL_VERSION);
   if (!opened.ok) return opened;
   const { requester } = opened;
+  // The requester first: they may withdraw their own request, and are told why they cannot approve it.
+  if (samePerson(check.approver, requester)) return { ok: false, reason: 'own-request', requester };
   if (!isListedUser(check.approver, check.approvers)) return { ok: false, reason: 'not-approver', requester };
-  if (check.approver === requester) return { ok: false, reason: 'own-request', requester };
   if (check.now >= opened.expiresAt) return { ok: false, reason: 'expired', requester };
   const carried = opened.rest[0];
   const clientToken = typeof carried === 'string' && carried !== '' ? carried : clientTokenForConfirmation(code);
@@ -201,6 +207,20 @@ export function verifyApprovalCode(code: string, check: ApprovalCheck): Approval
 export function readApprovalCode(code: string, keys: readonly string[]): { request: BandwidthPlanRequest; requester: string } | undefined {
   const opened = openCode(code, keys, APPROVAL_DOMAIN, APPROVAL_VERSION);
   return opened.ok ? { request: opened.request, requester: opened.requester } : undefined;
+}
+
+/**
+ * Whether two user keys are one person: the same platform and user id, whatever the tenant. A Slack
+ * user id is the same person in every workspace of an Enterprise Grid, and an entry without its
+ * tenant (`slack:U…`) matches them all — so a requester seen from another workspace is still the
+ * requester. (Two DingTalk companies may reuse a staff id: refusing that pair is the safe mistake.)
+ */
+export function samePerson(a: string, b: string): boolean {
+  const person = (key: string) => {
+    const [, platform, user] = /^([^:]+):(?:[^/]*\/)?(.+)$/.exec(key) ?? [];
+    return platform === undefined ? key : `${platform}:${user}`;
+  };
+  return person(a) === person(b);
 }
 
 /** Lists name immutable ids: `slack:T…/U…` (tenant-qualified) or `slack:U…`; `userKey` is the former. */
