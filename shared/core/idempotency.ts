@@ -36,7 +36,8 @@ const DERIVED_PREFIXES = ['http', 'eventbridge', 'timer', 'chat'] as const;
  */
 export function foreignTokenIssue(token: unknown, source: 'http' | 'eventbridge' | 'timer'): Issue | undefined {
   if (typeof token !== 'string') return undefined;
-  const reserved = DERIVED_PREFIXES.find((kind) => kind !== source && token.startsWith(`${kind}-`));
+  // In any case: `CHAT-…` is no less another source's token than `chat-…`.
+  const reserved = DERIVED_PREFIXES.find((kind) => kind !== source && token.toLowerCase().startsWith(`${kind}-`));
   return reserved
     ? { path: 'ClientToken', message: `must not start with "${reserved}-": that prefix is reserved for the tokens this function derives` }
     : undefined;

@@ -36,8 +36,9 @@ const area = z.enum(AREAS, { error: `must be one of ${oneOf(AREAS)}` });
 // An unpaired UTF-16 surrogate cannot be percent-encoded (or stored) as UTF-8: refuse it here, by name.
 const wellFormed = z.refine<string>((value) => !/\p{Cs}/u.test(value), { error: 'must be valid Unicode text' });
 
-// Leading blanks do not hide a URL: the API (or whoever displays the text) may trim them.
-const noUrlPrefix = z.refine<string>((value) => !URL_PREFIX.test(value.trimStart()), {
+// Leading blanks and invisible format characters (a zero-width space) do not hide a URL: the API, or
+// whoever displays the text, may drop them.
+const noUrlPrefix = z.refine<string>((value) => !URL_PREFIX.test(value.normalize('NFKC').replace(/^[\s\p{Cf}]+/u, '')), {
   error: 'must not start with http:// or https://',
 });
 
@@ -64,7 +65,8 @@ const tag = z.strictObject(
   {
     ...tagShape,
     Key: tagShape.Key.check(
-      z.refine((value) => !value.startsWith(INTENT_TAG_PREFIX), {
+      // In any case or width, after blanks: CEN may fold them, and a look-alike would pass for the intent's.
+      z.refine((value) => !value.normalize('NFKC').trim().toLowerCase().startsWith(INTENT_TAG_PREFIX), {
         error: `must not start with "${INTENT_TAG_PREFIX}": those tags record this function's intent`,
       }),
     ),
@@ -88,13 +90,12 @@ export const BandwidthPlanRequestSchema = z.strictObject(
     GeographicRegionAId: area,
     GeographicRegionBId: area,
     ClientToken: z.optional(
-      z
-        .string({ error: 'must be a string' })
-        .check(
-          z.minLength(1, { error: 'must not be empty' }),
-          z.maxLength(64, { error: 'must be at most 64 characters' }),
-          z.regex(/^[\x21-\x7e]*$/, { error: 'must be printable ASCII without spaces' }),
-        ),
+      z.string({ error: 'must be a string' }).check(
+        z.minLength(1, { error: 'must not be empty' }),
+        z.maxLength(64, { error: 'must be at most 64 characters' }),
+        // No comma: the plan is found again with GET /bandwidth-plans?clientToken=, where FC joins repeated keys with one.
+        z.regex(/^[\x21-\x2b\x2d-\x7e]*$/, { error: 'must be printable ASCII without spaces or commas' }),
+      ),
     ),
     Name: z.optional(
       z.string({ error: 'must be a string' }).check(

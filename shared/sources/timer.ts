@@ -15,13 +15,28 @@ import { type TimerEvent, timerShape } from './shapes';
 export function createCommandFromTimer(event: TimerEvent): CreateCommand {
   const parsed = parsePayload(event.payload);
   const own = isPlainObject(parsed.input) && typeof parsed.input.ClientToken === 'string' ? parsed.input.ClientToken : undefined;
+  // One firing, however its time is written (`…Z`, `….000Z`, `+08:00`): the token derives from the
+  // instant, written as FC writes it (`2023-12-26T07:49:00Z`), so tokens of FC's own events are unchanged.
+  const instant = RFC3339.test(String(event.triggerTime)) ? Date.parse(String(event.triggerTime)) : Number.NaN;
+  const firing = Number.isNaN(instant) ? String(event.triggerTime) : new Date(instant).toISOString().replace('.000Z', 'Z');
+  const extra = Object.keys(event).filter((key) => !TIMER_FIELDS.includes(key));
   return {
-    trigger: { kind: 'timer', id: `${event.triggerName}@${event.triggerTime}` },
+    trigger: { kind: 'timer', id: `${event.triggerName}@${firing}` },
     input: parsed.input,
-    clientToken: own ?? derivedClientToken('timer', event.triggerName, event.triggerTime),
-    inputIssues: definedIssues(parsed.issue, foreignTokenIssue(own, 'timer')),
+    clientToken: own ?? derivedClientToken('timer', event.triggerName, firing),
+    inputIssues: definedIssues(
+      parsed.issue,
+      foreignTokenIssue(own, 'timer'),
+      Number.isNaN(instant) ? { path: 'triggerTime', message: 'must be an RFC 3339 time' } : undefined,
+      // A field the timer event does not have (`dryRun`, say) is not ignored: it may have been meant.
+      extra.length > 0 ? { path: extra[0]!, message: `is not a field of a timer event (it has ${TIMER_FIELDS.join(', ')})` } : undefined,
+    ),
   };
 }
+
+const TIMER_FIELDS: readonly string[] = ['triggerTime', 'triggerName', 'payload'];
+/** RFC 3339 date-time (Date.parse alone also takes "Dec 1 2026" and other local forms). */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
 function parsePayload(payload: unknown): { input: unknown; issue?: Issue } {
   if (typeof payload !== 'string')

@@ -106,8 +106,19 @@ describe('validateBandwidthPlan rejects every broken rule with its exact issue',
     ['a missing GeographicRegionBId', without('GeographicRegionBId'), [{ path: 'GeographicRegionBId', message: 'is required' }]],
     // ClientToken: 1..64 printable ASCII
     ['a 65-character ClientToken', { ...VALID, ClientToken: text(65, 'x') }, [{ path: 'ClientToken', message: 'must be at most 64 characters' }]],
-    ['a non-ASCII ClientToken', { ...VALID, ClientToken: 'tökén' }, [{ path: 'ClientToken', message: 'must be printable ASCII without spaces' }]],
-    ['a ClientToken with a space', { ...VALID, ClientToken: 'a b' }, [{ path: 'ClientToken', message: 'must be printable ASCII without spaces' }]],
+    ['a non-ASCII ClientToken', { ...VALID, ClientToken: 'tökén' }, [{ path: 'ClientToken', message: 'must be printable ASCII without spaces or commas' }]],
+    ['a ClientToken with a space', { ...VALID, ClientToken: 'a b' }, [{ path: 'ClientToken', message: 'must be printable ASCII without spaces or commas' }]],
+    ['a ClientToken with a comma', { ...VALID, ClientToken: 'a,b' }, [{ path: 'ClientToken', message: 'must be printable ASCII without spaces or commas' }]],
+    [
+      'a tag key of the intent in another case and width',
+      { ...VALID, Tag: [{ Key: ' Bandwidth-Plan：client-token', Value: 'x' }] },
+      [{ path: 'Tag.1.Key', message: 'must not start with "bandwidth-plan:": those tags record this function\'s intent' }],
+    ],
+    [
+      'a Description starting with a zero-width space and a URL',
+      { ...VALID, Description: '\u200bhttps://evil.example' },
+      [{ path: 'Description', message: URL_PREFIX_MESSAGE }],
+    ],
     ['an empty ClientToken', { ...VALID, ClientToken: '' }, [{ path: 'ClientToken', message: 'must not be empty' }]],
     // Name: 2..128, starts with a letter or Chinese character, then letters, digits, _ and -
     ['a 1-character Name', { ...VALID, Name: 'a' }, [{ path: 'Name', message: 'must be 2 to 128 characters' }]],

@@ -215,6 +215,25 @@ describe('ClientToken precedence', () => {
     expect(createCommandFromTimer({ ...event, triggerTime: '2025-03-01T01:00:00Z' }).clientToken).not.toBe(createCommandFromTimer(event).clientToken);
   });
 
+  it.each(['2025-02-01T01:00:00.000Z', '2025-02-01T09:00:00+08:00', '2025-02-01t01:00:00z'])(
+    'reads the firing %s as the instant FC writes 2025-02-01T01:00:00Z (one token, one plan)',
+    (triggerTime) => {
+      const command = createCommandFromTimer({ triggerName: 'monthly', triggerTime, payload: '{"Bandwidth":2}' });
+      expect(command.clientToken).toBe(derivedClientToken('timer', 'monthly', '2025-02-01T01:00:00Z'));
+      expect(command.trigger.id).toBe('monthly@2025-02-01T01:00:00Z');
+      expect(command.inputIssues ?? []).toEqual([]);
+    },
+  );
+
+  it.each([
+    [{ triggerTime: 'Feb 1 2025 01:00', triggerName: 'monthly', payload: '{}' }, 'triggerTime', /RFC 3339/],
+    [{ triggerTime: '', triggerName: 'monthly', payload: '{}' }, 'triggerTime', /RFC 3339/],
+    [{ triggerTime: '2025-02-01T01:00:00Z', triggerName: 'monthly', payload: '{}', dryRun: true }, 'dryRun', /not a field of a timer event/],
+  ])('refuses a timer event %j at %s rather than ignoring it', (event, path, message) => {
+    const issues = createCommandFromTimer(event as never).inputIssues ?? [];
+    expect(issues).toContainEqual({ path, message: expect.stringMatching(message) });
+  });
+
   it('keeps identity parts apart (no concatenation collisions)', () => {
     expect(derivedClientToken('eventbridge', 'a:b', 'c')).not.toBe(derivedClientToken('eventbridge', 'a', 'b:c'));
     expect(derivedClientToken('timer', 'x', 'y').length).toBeLessThanOrEqual(64);

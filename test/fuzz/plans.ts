@@ -50,7 +50,8 @@ export const textOfLength = (length: number) =>
 /** A length: the bounds themselves, one step inside, or anywhere between. */
 const lengthIn = (min: number, max: number) => fc.oneof(fc.constantFrom(min, max, min + 1, max - 1), fc.integer({ min, max }));
 
-const noUrlPrefix = (text: string) => !/^https?:\/\//i.test(text.trimStart());
+// As the API reads it: width-folded, after blanks and invisible format characters.
+const noUrlPrefix = (text: string) => !/^https?:\/\//i.test(text.normalize('NFKC').replace(/^[\s\p{Cf}]+/u, ''));
 const tagText = (text: string) => !/^(aliyun|acs:)/i.test(text) && !/https?:\/\//i.test(text);
 /** Tag keys the function keeps for itself (README). */
 export const INTENT_KEY_PREFIX = 'bandwidth-plan:';
@@ -67,10 +68,15 @@ export const validDescription = lengthIn(...LIMITS.description)
   .filter((text) => noUrlPrefix(text) && [...text].length >= LIMITS.description[0]);
 const validTagKey = lengthIn(1, LIMITS.tagKey)
   .chain(textOfLength)
-  .filter((key) => tagText(key) && !key.startsWith(INTENT_KEY_PREFIX));
+  .filter((key) => tagText(key) && !key.normalize('NFKC').trim().toLowerCase().startsWith(INTENT_KEY_PREFIX));
 const validTagValue = fc.oneof(fc.constant(''), lengthIn(0, LIMITS.tagValue).chain(textOfLength)).filter(tagText);
+// Printable ASCII but the comma (a ClientToken is also a query value, where a comma joins repeats).
 export const validClientToken = lengthIn(1, LIMITS.clientToken).chain((length) =>
-  fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)), minLength: length, maxLength: length }),
+  fc.string({
+    unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code === 0x2c ? 0x2d : code)),
+    minLength: length,
+    maxLength: length,
+  }),
 );
 export const validTags = fc.oneof(fc.constant(LIMITS.tags), fc.integer({ min: 0, max: LIMITS.tags })).chain((count) =>
   fc.uniqueArray(fc.record({ Key: validTagKey, Value: validTagValue }, { requiredKeys: ['Key'] }), {
@@ -202,10 +208,10 @@ export const RULE_BREAKERS: ReadonlyArray<[string, fc.Arbitrary<(plan: Plan) => 
       }),
   ],
   [
-    'ClientToken too long, empty, not printable ASCII or with a space',
+    'ClientToken too long, empty, not printable ASCII, with a space or a comma',
     fc
       .oneof(
-        fc.constantFrom('t'.repeat(65), '', 'tökén', 'with space', 'tab\there', 'nul\u0000', '令牌', 64),
+        fc.constantFrom('t'.repeat(65), '', 'tökén', 'with space', 'tab\there', 'nul\u0000', '令牌', 'a,b', 64),
         validClientToken.map((token) => `${token}${'z'.repeat(65 - token.length)}`),
       )
       .map((ClientToken) => (plan: Plan) => ({ ...plan, ClientToken })),

@@ -231,10 +231,14 @@ export const timer: EntryPoint<{ name: string; time: string; payload: PayloadCas
   name: 'Timer',
   arbitrary: fc.record({
     name: fc.oneof(fc.constantFrom('monthly', 'nightly'), fc.string({ unit: 'binary', maxLength: 40 })),
+    // One instant written the ways RFC 3339 allows (FC's own form, milliseconds, an offset), and text
+    // that is not a time at all (refused: a firing is named by its time).
     time: fc.oneof(
-      fc.constantFrom('2025-02-01T01:00:00Z', '2025-03-01T01:00:00Z'),
-      fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
-      fc.string({ maxLength: 30 }),
+      fc.constantFrom('2025-02-01T01:00:00Z', '2025-02-01T01:00:00.000Z', '2025-02-01T09:00:00+08:00', '2025-03-01T01:00:00Z'),
+      fc
+        .tuple(fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }), fc.boolean())
+        .map(([date, short]) => (short ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : date.toISOString())),
+      fc.string({ maxLength: 30 }).filter((text) => !/^\d{4}-/.test(text)),
     ),
     payload: fc.oneof(
       { weight: 3, arbitrary: validPlan.map((plan) => ({ kind: 'valid' as const, plan })) },
@@ -254,9 +258,11 @@ export const timer: EntryPoint<{ name: string; time: string; payload: PayloadCas
     else if (payload.kind === 'garbage text') event.payload = payload.text;
     else if (payload.kind === 'not a string') event.payload = payload.value;
     const { result, delta } = await session.observe(h, () => invokeAsync(h, event));
-    const data: DataCase = payload.kind === 'valid' ? { kind: 'valid', plan: payload.plan, asString: true } : { kind: 'missing' };
-    const label = checkAsyncResult(session, h, result as AsyncResult, data, ['timer', name, time], delta.creates[0], delta.plansAdded);
-    assert.equal(JSON.parse(delta.messages[0]!.body).data.trigger.id, `${name}@${time}`);
+    // The firing's instant, as FC writes it; text that is not a time stays as it came (and is refused).
+    const instant = /^\d{4}-/.test(time) ? new Date(time).toISOString().replace('.000Z', 'Z') : undefined;
+    const data: DataCase = payload.kind === 'valid' && instant !== undefined ? { kind: 'valid', plan: payload.plan, asString: true } : { kind: 'missing' };
+    const label = checkAsyncResult(session, h, result as AsyncResult, data, ['timer', name, instant ?? time], delta.creates[0], delta.plansAdded);
+    assert.equal(JSON.parse(delta.messages[0]!.body).data.trigger.id, `${name}@${instant ?? time}`);
     return label;
   },
 };
