@@ -241,8 +241,22 @@ async function buyOnce(
     const verdict = quotaVerdict(recent, request.Bandwidth, deps.limits, deps.clock.now());
     if (!verdict.allowed) throw new ProductError('QuotaExceeded', `${verdict.reason}. Nothing was bought.`);
   }
-  return { created: await deps.cen.createBandwidthPackage(request, call), notes: [] };
+  try {
+    return { created: await deps.cen.createBandwidthPackage(request, call), notes: [] };
+  } catch (error) {
+    // The answer may have been lost after CEN created the plan: its tag says so, and then the outcome
+    // is the plan rather than a failure nobody follows up.
+    const failure = asBandwidthPlanError(error);
+    if (!failure.retryable) throw error;
+    const again = await deps.cen.listPlansTagged([{ Key: CLIENT_TOKEN_TAG_KEY, Value: request.ClientToken }], call).catch(() => undefined);
+    const bought = again?.plans.find((plan) => plan.tags.some((tag) => tag.Key === CLIENT_TOKEN_TAG_KEY && tag.Value === request.ClientToken));
+    if (!bought) throw error;
+    return { created: { CenBandwidthPackageId: bought.CenBandwidthPackageId, RequestId: '' }, notes: [LOST_ANSWER_NOTE] };
+  }
 }
+
+/** Said in the outcome when the create's answer was lost but the plan was found by its intent tag. */
+export const LOST_ANSWER_NOTE = 'CEN’s answer to the purchase was lost; the plan was found by its ClientToken tag.';
 
 /**
  * The plans this function bought, as far as one listing goes. An incomplete listing counts as over
