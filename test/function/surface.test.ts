@@ -204,6 +204,36 @@ describe('POST /bandwidth-plans: the documented query values and headers', () =>
     expectDocumented('/bandwidth-plans', 'POST', answer);
   });
 
+  // A header the API does not read is ignored, unless it looks meant: ignoring it would buy once per
+  // retry (a misspelt key) or buy at all (a dry run asked by header).
+  it.each([
+    ['X-Idempotency-Key', 'order-42', 'header.x-idempotency-key', /use the Idempotency-Key header/],
+    ['Idempotency_Key', 'order-42', 'header.idempotency_key', /use the Idempotency-Key header/],
+    ['Idempotency-Token', 'order-42', 'header.idempotency-token', /use the Idempotency-Key header/],
+    ['Idempotncy-Key', 'order-42', 'header.idempotncy-key', /use the idempotency-key header/],
+    ['X-Client-Token', 'order-42', 'header.x-client-token', /ClientToken/],
+    ['X-Dry-Run', 'true', 'header.x-dry-run', /dryRun=true/],
+    ['DryRun', 'true', 'header.dryrun', /dryRun=true/],
+    ['Prefer', 'dry-run', 'header.prefer', /dryRun=true/],
+  ])('refuses the look-alike header %s: %s (400 naming it, nothing bought, the refusal published)', async (name, value, path, message) => {
+    const { answer, creates, messages } = await send({ path: '/bandwidth-plans', body: { ...VALID_PLAN, Bandwidth: 23 }, headers: { [name]: value } });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.issues).toEqual([{ path, message: expect.stringMatching(message) }]);
+    expect(creates).toBe(0);
+    expect(messages).toEqual([expect.objectContaining({ type: 'cen.bandwidthplan.rejected' })]);
+  });
+
+  it("ignores headers that do not look meant (a proxy's, a tracing id, Prefer for something else)", async () => {
+    const headers = {
+      'X-Request-Id': 'abc',
+      Traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      Prefer: 'respond-async',
+      'User-Agent': 'curl/8',
+    };
+    const { answer, creates } = await send({ path: '/bandwidth-plans', body: { ...VALID_PLAN, Bandwidth: 24 }, headers });
+    expect([answer.status, creates]).toEqual([201, 1]);
+  });
+
   it('refuses a header given twice in two casings', async () => {
     const event = httpEvent({ path: '/bandwidth-plans', body: VALID_PLAN, headers: { 'Idempotency-Key': 'order-a' } });
     (event.headers as Record<string, string>)['idempotency-key'] = 'order-b';

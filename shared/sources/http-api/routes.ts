@@ -205,9 +205,38 @@ export function surfaceIssues(name: RouteName, request: RequestSurface): Issue[]
       issues.push({ path: 'header.idempotency-key', message: IDEMPOTENCY_KEY_RULE });
     }
   }
+  if (route.auth === 'webhook') issues.push(...lookAlikeHeaderIssues(route, request.headers));
   const encoding = request.headers['content-encoding'];
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
     issues.push({ path: 'header.content-encoding', message: 'must be absent: send the body uncompressed' });
+  }
+  return issues;
+}
+
+/**
+ * What a careless client may send for what this API reads elsewhere: other headers are ignored, but
+ * ignoring `X-Idempotency-Key` would buy once per retry, and ignoring `X-Dry-Run` would buy at all.
+ * Matched on a header name's letters and digits, so `Idempotency_Key` and `x-dry-run` are caught too.
+ */
+const LOOK_ALIKES: readonly (readonly [string, string])[] = [
+  ['idempotency', 'the Idempotency-Key header'],
+  ['clienttoken', 'the body’s ClientToken (or the Idempotency-Key header)'],
+  ['dryrun', 'the query parameter dryRun=true'],
+];
+
+function lookAlikeHeaderIssues(route: RouteDefinition, headers: Readonly<Record<string, string>>): Issue[] {
+  const issues: Issue[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    // The Idempotency-Key has its own issue where the route does not take it.
+    if (route.headers.includes(name) || name === 'idempotency-key') continue;
+    const letters = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+    const near = closestName(name, route.headers);
+    const meant = LOOK_ALIKES.find(([word]) => letters.includes(word))?.[1] ?? (near ? `the ${near} header` : undefined);
+    if (meant) issues.push({ path: `header.${name}`, message: `is not read by this API, which would ignore it: use ${meant}` });
+    // RFC 7240's Prefer is not read either; `Prefer: dry-run` must not buy.
+    else if (name.toLowerCase() === 'prefer' && /dry/i.test(value)) {
+      issues.push({ path: 'header.prefer', message: 'is not read by this API, which would ignore it: use the query parameter dryRun=true' });
+    }
   }
   return issues;
 }

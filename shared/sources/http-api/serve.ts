@@ -58,7 +58,10 @@ async function serveHttp(event: FcHttpEvent, scope: InvocationScope, options: Ht
         requireExactSurface('chatops', request);
         return await (await chatService()).handleChatRequest(route.platform, request, await scope.chatops(), scope.invocation);
       case 'invocation':
-        if (route.functionName !== scope.functionName) throw new ProductError('NotFound', `No route for ${request.path}`);
+        // Only the function chat jobs are handed to has this path: in the two-function layout, the
+        // HTTP function's public URL is not a way to run a job (deploy/s.two-functions.yaml).
+        if (route.functionName !== scope.functionName || (scope.config().chatops.jobFunction ?? scope.functionName) !== scope.functionName)
+          throw new ProductError('NotFound', `No route for ${request.path}`);
         requireExactSurface('invocation', request);
         return await runJobInHttpShape(request, scope);
       case 'status':
