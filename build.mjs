@@ -56,6 +56,7 @@ async function bundleFunction(name) {
           path.resolve(file),
           {
             entry: output.entryPoint !== undefined,
+            bytes: output.bytes,
             exports: output.exports,
             imports: output.imports
               .filter((entry) => !entry.external)
@@ -70,10 +71,21 @@ async function bundleFunction(name) {
       return found;
     };
     // What a cold start loads: index.js and every chunk it imports; and, so that an invocation reads
-    // few files, every chunk most of the lazily loaded parts need (e.g. the pipeline: every purchase).
-    const lazyEntries = [...outputs.keys()].filter((file) => file !== index && outputs.get(file).entry);
+    // few files, every chunk most of the parts index.js loads lazily need (e.g. the pipeline: every
+    // purchase). Counted over the parts index.js itself import()s (the sources, chat-ops' wiring): a
+    // part only those parts load (the approval rule, the runaway limits) does not dilute the majority.
+    const atStart = closure([index]);
+    const importedLazily = (file) => outputs.get(file).imports.filter((entry) => entry.dynamic && !atStart.has(entry.file));
+    const lazyEntries = [...new Set([...atStart].flatMap((file) => importedLazily(file).map((entry) => entry.file)))];
     const reach = lazyEntries.map((entry) => closure([entry]));
-    const common = [...outputs.keys()].filter((file) => !outputs.get(file).entry && reach.filter((set) => set.has(file)).length * 2 > lazyEntries.length);
+    // A chunk smaller than the CommonJS preamble esbuild writes at the head of every file (~450 B) is
+    // there too when two parts or more need it: a file of its own would nearly double what it costs
+    // them (e.g. the ClientToken derivation, which the HTTP API and the async sources share).
+    const SMALL_CHUNK_BYTES = 1024;
+    const common = [...outputs.keys()].filter((file) => {
+      const needed = reach.filter((set) => set.has(file)).length;
+      return !outputs.get(file).entry && (needed * 2 > lazyEntries.length || (needed >= 2 && outputs.get(file).bytes < SMALL_CHUNK_BYTES));
+    });
     const eager = closure([index, ...common]);
     const lazy = [...outputs.keys()].filter((file) => !eager.has(file));
     // index.js exports what the lazy files import from the chunks it absorbed, each under a name of its own.
