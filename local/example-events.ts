@@ -1,7 +1,8 @@
 /**
  * Turns a stored example event into one that will be let in: examples are kept unsigned, so HTTP
  * and chat events are signed at invoke time with a fresh timestamp (Lark's is also encrypted), and
- * for local runs the chat reply URLs point at the chat double. EventBridge and timer events pass as
+ * for local runs the chat reply URLs point at the chat double (a Slack button press's `response_url`
+ * is inside its `payload`). EventBridge and timer events pass as
  * they are. In examples a JSON `body` may be written as an object for readability; it is sent as
  * the compact JSON string FC delivers.
  */
@@ -14,6 +15,8 @@ export type SigningEnv = Readonly<Record<string, string | undefined>>;
 /** Where chat replies go in a local run (the chat double). */
 export interface ReplyUrls {
   slackResponseUrl(): string;
+  /** A button press's response_url (`/actions/…`). */
+  slackActionUrl(): string;
   dingtalkSessionWebhook(): string;
 }
 
@@ -80,7 +83,11 @@ export function prepareEvent(event: unknown, options: PrepareOptions): unknown {
       break;
     case 'slack': {
       const form = new URLSearchParams(text);
-      if (options.replyUrls) form.set('response_url', options.replyUrls.slackResponseUrl());
+      const interaction = form.get('payload');
+      if (options.replyUrls && interaction !== null) {
+        // A button press: the response_url is a field of the JSON payload.
+        form.set('payload', JSON.stringify({ ...(JSON.parse(interaction) as JsonRecord), response_url: options.replyUrls.slackActionUrl() }));
+      } else if (options.replyUrls) form.set('response_url', options.replyUrls.slackResponseUrl());
       body = form.toString();
       signed = { 'X-Slack-Request-Timestamp': String(seconds), 'X-Slack-Signature': slackSignature(secret('SLACK_SIGNING_SECRET'), seconds, body) };
       break;

@@ -9,7 +9,8 @@ export const INSPECTION_PREFIX = '/_local/';
 export const INSPECTION_ROUTES = {
   plans: "the CEN double's bandwidth plans, with their status as of now",
   messages: "the MNS double's messages, the body parsed as the CloudEvent it is",
-  replies: 'the chat replies (Slack response_url, DingTalk sessionWebhook, Lark reply API)',
+  replies:
+    "the chat replies (Slack response_url, DingTalk sessionWebhook, Lark reply API); replacedOriginal marks a reply that replaced a pressed button's message",
   invocations: 'the FC InvokeFunction calls (async chat-ops continuations)',
 } as const;
 

@@ -82,7 +82,11 @@ async function invokeLocally(event: unknown, options: Options): Promise<number> 
   try {
     const { cloud } = fn;
     if (!cloud) note(`using REAL cloud endpoints (CEN_ENDPOINT=${process.env.CEN_ENDPOINT}): plans cost money`);
-    const replyUrls = cloud && { slackResponseUrl: () => cloud.chat.slackResponseUrl(), dingtalkSessionWebhook: () => cloud.chat.dingtalkSessionWebhook() };
+    const replyUrls = cloud && {
+      slackResponseUrl: () => cloud.chat.slackResponseUrl(),
+      slackActionUrl: () => cloud.chat.slackActionUrl(),
+      dingtalkSessionWebhook: () => cloud.chat.dingtalkSessionWebhook(),
+    };
     const payload = JSON.stringify(prepareEvent(event, { env: process.env, ...(replyUrls ? { replyUrls } : {}) }));
     if (options.async) {
       if (!cloud) throw new UsageError('--async without --remote needs the embedded cloud: unset CEN_ENDPOINT, or add --remote');

@@ -89,6 +89,8 @@ describe('parseCommand: confirm and status', () => {
   it.each([
     ['confirm AbC123xyz', { kind: 'confirm', code: 'AbC123xyz' }],
     ['bwp CONFIRM AbC123xyz', { kind: 'confirm', code: 'AbC123xyz' }],
+    // What a preview's Cancel button sends: a command of its own, which buys and publishes nothing.
+    ['cancel AbC123xyz', { kind: 'cancel', code: 'AbC123xyz' }],
     ['status cenbwp-4c2zaavbvh5fx1zu8p', { kind: 'status', id: 'cenbwp-4c2zaavbvh5fx1zu8p', by: 'plan' }],
     ['Status CENBWP-4C2ZAAVBVH5FX1ZU8P', { kind: 'status', id: 'cenbwp-4c2zaavbvh5fx1zu8p', by: 'plan' }],
     // Anything else printable is a ClientToken, kept exactly as typed (tokens are case-sensitive).
@@ -102,7 +104,7 @@ describe('parseCommand: confirm and status', () => {
 
 describe('parseCommand: invalid', () => {
   it.each([
-    ['buy 100 China Europe', `unknown command 'buy' (use help, plan, create, confirm, approve, reject or status)`, ALL_USAGE],
+    ['buy 100 China Europe', `unknown command 'buy' (use help, plan, create, confirm, cancel, approve, reject or status)`, ALL_USAGE],
     ['bwp', undefined, undefined],
     ['plan 100 China Europe desc="open', 'a quote is not closed', COMMAND_USAGE.plan],
     ['create 100 China Europe desc="open', 'a quote is not closed', COMMAND_USAGE.create],
@@ -131,6 +133,7 @@ describe('parseCommand: invalid', () => {
     ['plan 100 China Europe prepay 3 weeks', `prepay period '3' needs a unit (e.g. prepay 3 month or prepay 1 year)`, COMMAND_USAGE.plan],
     ['confirm', 'missing the code (copy it from the preview)', COMMAND_USAGE.confirm],
     ['confirm abc def', `unexpected 'def' after the code`, COMMAND_USAGE.confirm],
+    ['cancel', 'missing the code (copy it from the preview)', COMMAND_USAGE.cancel],
     ['status', 'missing the plan id or ClientToken (e.g. status cenbwp-xxxxxxxx)', COMMAND_USAGE.status],
     [
       `status ${'t'.repeat(65)}`,
@@ -139,8 +142,8 @@ describe('parseCommand: invalid', () => {
     ],
     ['status 令牌', `'令牌' is neither a bandwidth plan id (cenbwp-xxxxxxxx) nor a ClientToken (printable ASCII, at most 64 characters)`, COMMAND_USAGE.status],
     ['status cenbwp-abc x', `unexpected 'x' after the plan id or ClientToken`, COMMAND_USAGE.status],
-    [`buy ${'x'.repeat(60)}`, `unknown command 'buy' (use help, plan, create, confirm, approve, reject or status)`, ALL_USAGE],
-    [`${'y'.repeat(60)}`, `unknown command '${'y'.repeat(40)}…' (use help, plan, create, confirm, approve, reject or status)`, ALL_USAGE],
+    [`buy ${'x'.repeat(60)}`, `unknown command 'buy' (use help, plan, create, confirm, cancel, approve, reject or status)`, ALL_USAGE],
+    [`${'y'.repeat(60)}`, `unknown command '${'y'.repeat(40)}…' (use help, plan, create, confirm, cancel, approve, reject or status)`, ALL_USAGE],
   ])('%j', (text, message, usage) => {
     // The command tried is named when the usage is its own (a refused create is a refused purchase attempt).
     const command = Object.entries(COMMAND_USAGE).find(([, syntax]) => syntax === usage)?.[0];
@@ -151,7 +154,7 @@ describe('parseCommand: invalid', () => {
   it('never throws, whatever is typed', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (text) => {
-        expect(['help', 'plan', 'create', 'confirm', 'status', 'invalid']).toContain(parseCommand(text).kind);
+        expect(['help', 'plan', 'create', 'confirm', 'cancel', 'approve', 'reject', 'status', 'invalid']).toContain(parseCommand(text).kind);
       }),
     );
   });

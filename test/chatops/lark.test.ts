@@ -1,5 +1,6 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { isLarkCardAction, parseLarkCardAction } from '../../shared/sources/chat/lark/card-action';
 import { decryptLarkPayload } from '../../shared/sources/chat/lark/decrypt';
 import { openLarkRequest } from '../../shared/sources/chat/lark/open';
 import { parseLarkMessage } from '../../shared/sources/chat/lark/parse';
@@ -238,5 +239,103 @@ describe('parseLarkMessage', () => {
     ['event.message.content.text', withMessage({ content: '{"title":"x"}' }), 'is required'],
   ])('names %s when it is wrong', (path, event, message) => {
     expect(parseLarkMessage(event)).toEqual({ ok: false, issue: { path, message } });
+  });
+});
+
+// The card.action.trigger callback of docs/buttons.md §3.2, pressing our Confirm button.
+const CARD_ACTION = {
+  schema: '2.0',
+  header: {
+    event_id: 'f7984f25108f8137722bb63c',
+    event_type: 'card.action.trigger',
+    token: 'verification-token',
+    create_time: '1719211482721',
+    app_id: 'cli_a5fb0ae6a4',
+    tenant_key: 'tenant_xxx',
+  },
+  event: {
+    operator: { tenant_key: 'tenant_xxx', user_id: '8ag9', open_id: 'ou_xxx', union_id: 'on_xxx' },
+    token: 'c-295ee57216a5dc9de90fefd0aadb4b1d7d',
+    action: {
+      value: { command: 'confirm', code: 'AbC123xyz' },
+      tag: 'button',
+      name: '',
+      option: '',
+      timezone: '',
+      form_value: {},
+      input_value: '',
+      options: [],
+      checked: false,
+    },
+    host: 'im_message',
+    delivery_type: '',
+    context: { url: '', preview_token: '', open_message_id: 'om_card', open_chat_id: 'oc_xxx' },
+  },
+};
+
+describe('parseLarkCardAction', () => {
+  it('reads a button press as the command it stands for, by the same user key as a message, replying to the card', () => {
+    expect(isLarkCardAction(CARD_ACTION)).toBe(true);
+    expect(isLarkCardAction(EVENT)).toBe(false);
+    expect(parseLarkCardAction(CARD_ACTION)).toEqual({
+      ok: true,
+      message: {
+        platform: 'lark',
+        messageId: 'f7984f25108f8137722bb63c',
+        userId: 'ou_xxx',
+        tenantId: 'tenant_xxx',
+        userKey: 'lark:tenant_xxx/ou_xxx',
+        text: 'confirm AbC123xyz',
+        channelId: 'oc_xxx',
+        replyTo: { platform: 'lark', messageId: 'om_card', fromButton: true },
+      },
+    });
+  });
+
+  const withEvent = (change: object) => ({ ...CARD_ACTION, event: { ...CARD_ACTION.event, ...change } });
+  const withValue = (value: unknown) => withEvent({ action: { ...CARD_ACTION.event.action, value } });
+
+  it.each([
+    ['schema', { ...CARD_ACTION, schema: undefined }, 'is required'],
+    ['event.action.tag', withEvent({ action: { ...CARD_ACTION.event.action, tag: 'select_static' } }), 'must be "button"'],
+    ['header.event_id', { ...CARD_ACTION, header: { ...CARD_ACTION.header, event_id: '' } }, 'must be a non-empty string'],
+    ['header.tenant_key', { ...CARD_ACTION, header: { ...CARD_ACTION.header, tenant_key: 'a/b' } }, 'must be an id without spaces, "/" or ":"'],
+    ['event.operator.open_id', withEvent({ operator: {} }), 'is required'],
+    ['event.context.open_message_id', withEvent({ context: { open_chat_id: 'oc_xxx' } }), 'is required'],
+    ['event.action.value', withValue('confirm AbC123xyz'), 'must be an object of exactly command and code'],
+    ['event.action.value', withValue({ command: 'confirm', code: 'AbC123xyz', req: 'x' }), 'must be an object of exactly command and code'],
+    ['event.action.value.command', withValue({ command: 'create', code: 'AbC123xyz' }), 'must be one of confirm, cancel, approve, reject'],
+    ['event.action.value.code', withValue({ command: 'confirm', code: 'AbC 123' }), 'must be a code: 1 to 2000 letters and digits'],
+  ])('names %s when it is wrong', (path, event, message) => {
+    expect(parseLarkCardAction(event)).toEqual({ ok: false, issue: { path, message } });
+  });
+});
+
+describe('old-style card callbacks', () => {
+  // docs/buttons.md §3.3: flat body, X-Lark-Signature = hex SHA-1(timestamp + nonce + Verification Token + raw body).
+  const LEGACY = {
+    open_id: 'ou_xxx',
+    tenant_key: 'tenant_xxx',
+    open_message_id: 'om_card',
+    token: 'c-1',
+    action: { value: { command: 'confirm', code: 'x' }, tag: 'button' },
+  };
+  const rawBody = JSON.stringify(LEGACY);
+  const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+  const headers = { ...signed, 'X-Lark-Signature': sha1(TIMESTAMP + NONCE + 'verification-token' + rawBody) };
+
+  it('are recognised by their own signature, to be refused clearly', () => {
+    expect(openLarkRequest({ headers, rawBody, now: NOW, encryptKey: KEY, verificationToken: 'verification-token' })).toEqual({
+      ok: true,
+      kind: 'legacy-card-callback',
+    });
+  });
+
+  it.each([
+    ['signed with another token', { ...headers, 'X-Lark-Signature': sha1(TIMESTAMP + NONCE + 'guess' + rawBody) }, NOW, 'verification-token', 'bad-signature'],
+    ['stale', headers, NOW + 601_000, 'verification-token', 'stale'],
+    ['with no verification token configured', headers, NOW, undefined, 'bad-signature'],
+  ])('are refused as unverified when %s', (_name, requestHeaders, now, verificationToken, reason) => {
+    expect(openLarkRequest({ headers: requestHeaders, rawBody, now, encryptKey: KEY, verificationToken })).toEqual({ ok: false, reason });
   });
 });

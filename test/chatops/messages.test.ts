@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../shared/core/outcome';
 import type { BandwidthPlanRequest } from '../../shared/core/schema';
 import {
+  cancelledReply,
   confirmationRefusedReply,
   confirmedReply,
   helpReply,
@@ -201,7 +202,8 @@ describe('outcomeReply', () => {
       },
     ],
   ])('%s', (_name, outcome, expected) => {
-    expect(outcomeReply(outcome)).toEqual(expected);
+    // A result settles the request: answering a button press, it replaces the message the buttons were on.
+    expect(outcomeReply(outcome)).toEqual({ ...expected, settles: true });
   });
 });
 
@@ -214,6 +216,7 @@ describe('other replies', () => {
         'plan <Mbit/s> <area> <area> [name=<name>] [desc="<text>"] [prepay [<n> month|year]] [autorenew] [autopay]',
         'create <Mbit/s> <area> <area> [the options of plan]',
         'confirm <code>',
+        'cancel <code>',
         'approve <code>',
         'reject <code>',
         'status <cenbwp-id or ClientToken>',
@@ -255,9 +258,21 @@ describe('other replies', () => {
       confirmedReply(POSTPAY),
       'Confirmed: buying',
       ['100 Mbit/s between China and Europe, pay-as-you-go (POSTPAY)', 'The result follows here when the plan is ready.'],
+      'settles',
     ],
+    [
+      cancelledReply(false),
+      'Cancelled',
+      [
+        'Nothing was bought. The preview is closed, but its code is not revoked (codes keep no state): it stays valid until it expires, 10 minutes after it was issued. Do not confirm it.',
+      ],
+      'settles',
+    ],
+    // An approval code is not withdrawn by cancel: the approvers still see it.
+    [cancelledReply(true), 'Still waiting for approval', ['Nothing was bought. To withdraw a request that waits for an approver, send "reject <code>".']],
     [notAllowedReply(), 'Not allowed', ['You are not allowed to manage bandwidth plans with this bot. Ask its owner to add you.']],
-  ])('%#: %s', (reply, title, lines) => {
-    expect(reply).toEqual({ title, lines });
+  ])('%#: %s', (reply, title, lines, settles?: string) => {
+    // Only a reply that settles the request replaces a button's message (the others go to the presser alone).
+    expect(reply).toEqual({ title, lines, ...(settles ? { settles: true } : {}) });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isSlackInteraction, parseSlackInteraction } from '../../shared/sources/chat/slack/interaction';
 import { parseSlackCommand, unescapeSlackText } from '../../shared/sources/chat/slack/parse';
 import { slackSignature, verifySlackRequest } from '../../shared/sources/chat/slack/verify';
 
@@ -151,5 +152,115 @@ describe('unescapeSlackText', () => {
     ['&amp;lt;', '&lt;'],
   ])('%j → %j', (text, expected) => {
     expect(unescapeSlackText(text)).toBe(expected);
+  });
+});
+
+// The ephemeral block_actions fixture of docs/buttons.md §2.2 (bolt-python's), pressing our Confirm button.
+const PRESS = {
+  type: 'block_actions',
+  user: { id: 'W111', username: 'primary-owner', name: 'primary-owner', team_id: 'T111' },
+  api_app_id: 'A111',
+  token: 'verification_token',
+  container: { type: 'message', message_ts: '111.222', channel_id: 'C111', is_ephemeral: true },
+  trigger_id: '111.222.valid',
+  team: { id: 'T111', domain: 'workspace-domain', enterprise_id: 'E111', enterprise_name: 'Sandbox Org' },
+  channel: { id: 'C111', name: 'test-channel' },
+  response_url: 'https://hooks.slack.com/actions/T111/111/random-value',
+  actions: [
+    {
+      action_id: 'confirm',
+      block_id: 'b',
+      text: { type: 'plain_text', text: 'Confirm', emoji: true },
+      value: 'AbC123xyz',
+      type: 'button',
+      action_ts: '1596530385.194939',
+    },
+  ],
+};
+const pressed = (payload: unknown) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+const withAction = (change: object) => ({ ...PRESS, actions: [{ ...PRESS.actions[0], ...change }] });
+
+describe('parseSlackInteraction', () => {
+  it('reads a button press as the command it stands for, by the same user key as a slash command', () => {
+    expect(isSlackInteraction(pressed(PRESS))).toBe(true);
+    expect(parseSlackInteraction(pressed(PRESS))).toEqual({
+      ok: true,
+      message: {
+        platform: 'slack',
+        messageId: '111.222.valid',
+        userId: 'W111',
+        tenantId: 'T111',
+        userKey: 'slack:T111/W111',
+        displayName: 'primary-owner',
+        text: 'confirm AbC123xyz',
+        channelId: 'C111',
+        replyTo: { platform: 'slack', url: 'https://hooks.slack.com/actions/T111/111/random-value', fromButton: true },
+      },
+    });
+  });
+
+  it.each(['confirm', 'cancel', 'approve', 'reject'])('reads the %s button', (command) => {
+    const parsed = parseSlackInteraction(pressed(withAction({ action_id: command })));
+    expect(parsed.ok && parsed.message.text).toBe(`${command} AbC123xyz`);
+  });
+
+  it('takes the channel from the container when the payload names none', () => {
+    const { channel: _, ...rest } = PRESS;
+    const parsed = parseSlackInteraction(pressed(rest));
+    expect(parsed.ok && parsed.message.channelId).toBe('C111');
+  });
+
+  it('is not a slash command, and a slash command is not an interaction', () => {
+    expect(isSlackInteraction(BODY)).toBe(false);
+  });
+
+  it.each([
+    ['payload.type', { ...PRESS, type: 'view_submission' }, 'must be "block_actions"'],
+    ['payload.type', { ...PRESS, type: 'interactive_message' }, 'must be "block_actions"'],
+    ['payload.team.id', { ...PRESS, team: null }, 'is required'],
+    ['payload.team.id', { ...PRESS, team: { id: 'T 1' } }, 'must be an id without spaces, "/" or ":"'],
+    ['payload.user.id', { ...PRESS, user: { id: 'U1/U2' } }, 'must be an id without spaces, "/" or ":"'],
+    ['payload.user.id', { ...PRESS, user: {} }, 'is required'],
+    ['payload.trigger_id', { ...PRESS, trigger_id: undefined }, 'is required'],
+    ['payload.channel.id', { ...PRESS, channel: undefined, container: {} }, 'is required'],
+    ['payload.actions', { ...PRESS, actions: [] }, 'must hold exactly one action'],
+    ['payload.actions', { ...PRESS, actions: [PRESS.actions[0], PRESS.actions[0]] }, 'must hold exactly one action'],
+    ['payload.actions', { ...PRESS, actions: PRESS.actions[0] }, 'must hold exactly one action'],
+    ['payload.actions.0.type', withAction({ type: 'static_select' }), 'must be "button"'],
+    ['payload.actions.0.action_id', withAction({ action_id: 'create' }), 'must be one of confirm, cancel, approve, reject'],
+    ['payload.actions.0.action_id', withAction({ action_id: undefined }), 'is required'],
+    ['payload.actions.0.value', withAction({ value: 'AbC 123' }), 'must be a code: 1 to 2000 letters and digits'],
+    ['payload.actions.0.value', withAction({ value: 'x'.repeat(2001) }), 'must be a code: 1 to 2000 letters and digits'],
+    ['payload.actions.0.value', withAction({ value: undefined }), 'is required'],
+    [
+      'payload.response_url',
+      { ...PRESS, response_url: 'https://evil.example/actions/T1/1/x' },
+      'must be a slack reply URL: https://hooks.slack.com with the path /commands/… or /actions/…',
+    ],
+  ])('names %s when it is wrong', (path, payload, message) => {
+    expect(parseSlackInteraction(pressed(payload))).toEqual({ ok: false, issue: { path, message } });
+  });
+
+  it.each([
+    ['a payload that is not JSON', 'payload=%7Bnot+json', { path: 'payload', message: 'must be valid JSON' }],
+    ['a payload that is not an object', 'payload=%5B%5D', { path: 'payload', message: 'must be a JSON object' }],
+    ['a repeated payload', `${pressed(PRESS)}&${pressed(PRESS)}`, { path: 'payload', message: 'must appear only once' }],
+    [
+      'a field beside the payload',
+      `${pressed(PRESS)}&command=%2Fbwp`,
+      { path: 'command', message: 'is not part of an interaction (its body is payload=<JSON> alone)' },
+    ],
+    [
+      'a __proto__ key',
+      pressed(PRESS).replace('%22type%22', '%22__proto__%22%3A%7B%7D%2C%22type%22'),
+      { path: 'payload', message: 'must not contain a "__proto__" key' },
+    ],
+    [
+      'a key given twice',
+      pressed(PRESS).replace('%22type%22', '%22user%22%3A%7B%22id%22%3A%22U9%22%7D%2C%22type%22'),
+      { path: 'payload', message: 'must not give the key "user" twice in one object' },
+    ],
+  ])('refuses %s', (_name, body, issue) => {
+    expect(parseSlackInteraction(body)).toEqual({ ok: false, issue });
   });
 });

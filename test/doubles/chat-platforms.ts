@@ -19,12 +19,14 @@ export interface ChatRoute {
   readonly platform: ChatPlatform;
   /** The path parameter: Slack's response id, or Lark's message id being replied to. */
   readonly id: string | undefined;
+  /** Slack: `commands` (a slash command's response_url) or `actions` (a button press's). */
+  readonly kind?: string | undefined;
 }
 
 const ROUTES: readonly { readonly action: ChatAction; readonly platform: ChatPlatform; readonly path: RegExp }[] = [
   // The platforms' own paths (the function replies only to those): Slack `response_url`s are
   // /commands/<team>/<id>/<secret> (or /actions/…), DingTalk session webhooks /robot/sendBySession.
-  { action: CHAT_ACTIONS.slack, platform: 'slack', path: /^\/(?:commands|actions)\/([^/]+\/[^/]+\/[^/]+)$/ },
+  { action: CHAT_ACTIONS.slack, platform: 'slack', path: /^\/(commands|actions)\/([^/]+\/[^/]+\/[^/]+)$/ },
   { action: CHAT_ACTIONS.dingtalk, platform: 'dingtalk', path: /^\/robot\/sendBySession$/ },
   { action: CHAT_ACTIONS.larkToken, platform: 'lark', path: /^\/open-apis\/auth\/v3\/tenant_access_token\/internal$/ },
   { action: CHAT_ACTIONS.larkReply, platform: 'lark', path: /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/ },
@@ -35,7 +37,10 @@ export function routeOf(method: string, path: string): ChatRoute | undefined {
   if (method !== 'POST') return undefined;
   for (const route of ROUTES) {
     const match = route.path.exec(path);
-    if (match) return { action: route.action, platform: route.platform, id: match[1] === undefined ? undefined : decodeURIComponent(match[1]) };
+    if (!match) continue;
+    // Slack's paths name their kind before the id.
+    const [kind, id] = route.action === CHAT_ACTIONS.slack ? [match[1], match[2]] : [undefined, match[1]];
+    return { action: route.action, platform: route.platform, id: id === undefined ? undefined : decodeURIComponent(id), kind };
   }
   return undefined;
 }

@@ -53,6 +53,37 @@ describe('chat double: replies', () => {
     expect(chat.replies).toHaveLength(5);
   });
 
+  it('records a reply to a button press that replaced the pressed message, and one that did not', async () => {
+    const url = chat.slackActionUrl('press-1');
+    await post(url, { replace_original: true, text: 'Confirmed: buying' });
+    await post(url, { response_type: 'ephemeral', replace_original: false, text: 'Not confirmed' });
+    // Only an interaction's response_url can replace a message.
+    await post(chat.slackResponseUrl('cmd-1'), { replace_original: true, text: 'x' });
+
+    expect(chat.replies.map((reply) => [reply.path, reply.replacedOriginal])).toEqual([
+      ['/actions/T00LOCAL/2000000001/press-1', true],
+      ['/actions/T00LOCAL/2000000001/press-1', undefined],
+      ['/commands/T00LOCAL/1000000001/cmd-1', undefined],
+    ]);
+  });
+
+  it.each([
+    [
+      'a button value over 2000 characters',
+      [{ type: 'actions', elements: [{ type: 'button', action_id: 'confirm', text: { type: 'plain_text', text: 'Confirm' }, value: 'A'.repeat(2001) }] }],
+    ],
+    ['a section over 3000 characters', [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }]],
+    [
+      'a button label over 75 characters',
+      [{ type: 'actions', elements: [{ type: 'button', action_id: 'confirm', text: { type: 'plain_text', text: 'x'.repeat(76) }, value: 'A' }] }],
+    ],
+    ['more than 50 blocks', Array.from({ length: 51 }, () => ({ type: 'section', text: { type: 'mrkdwn', text: 'x' } }))],
+  ])('answers invalid_blocks to %s, as Slack does', async (_name, blocks) => {
+    const response = await post(chat.slackActionUrl(), { text: 'x', blocks });
+    expect(response).toMatchObject({ status: 400, json: { ok: false, error: 'invalid_blocks' } });
+    expect(chat.replies).toHaveLength(0);
+  });
+
   it('refuses a Slack reply that is not JSON', async () => {
     const response = await post(chat.slackResponseUrl(), 'text=hi');
     expect(response).toMatchObject({ status: 400, json: { ok: false, error: 'invalid_payload' } });
@@ -78,6 +109,19 @@ describe('chat double: replies', () => {
     expect(token).toMatch(/^t-[0-9a-f]{40}$/);
     expect(response).toMatchObject({ status: 200, json: { code: 0, data: { message_id: expect.stringMatching(/^om_/) } } });
     expect(chat.replies).toMatchObject([{ platform: 'lark', messageId: 'om_abc', body: { msg_type: 'text', content: '{"text":"created"}' } }]);
+  });
+
+  it('takes a Lark card reply, and refuses one over 30 KB with code 230025', async () => {
+    const token = await larkToken();
+    const reply = (content: string) =>
+      post(`${chat.url}/open-apis/im/v1/messages/om_1/reply`, { msg_type: 'interactive', content }, { authorization: `Bearer ${token}` });
+
+    expect((await reply(JSON.stringify({ elements: [] }))).status).toBe(200);
+    expect(await reply(JSON.stringify({ elements: [{ tag: 'div', text: { tag: 'plain_text', content: 'x'.repeat(30_000) } }] }))).toMatchObject({
+      status: 400,
+      json: { code: 230025 },
+    });
+    expect(chat.replies).toHaveLength(1);
   });
 
   it('answers a wrong Lark app secret with code 10014', async () => {

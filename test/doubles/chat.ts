@@ -1,7 +1,9 @@
 /**
  * A loopback double of the chat platforms' reply endpoints, one server for all three: Slack
- * `response_url`s, DingTalk `sessionWebhook`s, and Lark's tenant token and message reply APIs.
- * Every reply is recorded; faults can be queued per endpoint.
+ * `response_url`s (a slash command's, and a button press's, which can replace the message the button
+ * was on), DingTalk `sessionWebhook`s, and Lark's tenant token and message reply APIs (text, and
+ * interactive cards). Every reply is recorded; Block Kit and card limits are enforced as the
+ * platforms do (docs/buttons.md); faults can be queued per endpoint.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -26,6 +28,10 @@ export const LARK_TOKEN_TTL_SECONDS = 7200;
 export const SLACK_REPLIES_PER_URL = 5;
 const DINGTALK_MSG_TYPES = ['text', 'markdown', 'actionCard', 'link', 'feedCard'];
 const LARK_MSG_TYPES = ['text', 'post', 'image', 'interactive', 'share_chat', 'share_user', 'audio', 'media', 'file', 'sticker'];
+/** Lark: a card message's body is at most 30 KB (docs/buttons.md §3.1; error 230025). */
+const LARK_CARD_MAX_BYTES = 30_000;
+/** Block Kit's limits (docs/buttons.md §1.2, and a section's text: 3000). */
+const BLOCK_LIMITS = { blocks: 50, sectionText: 3000, elements: 25, actionId: 255, buttonValue: 2000, buttonText: 75 } as const;
 
 export const CHAT_FAULTS = ['throttling', 'unavailable', 'internal', ...TRANSPORT_FAULTS] as const;
 export type ChatFaultName = (typeof CHAT_FAULTS)[number];
@@ -48,6 +54,8 @@ export interface ChatReply {
   readonly session?: string;
   /** Lark: the id of the message replied to. */
   readonly messageId?: string;
+  /** Slack: the reply replaced the message the pressed button was on (`replace_original: true`), buttons and all. */
+  readonly replacedOriginal?: true;
   readonly receivedAt: number;
 }
 
@@ -104,6 +112,11 @@ export class ChatDouble {
   /** A Slack `response_url` served by this double, on Slack's own path (`/commands/<team>/<id>/<secret>`). */
   slackResponseUrl(id = randomBytes(8).toString('hex')): string {
     return `${this.url}/commands/T00LOCAL/1000000001/${encodeURIComponent(id)}`;
+  }
+
+  /** A button press's `response_url` served by this double, on Slack's own path (`/actions/<team>/<id>/<secret>`). */
+  slackActionUrl(id = randomBytes(8).toString('hex')): string {
+    return `${this.url}/actions/T00LOCAL/2000000001/${encodeURIComponent(id)}`;
   }
 
   /** A DingTalk `sessionWebhook` served by this double, on DingTalk's own path. */
@@ -172,10 +185,12 @@ export class ChatDouble {
     switch (route.action) {
       case CHAT_ACTIONS.slack: {
         if (body === undefined) return errorAnswer('slack', 400, 'invalid_payload', 'invalid_payload');
+        if (isRecord(body) && !validBlocks(body.blocks)) return errorAnswer('slack', 400, 'invalid_blocks', 'invalid_blocks');
         const uses = (this.#slackUses.get(route.id ?? '') ?? 0) + 1;
         if (uses > SLACK_REPLIES_PER_URL) return errorAnswer('slack', 404, 'used_url', 'used_url');
         this.#slackUses.set(route.id ?? '', uses);
-        this.#replies.push({ platform: 'slack', path: target, body, receivedAt });
+        const replaced = route.kind === 'actions' && isRecord(body) && body.replace_original === true;
+        this.#replies.push({ platform: 'slack', path: target, body, receivedAt, ...(replaced ? { replacedOriginal: true as const } : {}) });
         return { status: 200, body: { ok: true } };
       }
       case CHAT_ACTIONS.dingtalk: {
@@ -192,6 +207,12 @@ export class ChatDouble {
       case CHAT_ACTIONS.larkReply: {
         if (!isRecord(body) || typeof body.content !== 'string' || !LARK_MSG_TYPES.includes(String(body.msg_type))) {
           return errorAnswer('lark', 400, 230001, 'invalid request parameter: content must be a JSON string and msg_type a Lark message type');
+        }
+        if (body.msg_type === 'interactive') {
+          if (Buffer.byteLength(body.content) > LARK_CARD_MAX_BYTES)
+            return errorAnswer('lark', 400, 230025, 'The length of the message content reaches its limit.');
+          if (!isRecord(parseJson(Buffer.from(body.content))))
+            return errorAnswer('lark', 400, 230099, 'Failed to create card content: the card is not a JSON object.');
         }
         this.#replies.push({ platform: 'lark', path: target, body, messageId: route.id, receivedAt });
         return {
@@ -240,4 +261,26 @@ function parseJson(raw: Buffer): unknown {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether `blocks` (absent, or the section and actions blocks replies use) stay within Block Kit's limits; Slack answers `invalid_blocks` otherwise. */
+function validBlocks(blocks: unknown): boolean {
+  if (blocks === undefined) return true;
+  if (!Array.isArray(blocks) || blocks.length > BLOCK_LIMITS.blocks) return false;
+  return blocks.every((block) => {
+    if (!isRecord(block)) return false;
+    if (block.type === 'section') return isRecord(block.text) && typeof block.text.text === 'string' && block.text.text.length <= BLOCK_LIMITS.sectionText;
+    if (block.type !== 'actions' || !Array.isArray(block.elements) || block.elements.length > BLOCK_LIMITS.elements) return false;
+    return block.elements.every(
+      (button) =>
+        isRecord(button) &&
+        button.type === 'button' &&
+        typeof button.action_id === 'string' &&
+        button.action_id.length <= BLOCK_LIMITS.actionId &&
+        (button.value === undefined || (typeof button.value === 'string' && button.value.length <= BLOCK_LIMITS.buttonValue)) &&
+        isRecord(button.text) &&
+        typeof button.text.text === 'string' &&
+        button.text.text.length <= BLOCK_LIMITS.buttonText,
+    );
+  });
 }

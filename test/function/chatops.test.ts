@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateBandwidthPlan } from '../../shared/core/schema';
 import { clientTokenForConfirmation, issueConfirmationCode } from '../../shared/sources/chat/confirmation';
-import { CHAT_JOB_MAX_AGE_MS, sealChatJob } from '../../shared/sources/chat/jobs';
+import { CHAT_JOB_MAX_AGE_MS, PURCHASE_JOB_MAX_AGE_MS, sealChatJob } from '../../shared/sources/chat/jobs';
 import { dingtalkMessage, larkMessage, larkSigned, slackCommand } from '../support/chat';
 import { CHAT_USERS, CHATOPS_CONFIRM_SECRET, findSecrets, type Harness, httpEvent, LARK_VERIFICATION_TOKEN, startHarness } from '../support/harness';
 
@@ -332,6 +332,30 @@ describe('configuration and delivery shapes', () => {
     expect(h.cen.plans).toHaveLength(1);
   });
 
+  it('has no invocation path on a function whose chat jobs run in another (CHATOPS_JOB_FUNCTION): 404, nothing run', async () => {
+    h = await startHarness({ env: { CHATOPS_JOB_FUNCTION: 'create-bandwidth-plan-events' } });
+    const validation = validateBandwidthPlan({ Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' });
+    if (!validation.ok) throw new Error('fixture');
+    const code = issueConfirmationCode({ request: validation.request, requester: CHAT_USERS.slack, now: Date.now(), key: CHATOPS_CONFIRM_SECRET });
+    const job = sealChatJob(
+      {
+        kind: 'confirm',
+        platform: 'slack',
+        messageId: 'm-two',
+        userKey: CHAT_USERS.slack,
+        replyTo: { platform: 'slack', url: h.chat.slackResponseUrl() },
+        code,
+        acceptedAt: Date.now(),
+      },
+      CHATOPS_CONFIRM_SECRET,
+    );
+
+    const answer = await h.http({ path: '/2023-03-30/functions/create-bandwidth-plan/invocations', body: job, sign: false });
+
+    expect([answer.status, answer.body.error?.code]).toEqual([404, 'NotFound']);
+    expect(h.cen.requests).toHaveLength(0);
+  });
+
   it('answers a job-shaped request on the invocation path as HTTP: size limit first, no job without its MAC', async () => {
     h = await startHarness();
     const path = '/2023-03-30/functions/create-bandwidth-plan/invocations';
@@ -464,9 +488,13 @@ describe('chat jobs are checked again when they run', () => {
     expect(JSON.parse(h.mns.messages[0]!.body).data).toMatchObject({ outcome: 'rejected', requester: CHAT_USERS.slack, error: { code: 'NotAllowed' } });
   });
 
-  it('a job older than FC keeps async events is a replayed copy: nothing bought, published as rejected', async () => {
+  it.each([
+    ['older than FC keeps async events', CHAT_JOB_MAX_AGE_MS + 1_000],
+    // A purchase job refused (a limit, say) and replayed once room frees up must not buy.
+    ['more than an hour after its confirm', PURCHASE_JOB_MAX_AGE_MS + 1_000],
+  ])('a purchase job %s is a replayed copy: nothing bought, published as rejected', async (_, age) => {
     h = await startHarness();
-    const result = await h.invoke(sealedConfirm(CHAT_USERS.slack, Date.now() - CHAT_JOB_MAX_AGE_MS - 1_000));
+    const result = await h.invoke(sealedConfirm(CHAT_USERS.slack, Date.now() - age));
 
     expect(result).toMatchObject({ job: 'confirm', outcome: 'rejected' });
     expect(h.cen.requests).toHaveLength(0);

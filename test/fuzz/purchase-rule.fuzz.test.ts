@@ -13,7 +13,9 @@
  * `dryRun=false`, a valid signature of the right version, an absent or well-formed Idempotency-Key,
  * no Content-Encoding, no header given twice, a body that is a valid plan; an EventBridge CloudEvent
  * 1.0 with a non-empty source and id and valid data (alone or as one element of a batch); a timer
- * event with a valid payload; a chat `confirm` of a code issued to the same allowed user. Query
+ * event with a valid payload; a chat `confirm` of a code issued to the same allowed user — typed, or
+ * pressed as the preview's Confirm button (a Slack `block_actions` click, a Lark card action) that is
+ * signed with the platform's secret within its window; a press replayed later buys nothing more. Query
  * strings, header sets, encodings and batch mixes are generated too, not only bodies. Every draw is
  * fast-check's, the time between requests and each chat message's skew, ids, IV and nonce included
  * (delivery.ts), and the harness's clock is held: a failure replays from its seed (FUZZ_SEED and
@@ -21,7 +23,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dingtalkMessage, larkMessage, slackCommand } from '../support/chat';
+import { dingtalkMessage, larkCardAction, larkMessage, slackButton, slackCommand } from '../support/chat';
 import { TestClock } from '../support/clock';
 import { cloudEvent, type Harness, type HarnessOptions, httpEvent, signWebhook, startHarness, WEBHOOK_SECRET } from '../support/harness';
 import { FUZZ_REPLAY } from './ci-runs';
@@ -206,7 +208,8 @@ const elementBuys = (e: Element) =>
 
 const timerCase = fc.record({
   name: fc.constantFrom('monthly', 'nightly'),
-  time: fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+  // FC's times are RFC 3339 (four-digit years); text that is not one is refused (test/fuzz/properties/async.ts).
+  time: fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString()),
   payload: data,
 });
 
@@ -221,6 +224,18 @@ const chatCase = fc.record({
   creator: fc.constantFrom('allowed', 'allowed', 'allowed', 'not allowed'),
   confirmer: fc.constantFrom('creator', 'creator', 'creator', 'another allowed user', 'not allowed'),
   code: fc.constantFrom('issued', 'issued', 'issued', 'tampered', 'made up'),
+  /**
+   * How the confirm is sent: typed, or pressed (Slack and Lark have buttons; DingTalk stays typed) —
+   * signed as the platform signs, forged, or stale — and a press is then replayed as captured.
+   */
+  confirmedBy: fc.oneof(
+    fc.constant({ kind: 'typed' as const }),
+    fc.record({
+      kind: fc.constant('button' as const),
+      signature: fc.constantFrom('genuine', 'genuine', 'genuine', 'forged', 'stale'),
+      replayAfterMs: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined }),
+    }),
+  ),
   plan: fc.record({
     Bandwidth: fc.integer({ min: 2, max: MAX_BANDWIDTH + 1000 }),
     a: fc.constantFrom(...ALLOWED_AREAS, 'Australia'),
@@ -242,6 +257,85 @@ function message(platform: ChatCase['sender']['platform'], who: 'allowed' | 'ano
 }
 const replyText = (answer: { body: unknown }, platform: string, repliesBefore: number): string =>
   platform === 'slack' ? JSON.stringify(answer.body) : JSON.stringify(h.chat.replies.slice(repliesBefore).map((reply) => reply.body));
+
+/** README: Slack accepts a request stamped within 5 minutes of its clock, Lark within 10. */
+const WINDOW_SECONDS = { slack: 300, lark: 600 } as const;
+/** Whether `call`, signed at the time its timestamp header says, is within its platform's window now. */
+function withinWindow(platform: 'slack' | 'lark', call: { headers?: Record<string, string> }): boolean {
+  const stamped = Number(call.headers?.[platform === 'slack' ? 'X-Slack-Request-Timestamp' : 'X-Lark-Request-Timestamp']) * 1000;
+  return Math.abs(h.clock.now() - stamped) <= WINDOW_SECONDS[platform] * 1000;
+}
+
+type ButtonSignature = 'genuine' | 'forged' | 'stale';
+/** A press of Confirm carrying `code`, by `who`, `sent.elapsed` ms after the request before, signed as `signature` says. */
+function press(platform: 'slack' | 'lark', who: 'allowed' | 'another allowed user' | 'not allowed', code: string, sent: Delivery, signature: ButtonSignature) {
+  const user = who === 'allowed' ? 0 : who === 'another allowed user' ? 1 : 2;
+  const options = {
+    ...sentAt(sent, later(sent.elapsed), signature === 'stale'),
+    ...(signature === 'forged' ? { secret: 'a-forged-secret-of-thirty-two-characters' } : {}),
+  };
+  if (platform === 'slack') {
+    const presser = { user: ['U0001', 'U0002', 'U9999'][user], team: 'T0001', responseUrl: h.chat.slackActionUrl(sent.replyId) };
+    return slackButton('confirm', code, presser, options);
+  }
+  return larkCardAction('confirm', code, ['ou_alice', 'ou_bob', 'ou_mallory'][user], options);
+}
+
+/* ------------------------------------------------------------------ approval ------------------ */
+
+/** README "Approval": above 100 Mbit/s a purchase waits for one of APPROVERS who is not the requester. */
+const APPROVAL_ABOVE = 100;
+/** Alice asks (every platform); Bob approves (Slack, Lark: never DingTalk), Alice too on Slack; Carol is allowed but no approver; Mallory is neither. */
+const PEOPLE = {
+  slack: { alice: 'U0001', bob: 'U0002', carol: 'U0003', mallory: 'U9999' },
+  dingtalk: { alice: 'staff-1', bob: 'staff-2', carol: 'staff-3', mallory: 'staff-9' },
+  lark: { alice: 'ou_alice', bob: 'ou_bob', carol: 'ou_carol', mallory: 'ou_mallory' },
+} as const;
+type Person = keyof (typeof PEOPLE)['slack'];
+const APPROVAL_ENV = {
+  CHATOPS_ALLOWED_USERS: (['alice', 'bob', 'carol'] as const)
+    .flatMap((who) => [`slack:T0001/${PEOPLE.slack[who]}`, `dingtalk:ding-corp/${PEOPLE.dingtalk[who]}`, `lark:tenant-1/${PEOPLE.lark[who]}`])
+    .join(','),
+  // Alice approves others' requests too (listed bare, as every workspace's), never her own.
+  APPROVERS: `slack:T0001/${PEOPLE.slack.bob},lark:tenant-1/${PEOPLE.lark.bob},slack:${PEOPLE.slack.alice}`,
+  APPROVAL_ABOVE_MBPS: String(APPROVAL_ABOVE),
+};
+
+const approvalCase = fc.record({
+  /** Alice's create: on any platform, of any size (some need approval, some do not). */
+  asked: fc.oneof(...PLATFORMS.map((platform) => fc.record({ platform: fc.constant(platform), sent: delivery(WINDOWS[platform]) }))),
+  Bandwidth: fc.integer({ min: 2, max: 3 * APPROVAL_ABOVE }),
+  /** Then someone answers the code — on Slack or Lark, or Alice where she asked — typed or pressed, genuine or forged. */
+  answer: fc.record({
+    who: fc.constantFrom<Person>('alice', 'bob', 'bob', 'carol', 'mallory'),
+    where: fc.constantFrom('slack', 'lark'),
+    command: fc.constantFrom('approve', 'approve', 'confirm', 'reject'),
+    by: fc.constantFrom('typed', 'button'),
+    signature: fc.constantFrom<ButtonSignature>('genuine', 'genuine', 'genuine', 'forged', 'stale'),
+    code: fc.constantFrom('issued', 'issued', 'issued', 'tampered'),
+    /** How it is sent, for each platform it may be sent on (each has its own window and units). */
+    sent: fc.record({ slack: delivery(WINDOWS.slack), dingtalk: delivery(WINDOWS.dingtalk), lark: delivery(WINDOWS.lark) }),
+  }),
+});
+type ApprovalCase = typeof approvalCase extends fc.Arbitrary<infer T> ? T : never;
+
+/** The answer as sent: typed as a command, or a press of the button that stands for it (not on DingTalk). */
+function answerCall(platform: ChatCase['sender']['platform'], answer: ApprovalCase['answer'], code: string) {
+  const user = PEOPLE[platform][answer.who];
+  const sent = answer.sent[platform];
+  const options = {
+    ...sentAt(sent, later(sent.elapsed), answer.signature === 'stale'),
+    ...(answer.signature === 'forged' ? { secret: 'a-forged-secret-of-thirty-two-characters' } : {}),
+  };
+  if (answer.by === 'button' && platform === 'slack') {
+    return slackButton(answer.command, code, { user, team: 'T0001', responseUrl: h.chat.slackActionUrl(sent.replyId) }, options);
+  }
+  if (answer.by === 'button' && platform === 'lark') return larkCardAction(answer.command, code, user, options);
+  const text = `${answer.command} ${code}`;
+  if (platform === 'slack') return slackCommand(text, h.chat.slackResponseUrl(sent.replyId), user, 'T0001', options);
+  if (platform === 'dingtalk') return dingtalkMessage(text, h.chat.dingtalkSessionWebhook(sent.replyId), user, options);
+  return larkMessage(text, user, options);
+}
 
 describe('the purchase rule: CreateCenBandwidthPackage is called if and only if the input is a documented purchase that passed authentication, validation and the guardrails', () => {
   it('HTTP: any method, path, query string, header set, encoding, signature and body', async () => {
@@ -305,6 +399,8 @@ describe('the purchase rule: CreateCenBandwidthPackage is called if and only if 
           const repliesBefore = h.chat.replies.length;
           const { platform, sent } = input.sender;
           const created = await h.http(message(platform, input.creator === 'allowed' ? 'allowed' : 'not allowed', text, sent[0]));
+          /** README: a confirmation code lives 10 minutes from the create. */
+          const codeExpiresAt = h.clock.now() + 600_000;
           const issued = /confirm ([A-Za-z0-9]+)/.exec(replyText(created, platform, repliesBefore))?.[1];
           const code =
             input.code === 'made up'
@@ -313,16 +409,83 @@ describe('the purchase rule: CreateCenBandwidthPackage is called if and only if 
                 ? `${issued.slice(0, -1)}${issued.endsWith('A') ? 'B' : 'A'}`
                 : issued;
           const who = input.confirmer === 'creator' ? (input.creator === 'allowed' ? 'allowed' : 'not allowed') : input.confirmer;
-          const calls = code === undefined ? 0 : await createCalls(() => h.http(message(platform, who, `confirm ${code}`, sent[1])));
+          const { confirmedBy } = input;
+          // DingTalk's robot has no button callbacks: its confirm is always typed.
+          const pressed = confirmedBy.kind === 'button' && platform !== 'dingtalk' ? confirmedBy : undefined;
+          const confirm =
+            code === undefined
+              ? undefined
+              : pressed
+                ? press(platform as 'slack' | 'lark', who, code, sent[1], pressed.signature)
+                : message(platform, who, `confirm ${code}`, sent[1]);
+          const calls = confirm === undefined ? 0 : await createCalls(() => h.http(confirm));
           const withinRules = input.plan.Bandwidth <= MAX_BANDWIDTH && ALLOWED_AREAS.includes(input.plan.a);
-          const buys = input.creator === 'allowed' && withinRules && input.code === 'issued' && input.confirmer === 'creator';
+          const authentic = pressed === undefined || pressed.signature === 'genuine';
+          const documented = input.creator === 'allowed' && withinRules && input.code === 'issued' && input.confirmer === 'creator';
+          const buys = documented && authentic;
           expect(calls).toBe(buys ? 1 : 0);
+          if (confirm && pressed?.replayAfterMs !== undefined) {
+            // Replayed as captured: within the window the same command runs again, and an intent bought is not bought
+            // again; outside it, 401. A press stamped ahead of the clock becomes fresh as the clock catches up: then it
+            // is the press the platform signed, arriving in its window, and buys if it has not.
+            later(pressed.replayAfterMs);
+            const nowFresh = pressed.signature === 'stale' && withinWindow(platform as 'slack' | 'lark', confirm) && h.clock.now() < codeExpiresAt;
+            expect(await createCalls(() => h.http(confirm))).toBe(documented && !buys && nowFresh ? 1 : 0);
+          }
         }),
-        { numRuns: RUNS, ...FUZZ_REPLAY },
+        { numRuns: RUNS * 3, ...FUZZ_REPLAY },
       );
     } finally {
       h = outer;
       await chat.close();
+    }
+  });
+  it('approval: a purchase that needs approval is bought only by an approver other than the requester, typed or pressed', async () => {
+    const approval = await start(APPROVAL_ENV);
+    const outer = h;
+    h = approval;
+    try {
+      await fc.assert(
+        fc.asyncProperty(approvalCase, async ({ asked, Bandwidth, answer }) => {
+          const repliesBefore = h.chat.replies.length;
+          const { platform, sent } = asked;
+          const created = await h.http(
+            platform === 'slack'
+              ? slackCommand(
+                  `create ${Bandwidth} China Europe`,
+                  h.chat.slackResponseUrl(sent.replyId),
+                  PEOPLE.slack.alice,
+                  'T0001',
+                  sentAt(sent, later(sent.elapsed)),
+                )
+              : platform === 'dingtalk'
+                ? dingtalkMessage(
+                    `create ${Bandwidth} China Europe`,
+                    h.chat.dingtalkSessionWebhook(sent.replyId),
+                    PEOPLE.dingtalk.alice,
+                    sentAt(sent, later(sent.elapsed)),
+                  )
+                : larkMessage(`create ${Bandwidth} China Europe`, PEOPLE.lark.alice, sentAt(sent, later(sent.elapsed))),
+          );
+          const needsApproval = Bandwidth > APPROVAL_ABOVE;
+          const issued = /(?:confirm|approve) ([A-Za-z0-9]+)/.exec(replyText(created, platform, repliesBefore))?.[1];
+          expect(issued).toBeDefined();
+          const code = answer.code === 'tampered' ? `${issued!.slice(0, -1)}${issued!.endsWith('A') ? 'B' : 'A'}` : issued!;
+          // Alice answers where she asked; the others on Slack or Lark (DingTalk has no approvers).
+          const where = answer.who === 'alice' ? platform : answer.where;
+          const call = answerCall(where, answer.by === 'button' && where === 'dingtalk' ? { ...answer, by: 'typed' } : answer, code);
+          const calls = await createCalls(() => h.http(call));
+          const authentic = answer.signature === 'genuine' && answer.code === 'issued';
+          // The rule: a plan that needs approval is bought by an approver's approve; one that does not, by the requester's confirm.
+          const buys =
+            authentic && (needsApproval ? answer.command === 'approve' && answer.who === 'bob' : answer.command === 'confirm' && answer.who === 'alice');
+          expect(calls).toBe(buys ? 1 : 0);
+        }),
+        { numRuns: RUNS * 2, ...FUZZ_REPLAY },
+      );
+    } finally {
+      h = outer;
+      await approval.close();
     }
   });
 });

@@ -16,6 +16,7 @@ import { ROOT } from './processes';
 const NOW = 1_735_787_045_123;
 const REPLY_URLS: ReplyUrls = {
   slackResponseUrl: () => 'http://127.0.0.1:9999/commands/T00LOCAL/1000000001/r1',
+  slackActionUrl: () => 'http://127.0.0.1:9999/actions/T00LOCAL/2000000001/a1',
   dingtalkSessionWebhook: () => 'http://127.0.0.1:9999/robot/sendBySession?session=s1',
 };
 
@@ -27,6 +28,8 @@ describe('eventKind', () => {
     ['http-create.json', 'http'],
     ['http-status.json', 'http'],
     ['slack.json', 'slack'],
+    ['slack-button.json', 'slack'],
+    ['lark-card-action.json', 'lark'],
     ['dingtalk.json', 'dingtalk'],
     ['lark.json', 'lark'],
     ['eventbridge-single.json', 'other'],
@@ -102,6 +105,29 @@ describe('prepareEvent', () => {
     expect(verifySlackRequest({ headers: event.headers, rawBody: event.body, now: NOW, signingSecrets: [LOCAL_SECRETS.SLACK_SIGNING_SECRET] })).toEqual({
       ok: true,
     });
+  });
+
+  it('points a Slack button press at the local response_url, inside its payload, and signs the form it sends', () => {
+    const event = prepared('slack-button.json');
+    const form = new URLSearchParams(event.body);
+    expect([...form.keys()]).toEqual(['payload']);
+    const original = JSON.parse(new URLSearchParams(example('slack-button.json').body).get('payload')!);
+    expect(JSON.parse(form.get('payload')!)).toEqual({ ...original, response_url: REPLY_URLS.slackActionUrl() });
+    expect(verifySlackRequest({ headers: event.headers, rawBody: event.body, now: NOW, signingSecrets: [LOCAL_SECRETS.SLACK_SIGNING_SECRET] })).toEqual({
+      ok: true,
+    });
+  });
+
+  it('encrypts and signs a Lark card callback like an event', () => {
+    const event = prepared('lark-card-action.json');
+    const opened = openLarkRequest({
+      headers: event.headers,
+      rawBody: event.body,
+      now: NOW,
+      encryptKey: LOCAL_SECRETS.LARK_ENCRYPT_KEY,
+      verificationToken: LOCAL_SECRETS.LARK_VERIFICATION_TOKEN,
+    });
+    expect(opened.ok && opened.kind === 'event' && opened.event.event).toEqual(example('lark-card-action.json').body.event);
   });
 
   it('points a DingTalk message at the local sessionWebhook, refreshes its times and signs it', () => {

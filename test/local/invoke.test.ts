@@ -62,8 +62,38 @@ const EXPECTED: Record<string, Check> = {
     expect(result.body.response_type).toBe('ephemeral');
     expect(result.body.text).toContain('100 Mbit/s');
   },
+  // A press of a preview's Cancel (its code made up): acknowledged empty, the preview replaced through the press's response_url.
+  'slack-button.json': (result, run) => {
+    expect(result).toEqual({ statusCode: 200, body: '' });
+    chatReplyMentions(
+      'slack',
+      '"replace_original":true,"text":"*Cancelled*\\nNothing was bought. The preview is closed, but its code is not revoked (codes keep no state): it stays valid until it expires, 10 minutes after it was issued. Do not confirm it."',
+    )(result, run);
+  },
   'dingtalk.json': chatReplyMentions('dingtalk', '100 Mbit/s'),
   'lark.json': chatReplyMentions('lark', '100 Mbit/s'),
+  // A press of a preview card's Cancel: answered in the callback's answer, a toast and the card without buttons.
+  'lark-card-action.json': (result) => {
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toEqual({
+      toast: { type: 'success', content: 'Cancelled' },
+      card: {
+        type: 'raw',
+        data: expect.objectContaining({
+          elements: [
+            {
+              tag: 'div',
+              text: {
+                tag: 'plain_text',
+                content:
+                  'Nothing was bought. The preview is closed, but its code is not revoked (codes keep no state): it stays valid until it expires, 10 minutes after it was issued. Do not confirm it.',
+              },
+            },
+          ],
+        }),
+      },
+    });
+  },
 };
 
 describe('npm run invoke (locally)', () => {

@@ -47,6 +47,54 @@ export function slackCommand(text: string, responseUrl: string, user = 'U0001', 
   return slackSigned(body, options);
 }
 
+/** Who presses a button, and where: Slack ids, as in a `block_actions` payload. */
+export interface SlackPresser {
+  readonly user?: string;
+  readonly team?: string;
+  /** The press's `response_url` (a chat double's `slackActionUrl()`). */
+  readonly responseUrl: string;
+}
+
+/**
+ * A Slack button press: the `block_actions` payload of the button `action_id` with `value` on a
+ * message (docs/buttons.md §2.2, the bolt-python fixture's fields), as the form `payload=<JSON>`,
+ * signed like a slash command.
+ */
+export function slackButton(actionId: string, value: string, presser: SlackPresser, options: ChatCallOptions = {}): HttpCall {
+  return slackSigned(new URLSearchParams({ payload: JSON.stringify(blockActions(actionId, value, presser, options)) }).toString(), options);
+}
+
+/** The decoded `block_actions` payload of a button press (tests may change it before sending). */
+export function blockActions(actionId: string, value: string, presser: SlackPresser, identity: MessageIdentity = {}): Record<string, unknown> {
+  const user = presser.user ?? 'U0001';
+  const team = presser.team ?? 'T0001';
+  const id = nextSequence(identity.sequence);
+  return {
+    type: 'block_actions',
+    user: { id: user, username: 'alice', name: 'alice', team_id: team },
+    api_app_id: 'A0001',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0001', is_ephemeral: true },
+    trigger_id: `trigger-${id}`,
+    team: { id: team, domain: 'example' },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: 'C0001', name: 'network-ops' },
+    state: { values: {} },
+    response_url: presser.responseUrl,
+    actions: [
+      {
+        action_id: actionId,
+        block_id: 'b1',
+        text: { type: 'plain_text', text: actionId, emoji: true },
+        value,
+        type: 'button',
+        action_ts: String((identity.now ?? Date.now()) / 1000),
+      },
+    ],
+  };
+}
+
 /** Any body, signed as Slack signs a request (for fuzzing the envelope with bodies Slack would never send). */
 export function slackSigned(body: string | Buffer, options: ChatCallOptions = {}): HttpCall {
   const timestamp = String(Math.floor((options.now ?? Date.now()) / 1000) + (options.skew ?? 0));
@@ -174,6 +222,38 @@ export function larkMessageEvent(
         content,
         mentions: [{ key: '@_user_1', id: { open_id: 'ou_bot' }, name: 'bwp-bot', tenant_key: 'tenant-1' }],
       },
+    },
+  };
+}
+
+/**
+ * A Lark card button press: the `card.action.trigger` callback (schema 2.0, docs/buttons.md
+ * §3.2) of a button whose value is `{command, code}`, encrypted and signed like an event.
+ */
+export function larkCardAction(command: string, code: string, openId = 'ou_alice', options: ChatCallOptions = {}): HttpCall {
+  return larkSigned(larkCardActionEvent({ command, code }, openId, options), options);
+}
+
+/** The decrypted `card.action.trigger` callback of a press on a button with `value` (tests may change it before sending). */
+export function larkCardActionEvent(value: unknown, openId = 'ou_alice', identity: MessageIdentity = {}): Record<string, unknown> {
+  const id = nextSequence(identity.sequence);
+  return {
+    schema: '2.0',
+    header: {
+      event_id: `evt-card-${id}`,
+      event_type: 'card.action.trigger',
+      token: LARK_VERIFICATION_TOKEN,
+      create_time: String(identity.now ?? Date.now()),
+      app_id: 'cli_localdev0000000001',
+      tenant_key: 'tenant-1',
+    },
+    event: {
+      operator: { tenant_key: 'tenant-1', user_id: 'u_x', open_id: openId, union_id: 'on_x' },
+      token: `c-${id}`,
+      action: { value, tag: 'button', name: '', option: '', timezone: '', form_value: {}, input_value: '', options: [], checked: false },
+      host: 'im_message',
+      delivery_type: '',
+      context: { url: '', preview_token: '', open_message_id: 'om_card', open_chat_id: 'oc_ops' },
     },
   };
 }

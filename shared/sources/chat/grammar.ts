@@ -12,6 +12,7 @@ export const COMMAND_USAGE = {
   plan: 'plan <Mbit/s> <area> <area> [name=<name>] [desc="<text>"] [prepay [<n> month|year]] [autorenew] [autopay]',
   create: 'create <Mbit/s> <area> <area> [the options of plan]',
   confirm: 'confirm <code>',
+  cancel: 'cancel <code>',
   approve: 'approve <code>',
   reject: 'reject <code>',
   status: 'status <cenbwp-id or ClientToken>',
@@ -28,6 +29,8 @@ export type Command =
   /** `plan` previews (a dry run); `create` previews and issues a confirmation code. */
   | { readonly kind: 'plan' | 'create'; readonly input: BandwidthPlanInput }
   | { readonly kind: 'confirm'; readonly code: string }
+  /** Answers a preview's Cancel button (or the same typed): buys nothing, publishes nothing. */
+  | { readonly kind: 'cancel'; readonly code: string }
   /** By one of APPROVERS, of another person's request (README "Approval"). */
   | { readonly kind: 'approve' | 'reject'; readonly code: string }
   /** `by`: whether `id` is the plan's id or the ClientToken of its intent (README "Intent tags"). */
@@ -82,17 +85,18 @@ export function parseCommand(text: string): Command {
     case 'create':
       return parsePlan(word, args);
     case 'confirm':
+    case 'cancel':
     case 'approve':
     case 'reject':
       return parseCode(word, args);
     case 'status':
       return parseStatus(args);
     default:
-      return invalid(`unknown command ${shown(first ?? '')} (use help, plan, create, confirm, approve, reject or status)`);
+      return invalid(`unknown command ${shown(first ?? '')} (use help, plan, create, confirm, cancel, approve, reject or status)`);
   }
 }
 
-function parseCode(word: 'confirm' | 'approve' | 'reject', args: readonly string[]): Command {
+function parseCode(word: 'confirm' | 'cancel' | 'approve' | 'reject', args: readonly string[]): Command {
   const [code, extra] = args;
   if (code === undefined) return invalid('missing the code (copy it from the preview)', word);
   if (extra !== undefined) return invalid(`unexpected ${shown(extra)} after the code`, word);

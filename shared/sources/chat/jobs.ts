@@ -17,6 +17,15 @@ import { timingSafeEqualText } from './verification';
  */
 export const CHAT_JOB_MAX_AGE_MS = 86_400_000;
 
+/**
+ * How long after its `confirm` or `approve` a purchase job may still buy. FC retries a failed async
+ * invocation within minutes (s.yaml: 3 attempts), so an hour covers every retry and a long queue; a
+ * copy replayed later — say, a job refused for a limit, once room frees up — buys nothing, and the
+ * person who was told "nothing was bought" is not surprised by a plan hours later. A job that did
+ * wait longer in FC's queue is answered "send the create command again".
+ */
+export const PURCHASE_JOB_MAX_AGE_MS = 3_600_000;
+
 interface JobBase {
   readonly platform: Platform;
   /** When the job was sealed (ms since the epoch): a `confirm`'s code is checked as of then. */

@@ -21,11 +21,16 @@ export interface ReplyTarget {
   readonly expiresAt?: number | undefined;
   /** The message to reply to through the platform's API (Lark). */
   readonly messageId?: string | undefined;
+  /**
+   * The command came from a button press (a Slack `block_actions` payload, whose `response_url` can
+   * replace the message the button was on): a reply that settles it does (`Reply.settles`).
+   */
+  readonly fromButton?: true | undefined;
 }
 
 export interface ChatMessage {
   readonly platform: Platform;
-  /** The platform's id for this delivery, for dedupe: Slack `trigger_id`, DingTalk `msgId`, Lark `header.event_id`. */
+  /** The platform's id for this delivery: Slack `trigger_id`, DingTalk `msgId`, Lark `header.event_id` (of a message or a card action). */
   readonly messageId: string;
   /** Immutable user id: Slack `user_id`, DingTalk `senderStaffId`, Lark `open_id`. */
   readonly userId: string;
@@ -39,7 +44,7 @@ export interface ChatMessage {
   readonly userKey: string;
   /** For replies only; never for authorization (names can be changed or spoofed). */
   readonly displayName?: string | undefined;
-  /** The command text, mentions removed and trimmed. */
+  /** The command text, mentions removed and trimmed; for a button press, `<command> <code>` from the button. */
   readonly text: string;
   /** Slack `channel_id`, DingTalk `conversationId`, Lark `chat_id`. */
   readonly channelId: string;
@@ -70,6 +75,28 @@ export function withoutLeadingMentions(text: string, mention: RegExp): string {
 
 export function userKeyFor(platform: Platform, tenantId: string, userId: string): string {
   return `${platform}:${tenantId}/${userId}`;
+}
+
+/** What a button may stand for: its command, pressed with the code it carries. */
+export const BUTTON_COMMANDS = ['confirm', 'cancel', 'approve', 'reject'] as const;
+export type ButtonCommand = (typeof BUTTON_COMMANDS)[number];
+
+/** Codes are letters and digits; 2000 is Slack's longest button value (a longer code gets no button). */
+const BUTTON_CODE = /^[0-9A-Za-z]{1,2000}$/;
+
+/**
+ * The text a button press stands for — `<command> <code>`, exactly as if the presser had typed it,
+ * so it takes the same path as typed text (allow-list, approvers, code checks, refusals published) —
+ * or the issue naming the field (`paths`) that stops it.
+ */
+export function buttonCommandText(command: unknown, code: unknown, paths: { readonly command: string; readonly code: string }): string | Issue {
+  if (typeof command !== 'string' || !(BUTTON_COMMANDS as readonly string[]).includes(command)) {
+    return { path: paths.command, message: command === undefined ? 'is required' : `must be one of ${BUTTON_COMMANDS.join(', ')}` };
+  }
+  if (typeof code !== 'string' || !BUTTON_CODE.test(code)) {
+    return { path: paths.code, message: code === undefined ? 'is required' : 'must be a code: 1 to 2000 letters and digits' };
+  }
+  return `${command} ${code}`;
 }
 
 /** The reply endpoints a platform hands out: the paths (on any of the allowed hosts) and how they look. */

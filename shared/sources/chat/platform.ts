@@ -6,7 +6,7 @@
  */
 import type { ChatopsConfig } from '../../runtime/config';
 import type { HttpRequestView } from '../http-api/request';
-import type { ChatParse, ReplyEndpoint, ReplyTarget } from './message';
+import type { ChatMessage, ChatParse, ReplyEndpoint, ReplyTarget } from './message';
 import type { ReplyPoster } from './poster';
 import type { Reply } from './replies';
 import type { VerificationFailure } from './verification';
@@ -17,25 +17,31 @@ export type OpenedChat =
   | { readonly refused: VerificationFailure }
   /** A handshake to echo (Lark's URL verification). */
   | { readonly challenge: string }
-  /** Verified; the command, or the issue that stopped it being one. */
-  | { readonly parsed: ChatParse };
+  /**
+   * Verified; the command, or the issue that stopped it being one (answered 400 naming the field).
+   * `ignoredUnlessCommand`: a request that is not a command is acknowledged and ignored instead (Lark
+   * delivers every event subscribed to, and redelivers what is not acknowledged).
+   */
+  | { readonly parsed: ChatParse; readonly ignoredUnlessCommand?: boolean };
+
+/** How the synchronous HTTP answer carries the reply to a command. */
+export type ReplyDelivery =
+  /** As the answer's JSON body: a Slack slash command's message; a Lark card action's toast and card. */
+  | { readonly body: unknown }
+  /**
+   * Posted with `send`; the request is acknowledged with `{}`, or with an empty body where the
+   * platform asks for one (a Slack button press).
+   */
+  | { readonly post: 'json' | 'empty' };
 
 export interface ChatPlatformAdapter {
   readonly name: ReplyTarget['platform'];
   /** The reply URLs this platform hands out (its hosts are configuration: CHATOPS_REPLY_HOSTS). */
   readonly replyEndpoint: ReplyEndpoint;
-  /**
-   * A verified request that is not a command is acknowledged and ignored (Lark delivers every event
-   * subscribed to, and redelivers what is not acknowledged) rather than answered 400.
-   */
-  readonly ignoresNonCommands: boolean;
   /** Verifies the request with the platform's own scheme, then reads it. */
   open(request: HttpRequestView, config: ChatopsConfig, now: number): OpenedChat;
-  /**
-   * The reply as the synchronous HTTP answer's body, for a platform that takes it there (Slack);
-   * undefined for one that is answered `{}` and gets the reply posted (DingTalk, Lark).
-   */
-  answerBody(reply: Reply): unknown;
+  /** Where the reply to `message` goes: in the answer's body, or posted. */
+  deliver(reply: Reply, message: ChatMessage): ReplyDelivery;
   /** Posts a reply to where the message came from; throws `ReplyFailed` when it cannot. */
   send(target: ReplyTarget, reply: Reply, poster: ReplyPoster, deadline: number): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { billingSummary } from '../../core/policy';
 import { AREAS, type BandwidthPlanRequest, BandwidthPlanRequestSchema, toQueryParameters } from '../../core/schema';
 import { CONFIRMATION_TTL_MS, type ConfirmationFailure } from './confirmation';
 import { COMMAND_USAGE } from './grammar';
+import type { ButtonCommand } from './message';
 
 export interface Reply {
   readonly title: string;
@@ -16,11 +17,18 @@ export interface Reply {
   readonly visibility?: 'channel' | undefined;
   /** Buttons, where the platform has them (Slack, Lark); each is also a command anyone can type. */
   readonly actions?: readonly ReplyAction[] | undefined;
+  /**
+   * The preview's question is answered (confirmed, cancelled, approved, rejected, or the purchase's
+   * result): answering a button press, this reply replaces the message the buttons were on, buttons
+   * and all. Any other answer to a press (a refusal) goes to the presser alone and leaves the message
+   * as it was, so nobody can take the buttons off someone else's preview by pressing them.
+   */
+  readonly settles?: true | undefined;
 }
 
 /** A button: pressing it runs `command <code>` as if typed by whoever pressed it. */
 export interface ReplyAction {
-  readonly command: 'confirm' | 'cancel' | 'approve' | 'reject';
+  readonly command: ButtonCommand;
   readonly code: string;
   readonly label: string;
   readonly style?: 'primary' | 'danger' | undefined;
@@ -162,7 +170,26 @@ export function confirmationRefusedReply(reason: ConfirmationFailure): Reply {
 
 /** The immediate answer to a valid `confirm`, before the purchase runs. */
 export function confirmedReply(request: BandwidthPlanRequest): Reply {
-  return { title: 'Confirmed: buying', lines: [summarise(request), 'The result follows here when the plan is ready.'] };
+  return { title: 'Confirmed: buying', lines: [summarise(request), 'The result follows here when the plan is ready.'], settles: true };
+}
+
+/**
+ * The answer to `cancel <code>`. Codes are stateless, so nothing is revoked: the code simply goes
+ * unused until it expires. An approval code is not withdrawn this way (approvers still see it).
+ */
+export function cancelledReply(approvalCode: boolean): Reply {
+  if (approvalCode) {
+    return { title: 'Still waiting for approval', lines: ['Nothing was bought. To withdraw a request that waits for an approver, send "reject <code>".'] };
+  }
+  // Honest about statelessness: the buttons go, but whoever still has the code could confirm it.
+  return {
+    title: 'Cancelled',
+    lines: [
+      'Nothing was bought. The preview is closed, but its code is not revoked (codes keep no state): it stays valid until it expires, ' +
+        `${CONFIRMATION_TTL_MS / 60_000} minutes after it was issued. Do not confirm it.`,
+    ],
+    settles: true,
+  };
 }
 
 /** For a chat job that arrived too late to be the one FC queued. */
@@ -204,5 +231,5 @@ export function outcomeReply(outcome: Outcome): Reply {
   if (outcome.approver)
     lines.push(`${outcome.kind === 'rejected' ? 'Rejected' : 'Approved'} by ${outcome.approver}; asked by ${outcome.trigger.requester ?? 'unknown'}.`);
   lines.push(`Reference: ${outcome.fcRequestId}`);
-  return { title: OUTCOME_TITLES[outcome.kind], lines };
+  return { title: OUTCOME_TITLES[outcome.kind], lines, settles: true };
 }

@@ -4,7 +4,8 @@
  * and `status` acknowledge at once and continue in an asynchronous invocation of this function
  * ({@link runChatJob}), which posts the final reply. Purchases go through the same pipeline,
  * guardrails and notifications as every other source, with a ClientToken derived from the
- * confirmation code (a double confirm buys once).
+ * confirmation code (a double confirm buys once). A button press (Slack, Lark) is read as the
+ * `<command> <code>` it stands for and takes the same path as the typed command.
  */
 import type { PlanStatus } from '../../clients/cen/client';
 import { type ApprovalRule, approvalReasons, describeApproval } from '../../core/approval';
@@ -42,11 +43,12 @@ import {
   verifyConfirmationCode,
 } from './confirmation';
 import { parseCommand, type StatusKey } from './grammar';
-import { CHAT_JOB_MAX_AGE_MS, type ChatJob, type ChatJobEvent, openChatJob, sealChatJob } from './jobs';
+import { CHAT_JOB_MAX_AGE_MS, type ChatJob, type ChatJobEvent, openChatJob, PURCHASE_JOB_MAX_AGE_MS, sealChatJob } from './jobs';
 import type { ChatMessage, ReplyTarget } from './message';
 import type { ChatPlatformAdapter } from './platform';
 import type { ReplyPoster } from './poster';
 import {
+  cancelledReply,
   confirmationRefusedReply,
   confirmedReply,
   expiredJobReply,
@@ -101,7 +103,7 @@ export async function handleChatRequest(platform: ChatPlatform, request: HttpReq
   if ('challenge' in opened) return jsonResponse(200, { challenge: opened.challenge });
   if (!opened.parsed.ok) {
     const { issue } = opened.parsed;
-    if (adapter.ignoresNonCommands) {
+    if (opened.ignoredUnlessCommand) {
       deps.log.info('chat event ignored', { platform, reason: `${issue.path}: ${issue.message}` });
       return jsonResponse(200, {});
     }
@@ -110,12 +112,15 @@ export async function handleChatRequest(platform: ChatPlatform, request: HttpReq
   const message = opened.parsed.message;
   const quick: Invocation = { ...invocation, deadline: Math.min(invocation.deadline, now + SYNC_BUDGET_MS) };
   const reply = await commandReply(message, deps, quick, now);
-  // A platform that takes the reply as the answer's body gets it there; the others get `{}` and a post.
-  const body = adapter.answerBody(reply);
-  if (body !== undefined) return jsonResponse(200, body);
+  // The reply is the answer's body where the platform takes it there; otherwise it is posted and the request acknowledged.
+  const delivery = adapter.deliver(reply, message);
+  if ('body' in delivery) return jsonResponse(200, delivery.body);
   await sendReply(message.replyTo, reply, deps, quick.deadline);
-  return jsonResponse(200, {});
+  return delivery.post === 'empty' ? EMPTY_ANSWER : jsonResponse(200, {});
 }
+
+/** An empty 200: how a Slack button press is acknowledged (it takes no message in the answer). */
+const EMPTY_ANSWER: FcHttpResponse = { statusCode: 200, headers: { 'cache-control': 'no-store' }, isBase64Encoded: false, body: '' };
 
 /** Allow-list entries name immutable ids (`slack:T…/U…` or `slack:U…`): one rule with APPROVERS. */
 export const isAllowedUser = isListedUser;
@@ -214,6 +219,9 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
       }
       return confirmedReply(check.request);
     }
+    case 'cancel':
+      // Nothing to undo (codes are stateless) and nothing to publish: not a purchase attempt.
+      return cancelledReply(config.confirmSecrets.length > 0 && readApprovalCode(command.code, config.confirmSecrets) !== undefined);
     case 'approve':
     case 'reject':
       return approvalCommandReply(command.kind, command.code, message, deps, invocation, now);
@@ -271,7 +279,7 @@ async function approvalCommandReply(
       `${message.userKey} ${withdrawing ? 'withdrew' : 'rejected'} the purchase asked by ${requester}. Nothing was bought.`,
     );
     await reportRejection(triggerOf(message, requester), error, deps.pipeline, invocation, { request, approver: message.userKey });
-    return { title: withdrawing ? 'Withdrawn' : 'Rejected', lines: [error.message] };
+    return { title: withdrawing ? 'Withdrawn' : 'Rejected', lines: [error.message], settles: true };
   }
   if (!check.ok) return approvalRefusedReply(check.reason);
   const started = await handOff({ ...jobBase(message, now), kind: 'approve', code }, deps, invocation.deadline);
@@ -283,6 +291,7 @@ async function approvalCommandReply(
   return {
     title: 'Approved: buying',
     lines: [`Approved by ${message.userKey}, asked by ${check.requester}.`, 'The result follows here when the plan is ready.'],
+    settles: true,
   };
 }
 
@@ -361,11 +370,15 @@ export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocat
   }
   const trigger: Trigger = { kind: job.platform, id: job.messageId, requester: job.userKey };
   const age = deps.pipeline.clock.now() - job.acceptedAt;
-  if (age > CHAT_JOB_MAX_AGE_MS || age < -CHAT_JOB_MAX_AGE_MS) {
+  const maxAge = job.kind === 'status' ? CHAT_JOB_MAX_AGE_MS : PURCHASE_JOB_MAX_AGE_MS;
+  if (age > maxAge || age < -CHAT_JOB_MAX_AGE_MS) {
     return refuseJob(
       job,
       trigger,
-      new ProductError('InvalidParameter', 'This chat job is older than FC keeps async events: a replayed copy. Nothing was bought.'),
+      new ProductError(
+        'InvalidParameter',
+        `This chat job is ${job.kind === 'status' ? 'older than FC keeps async events' : 'more than an hour older than its confirmation'}: a replayed or stale copy. Nothing was bought.`,
+      ),
       deps,
       invocation,
       expiredJobReply(),
@@ -453,7 +466,8 @@ async function refuseJob(
   return {
     job: job.kind,
     outcome: job.kind === 'confirm' ? 'rejected' : undefined,
-    replied: await sendReply(job.replyTo, reply, deps, invocation.deadline),
+    // It settles the request: a job started by a button replaces the "buying" note the press left.
+    replied: await sendReply(job.replyTo, { ...reply, settles: true }, deps, invocation.deadline),
   } as ChatJobResult;
 }
 

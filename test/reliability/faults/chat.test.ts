@@ -9,9 +9,11 @@ import { clientTokenForConfirmation } from '../../../shared/sources/chat/confirm
 import { CHAT_USERS, type Harness, type HttpAnswer } from '../../support/harness';
 import { logsWith, publishedEvents } from '../../support/observe';
 import {
+  APPROVAL_ENV,
   CREATE,
   chatCall,
   chatConfirm,
+  chatPress,
   confirmationCode,
   expectPromisesKept,
   type Fault,
@@ -37,7 +39,13 @@ interface Job {
 const ONE_RUN_CREATED: Job = { attempts: 1, state: 'succeeded', result: { outcome: 'created' } };
 const GAVE_UP: Job = { attempts: 4, state: 'failed' };
 
-describe.concurrent('CEN create via the chat confirm job', () => {
+/** The chat purchase jobs: a `confirm` by the requester, and an `approve` by an approver of another's request. */
+const JOBS = [
+  { job: 'confirm', source: 'slack-job', answer: 'Confirmed: buying', env: {} },
+  { job: 'approve', source: 'slack-approval-job', answer: 'Approved: buying', env: APPROVAL_ENV },
+] as const;
+
+describe.concurrent.for(JOBS)('CEN create via the chat $job job', ({ job: kind, source, answer, env }) => {
   interface Redelivered {
     readonly outcome: 'created';
     readonly creates: number;
@@ -66,26 +74,20 @@ describe.concurrent('CEN create via the chat confirm job', () => {
     ['hang', 'once', ONE_RUN_CREATED, { creates: 2, plans: 1, published: ['created'] }],
     ['hang', 'repeatedly', GAVE_UP, { creates: 12, plans: 0, published: FOUR_FAILED, redelivered }],
     ['drop-after-success', 'once', ONE_RUN_CREATED, { creates: 2, plans: 1, published: ['created'] }],
-    // Bought by the first attempt of the first run, though no answer came back; FC's second run finds the
-    // plan by its ClientToken tag and buys nothing more.
-    [
-      'drop-after-success',
-      'repeatedly',
-      { attempts: 2, state: 'succeeded', result: { outcome: 'created' } },
-      { creates: 3, plans: 1, published: ['failed', 'created'] },
-    ],
+    // Bought by the first attempt, though no answer came back: found by its ClientToken tag, it is the outcome.
+    ['drop-after-success', 'repeatedly', ONE_RUN_CREATED, { creates: 3, plans: 1, published: ['created'] }],
     // A final refusal is the job's outcome: returned, not run again.
     ['final', 'once', { attempts: 1, state: 'succeeded', result: { outcome: 'failed' } }, { creates: 1, plans: 0, published: ['failed'] }],
     ['final', 'repeatedly', { attempts: 1, state: 'succeeded', result: { outcome: 'failed' } }, { creates: 1, plans: 0, published: ['failed'] }],
   ];
 
   it.for(rows)('%s × %s', async ([fault, times, job, expected], context) => {
-    const h = await open(context);
+    const h = await open(context, { env });
     inject(h.cen, CREATE, fault, times, FINAL.create);
 
-    const run = await purchase(h, 'slack-job');
+    const run = await purchase(h, source);
 
-    expect(returned<HttpAnswer>(run.first).body.text).toContain('Confirmed: buying');
+    expect(returned<HttpAnswer>(run.first).body.text).toContain(answer);
     expect(h.fc.invocations).toHaveLength(1);
     expect(h.fc.invocations[0]).toMatchObject(job);
     expect(requestsFor(h, CREATE)).toHaveLength(expected.creates);
@@ -95,7 +97,7 @@ describe.concurrent('CEN create via the chat confirm job', () => {
     const again = expected.redelivered;
     if (again) {
       h.cen.clearFaults();
-      expect(returned(await run.redeliver())).toMatchObject({ job: 'confirm', outcome: again.outcome, CenBandwidthPackageId: h.cen.plans[0]?.id });
+      expect(returned(await run.redeliver())).toMatchObject({ job: kind, outcome: again.outcome, CenBandwidthPackageId: h.cen.plans[0]?.id });
       expect(requestsFor(h, CREATE)).toHaveLength(again.creates);
       expect(h.cen.plans).toHaveLength(again.plans);
       expect(publishedKinds(publishedEvents(h))).toEqual(again.published);
@@ -306,11 +308,15 @@ describe.concurrent('FC InvokeFunction (the chat confirm hand-off)', () => {
 });
 
 describe.concurrent('chat replies', () => {
-  type Endpoint = 'slack' | 'dingtalk' | 'lark-reply' | 'lark-token';
-  const PLATFORM = { slack: 'slack', dingtalk: 'dingtalk', 'lark-reply': 'lark', 'lark-token': 'lark' } as const;
+  /** `slack-button`: the confirm is the preview's Confirm pressed; both its replies go to the press's response_url. */
+  type Endpoint = 'slack' | 'slack-button' | 'dingtalk' | 'lark-reply' | 'lark-token';
+  const PLATFORM = { slack: 'slack', 'slack-button': 'slack', dingtalk: 'dingtalk', 'lark-reply': 'lark', 'lark-token': 'lark' } as const;
+  /** The chat double's endpoint a row's faults are queued on. */
+  const ACTION = { slack: 'slack', 'slack-button': 'slack', dingtalk: 'dingtalk', 'lark-reply': 'lark-reply', 'lark-token': 'lark-token' } as const;
   /**
-   * A confirm sends two replies, the ack and the result (Slack's ack is the HTTP answer itself: only
-   * the result is posted). `requests`: to the faulted endpoint; `replies`: stored by the platform
+   * A confirm sends two replies, the ack and the result (Slack's ack to a slash command is the HTTP
+   * answer itself: only the result is posted; a button press is acknowledged empty and both replies
+   * replace the pressed message through its response_url). `requests`: to the faulted endpoint; `replies`: stored by the platform
    * (twice when the answer to a stored reply was lost); `notDelivered`: 'chat reply not delivered'
    * lines; `replied`: what the job reported of its result reply.
    */
@@ -335,6 +341,23 @@ describe.concurrent('chat replies', () => {
     ['slack', 'drop-after-success', 'repeatedly', { requests: 3, replies: 3, notDelivered: 1, replied: false }],
     ['slack', 'final', 'once', { requests: 1, replies: 0, notDelivered: 1, replied: false }],
     ['slack', 'final', 'repeatedly', { requests: 1, replies: 0, notDelivered: 1, replied: false }],
+
+    // Once: the ack, sent first, takes the fault.
+    ['slack-button', 'throttling', 'once', { requests: 3, replies: 2, notDelivered: 0, replied: true }],
+    ['slack-button', 'throttling', 'repeatedly', { requests: 6, replies: 0, notDelivered: 2, replied: false }],
+    ['slack-button', 'unavailable', 'once', { requests: 3, replies: 2, notDelivered: 0, replied: true }],
+    ['slack-button', 'unavailable', 'repeatedly', { requests: 6, replies: 0, notDelivered: 2, replied: false }],
+    ['slack-button', 'internal', 'once', { requests: 3, replies: 2, notDelivered: 0, replied: true }],
+    ['slack-button', 'internal', 'repeatedly', { requests: 6, replies: 0, notDelivered: 2, replied: false }],
+    ['slack-button', 'reset', 'once', { requests: 3, replies: 2, notDelivered: 0, replied: true }],
+    ['slack-button', 'reset', 'repeatedly', { requests: 6, replies: 0, notDelivered: 2, replied: false }],
+    ['slack-button', 'hang', 'once', { requests: 3, replies: 2, notDelivered: 0, replied: true }],
+    ['slack-button', 'hang', 'repeatedly', { requests: 6, replies: 0, notDelivered: 2, replied: false }],
+    ['slack-button', 'drop-after-success', 'once', { requests: 3, replies: 3, notDelivered: 0, replied: true }],
+    // A response_url takes five replies: the sixth post is answered used_url (and its answer lost too).
+    ['slack-button', 'drop-after-success', 'repeatedly', { requests: 6, replies: 5, notDelivered: 2, replied: false }],
+    ['slack-button', 'final', 'once', { requests: 2, replies: 1, notDelivered: 1, replied: true }],
+    ['slack-button', 'final', 'repeatedly', { requests: 2, replies: 0, notDelivered: 2, replied: false }],
 
     // Once: the ack, sent first, takes the fault.
     ['dingtalk', 'throttling', 'once', { requests: 3, replies: 2, notDelivered: 0, replied: true }],
@@ -387,9 +410,9 @@ describe.concurrent('chat replies', () => {
 
   it.for(rows)('%s × %s × %s', async ([endpoint, fault, times, expected], context) => {
     const h = await open(context, { env: { WAIT_SECONDS: '1' } });
-    inject(h.chat, endpoint, fault, times, FINAL[endpoint]);
+    inject(h.chat, ACTION[endpoint], fault, times, FINAL[ACTION[endpoint]]);
 
-    const settled = await chatCall(h, chatConfirm(h, PLATFORM[endpoint]));
+    const settled = await chatCall(h, endpoint === 'slack-button' ? chatPress(h) : chatConfirm(h, PLATFORM[endpoint]));
 
     // A reply that cannot be sent is logged; the purchase goes on and is not run again for it.
     expect(returned<HttpAnswer>(settled).status).toBe(200);
@@ -398,8 +421,11 @@ describe.concurrent('chat replies', () => {
     expect(h.fc.invocations[0]).toMatchObject({ attempts: 1, state: 'succeeded', result: { job: 'confirm', outcome: 'created', replied: expected.replied } });
     expect(publishedEvents(h).map((event) => event.type)).toEqual(['cen.bandwidthplan.created']);
     expect(logsWith(h, 'chat reply not delivered')).toHaveLength(expected.notDelivered);
-    expect(h.chat.requests.filter((request) => request.action === endpoint)).toHaveLength(expected.requests);
-    expect(h.chat.replies.filter((reply) => reply.platform === PLATFORM[endpoint])).toHaveLength(expected.replies);
+    expect(h.chat.requests.filter((request) => request.action === ACTION[endpoint])).toHaveLength(expected.requests);
+    const stored = h.chat.replies.filter((reply) => reply.platform === PLATFORM[endpoint]);
+    expect(stored).toHaveLength(expected.replies);
+    // A press's replies settle it: each replaced the pressed message.
+    if (endpoint === 'slack-button') for (const reply of stored) expect(reply.replacedOriginal).toBe(true);
     expectPromisesKept(h, [settled]);
   });
 });

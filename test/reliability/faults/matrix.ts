@@ -7,9 +7,9 @@
 import { expect, type TestContext } from 'vitest';
 import { CLIENT_TOKEN_TAG_KEY } from '../../../shared/core/intent';
 import { validateBandwidthPlan } from '../../../shared/core/schema';
-import { issueConfirmationCode } from '../../../shared/sources/chat/confirmation';
+import { issueApprovalCode, issueConfirmationCode } from '../../../shared/sources/chat/confirmation';
 import type { ErrorFault } from '../../doubles/faults';
-import { dingtalkMessage, larkMessage, slackCommand } from '../../support/chat';
+import { dingtalkMessage, larkMessage, slackButton, slackCommand } from '../../support/chat';
 import { TestClock } from '../../support/clock';
 import {
   CHAT_USERS,
@@ -100,6 +100,17 @@ export function confirmationCode(requester: string): string {
   return issueConfirmationCode({ request: validation.request, requester, now: Date.now(), key: CHATOPS_CONFIRM_SECRET });
 }
 
+/** The approval rule of the `slack-approval-job` rows: the matrix's 100 Mbit/s plan needs Bob's approval. */
+export const APPROVER = 'slack:T0001/U0002';
+export const APPROVAL_ENV = { APPROVERS: APPROVER, APPROVAL_ABOVE_MBPS: '50' } as const;
+
+/** An approval code for the matrix's plan, asked by `requester` (what a `create` above the limit answers). */
+export function approvalCode(requester: string): string {
+  const validation = validateBandwidthPlan({ Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' });
+  if (!validation.ok) throw new Error('fixture');
+  return issueApprovalCode({ request: validation.request, requester, now: Date.now(), key: CHATOPS_CONFIRM_SECRET, ttlMs: 86_400_000 });
+}
+
 /** A signed `confirm <code>` from an allowed user of `platform`. */
 export function chatConfirm(h: Harness, platform: 'slack' | 'dingtalk' | 'lark', code = confirmationCode(CHAT_USERS[platform])): HttpCall {
   switch (platform) {
@@ -112,6 +123,11 @@ export function chatConfirm(h: Harness, platform: 'slack' | 'dingtalk' | 'lark',
   }
 }
 
+/** The preview's Confirm button pressed in Slack by the allowed user: its reply and result go to the press's response_url. */
+export function chatPress(h: Harness, code = confirmationCode(CHAT_USERS.slack)): HttpCall {
+  return slackButton('confirm', code, { responseUrl: h.chat.slackActionUrl() });
+}
+
 /** Sends `call` and waits until FC has finished every async run it started (FC's retries included). */
 export async function chatCall(h: Harness, call: HttpCall): Promise<Settled> {
   const settled = await settle(h.http(call), SETTLE_LIMIT_MS);
@@ -119,7 +135,7 @@ export async function chatCall(h: Harness, call: HttpCall): Promise<Settled> {
   return settled;
 }
 
-export type PurchaseSource = 'http' | 'eventbridge' | 'timer' | 'slack-job';
+export type PurchaseSource = 'http' | 'eventbridge' | 'timer' | 'slack-job' | 'slack-approval-job';
 
 export interface Purchase {
   /** HTTP sources: the answer; async sources: what the invocation returned or threw; the chat job: the chat answer. */
@@ -142,6 +158,11 @@ export async function purchase(h: Harness, source: PurchaseSource): Promise<Purc
     }
     case 'slack-job': {
       const first = await chatCall(h, chatConfirm(h, 'slack'));
+      return { first, redeliver: () => settle(h.invoke(h.fc.invocations[0]!.body), SETTLE_LIMIT_MS) };
+    }
+    case 'slack-approval-job': {
+      // Bob approves what the allowed Slack user asked (the harness needs APPROVAL_ENV).
+      const first = await chatCall(h, slackCommand(`approve ${approvalCode(CHAT_USERS.slack)}`, h.chat.slackResponseUrl(), 'U0002', 'T0001'));
       return { first, redeliver: () => settle(h.invoke(h.fc.invocations[0]!.body), SETTLE_LIMIT_MS) };
     }
   }

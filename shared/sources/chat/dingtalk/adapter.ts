@@ -15,13 +15,13 @@ const dingTalkAccepted = codeAnswerCheck('DingTalk', { code: 'errcode', message:
 export const dingtalkPlatform: ChatPlatformAdapter = {
   name: 'dingtalk',
   replyEndpoint: DINGTALK_REPLY_ENDPOINT,
-  ignoresNonCommands: false,
   open(request, config, now) {
     const verification = verifyDingTalkRequest({ headers: request.headers, now, appSecret: config.dingtalkAppSecret });
     if (!verification.ok) return { refused: verification.reason };
     return { parsed: parseDingTalkMessage(request.rawBody.toString('utf8'), config.replyHosts) };
   },
-  answerBody: () => undefined,
+  // The robot callback takes no message in its answer, and has no buttons (README "Buttons"): always posted.
+  deliver: () => ({ post: 'json' }),
   async send(target, reply, poster, deadline) {
     if ((target.expiresAt ?? 0) <= poster.clock.now()) throw new ProductError('ReplyFailed', 'The DingTalk session webhook has expired.', { retryable: false });
     await poster.post('dingtalk', DINGTALK_REPLY_ENDPOINT, target.url ?? '', renderDingTalk(reply), { deadline, check: dingTalkAccepted });

@@ -1,20 +1,29 @@
 /**
- * Lark/Feishu (event subscription): signature + AES-encrypted body + verification token, the
- * URL-verification challenge, replies through the IM reply API with a tenant token (cached until it
- * expires) from LARK_API_BASE.
+ * Lark/Feishu (event subscription and card callbacks, one URL): signature + AES-encrypted body +
+ * verification token, the URL-verification challenge, replies through the IM reply API with a tenant
+ * token (cached until it expires) from LARK_API_BASE; a card button press is answered in the
+ * callback's own answer (a toast, and the updated card).
  */
 import { ProductError } from '../../../core/errors';
 import type { ReplyEndpoint } from '../message';
 import type { ChatPlatformAdapter } from '../platform';
 import { codeAnswerCheck, jsonAnswer, type ReplyPoster } from '../poster';
+import { isLarkCardAction, parseLarkCardAction } from './card-action';
 import { openLarkRequest } from './open';
 import { parseLarkMessage } from './parse';
-import { renderLark } from './render';
+import { renderLark, renderLarkCardAction } from './render';
 
 /** The two Lark APIs replies use, under LARK_API_BASE. */
 export const LARK_REPLY_ENDPOINT: ReplyEndpoint = {
   path: /^\/open-apis\/(?:im\/v1\/messages\/[^/]+\/reply|auth\/v3\/tenant_access_token\/internal)$/,
   shape: '/open-apis/…',
+};
+
+/** Why an old-style card callback is refused: the app is configured for the callback this function does not serve. */
+const LEGACY_CARD_CALLBACK = {
+  path: 'X-Lark-Signature',
+  message:
+    'is an old-style card callback (card.action.trigger_v1), which is not served: in the app, set Events & Callbacks → Callback Configuration to this URL and add card.action.trigger, and clear the bot’s message card request URL',
 };
 
 /** Lark tokens live 2 hours; refresh a little early so one never expires mid-request. */
@@ -54,7 +63,6 @@ export function createLarkPlatform(): ChatPlatformAdapter {
   return {
     name: 'lark',
     replyEndpoint: LARK_REPLY_ENDPOINT,
-    ignoresNonCommands: true,
     open(request, config, now) {
       const opened = openLarkRequest({
         headers: request.headers,
@@ -64,9 +72,14 @@ export function createLarkPlatform(): ChatPlatformAdapter {
         verificationToken: config.larkVerificationToken,
       });
       if (!opened.ok) return { refused: opened.reason };
-      return opened.kind === 'challenge' ? { challenge: opened.challenge } : { parsed: parseLarkMessage(opened.event) };
+      if (opened.kind === 'challenge') return { challenge: opened.challenge };
+      if (opened.kind === 'legacy-card-callback') return { parsed: { ok: false, issue: LEGACY_CARD_CALLBACK } };
+      // A button press is answered, even when it cannot be read; any other event that is not a command is ignored.
+      if (isLarkCardAction(opened.event)) return { parsed: parseLarkCardAction(opened.event) };
+      return { parsed: parseLarkMessage(opened.event), ignoredUnlessCommand: true };
     },
-    answerBody: () => undefined,
+    // A card callback is answered within 3 s by its own answer (docs/buttons.md §3.2); messages get replies.
+    deliver: (reply, message) => (message.replyTo.fromButton ? { body: renderLarkCardAction(reply) } : { post: 'json' }),
     async send(target, reply, poster, deadline) {
       const token = await tenantToken(poster, deadline);
       const url = `${poster.config.larkApiBase.replace(/\/+$/, '')}/open-apis/im/v1/messages/${encodeURIComponent(target.messageId ?? '')}/reply`;

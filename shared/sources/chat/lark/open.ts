@@ -1,7 +1,8 @@
 /**
  * Authenticates and unwraps one Lark/Feishu webhook request: signature, decryption, verification
  * token, then either the URL-verification challenge to echo or the event to parse
- * (docs/sources.md, "Chat platforms").
+ * (docs/sources.md, "Chat platforms"). Card callbacks (`card.action.trigger`) are encrypted and signed
+ * exactly like events and arrive the same way (docs/buttons.md §3.2).
  *
  * The Encrypt Key is required: without it Lark signs nothing and the only check left is a static
  * token in the body, which anyone who has seen one request can replay forever.
@@ -9,7 +10,7 @@
 import { type JsonObject, parseJsonObject, valueAt } from '../payload';
 import { refused, timingSafeEqualText, type VerificationFailure } from '../verification';
 import { decryptLarkPayload } from './decrypt';
-import { verifyLarkSignature } from './verify';
+import { hasLegacyCardSignature, verifyLarkSignature } from './verify';
 
 export interface LarkRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
@@ -26,8 +27,10 @@ export interface LarkRequest {
 export type OpenedLarkRequest =
   /** Answer `{"challenge": challenge}` within 1 s. */
   | { readonly ok: true; readonly kind: 'challenge'; readonly challenge: string }
-  /** A verified, decrypted event; parse it with `parseLarkMessage`. */
+  /** A verified, decrypted event or callback; parse it with `parseLarkMessage` or `parseLarkCardAction`. */
   | { readonly ok: true; readonly kind: 'event'; readonly event: JsonObject }
+  /** An old-style card callback (`card.action.trigger_v1`), signed as those are: refused, never served. */
+  | { readonly ok: true; readonly kind: 'legacy-card-callback' }
   | { readonly ok: false; readonly reason: VerificationFailure };
 
 function decryptedBody(rawBody: string | Uint8Array, encryptKey: string): JsonObject | VerificationFailure {
@@ -56,6 +59,9 @@ export function openLarkRequest(request: LarkRequest): OpenedLarkRequest {
   const { encryptKey } = request;
   if (encryptKey === undefined || encryptKey === '') return refused('not-configured');
   const signature = verifyLarkSignature(request);
+  if (!signature.ok && signature.reason === 'bad-signature' && request.verificationToken && hasLegacyCardSignature(request, request.verificationToken)) {
+    return { ok: true, kind: 'legacy-card-callback' };
+  }
   if (!signature.ok && signature.reason !== 'missing-signature') return signature;
   const body = decryptedBody(request.rawBody, encryptKey);
   if (typeof body === 'string') return refused(body);

@@ -33,6 +33,25 @@ export function larkSignature(timestamp: string, nonce: string, encryptKey: stri
     .digest('hex');
 }
 
+/**
+ * Whether the request carries, within the same window, the signature of Lark's old card callback
+ * (消息卡片请求网址, `card.action.trigger_v1`, docs/buttons.md §3.3): hex SHA-1(timestamp + nonce
+ * + Verification Token + raw body). Only so that such a callback is refused clearly (it is never
+ * served: a new app's card callback is `card.action.trigger`, signed like events).
+ */
+export function hasLegacyCardSignature(request: Omit<LarkSignedRequest, 'encryptKey'>, verificationToken: string): boolean {
+  const timestamp = headerValue(request.headers, 'X-Lark-Request-Timestamp');
+  const nonce = headerValue(request.headers, 'X-Lark-Request-Nonce');
+  const signature = headerValue(request.headers, 'X-Lark-Signature');
+  const seconds = timestamp === undefined ? undefined : parseTimestamp(timestamp);
+  if (nonce === undefined || signature === undefined || seconds === undefined || !isFresh(seconds * 1000, request.now, LARK_WINDOW_MS)) return false;
+  const expected = createHash('sha1')
+    .update(timestamp + nonce + verificationToken)
+    .update(request.rawBody)
+    .digest('hex');
+  return timingSafeEqualText(signature, expected);
+}
+
 export function verifyLarkSignature(request: LarkSignedRequest): Verification {
   const { encryptKey } = request;
   if (encryptKey === undefined || encryptKey === '') return refused('not-configured');

@@ -23,7 +23,7 @@ export function unescapeSlackText(text: string): string {
 }
 
 /** Each form field once, in an object without a prototype; a repeated field is refused. */
-function formFields(rawBody: string): { fields: JsonObject } | { repeated: string } {
+export function formFields(rawBody: string): { fields: JsonObject } | { repeated: string } {
   const fields: Record<string, string> = Object.create(null);
   for (const [name, value] of new URLSearchParams(rawBody)) {
     if (Object.hasOwn(fields, name)) return { repeated: name };
