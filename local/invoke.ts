@@ -4,7 +4,7 @@
  * function's logs go to stderr.
  *
  * Locally the built bundle runs against the embedded cloud, as under `npm start`. `--remote`
- * invokes the deployed function through FC 3.0 InvokeFunction (shared/fc-invoke.ts). HTTP and chat
+ * invokes the deployed function through FC 3.0 InvokeFunction (shared/clients/fc/client.ts). HTTP and chat
  * examples are stored unsigned and signed here, with a fresh timestamp (example-events.ts).
  */
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
- * Bounded retries (shared/retry.ts) with a fake clock, and the upstream error classification
- * (shared/errors.ts) that decides what is retried. Reference: docs/sources.md, "Alibaba Cloud OpenAPI and CEN"
+ * Bounded retries (shared/runtime/retry.ts) with a fake clock, and the upstream error classification
+ * (shared/core/errors.ts) that decides what is retried. Reference: docs/sources.md, "Alibaba Cloud OpenAPI and CEN"
  */
 
 import fc from 'fast-check';

@@ -33,7 +33,7 @@ const loneSurrogate = fc
 
 describe('bugs the fuzzing found (fixed)', () => {
   // Was (never lose an outcome; async sources must not throw for bad input): the outcome's CloudEvent
-  // was JSON with U+FFFE/U+FFFF left raw (shared/notifier/cloudevent.ts serialiseWithinLimit →
+  // was JSON with U+FFFE/U+FFFF left raw (shared/core/notifications/cloudevent.ts serialiseWithinLimit →
   // JSON.stringify), which XML 1.0 forbids in the MNS MessageBody. MNS answered MalformedXML (final),
   // the outcome was only logged, and the EventBridge/timer handler threw NotificationFailed, so FC
   // retried an event that could never succeed. Inputs: an unknown parameter name, a Description, a
@@ -56,8 +56,8 @@ describe('bugs the fuzzing found (fixed)', () => {
   });
 
   // Was (bad input must be a 4xx and cost nothing): a Description or tag text holding an unpaired
-  // surrogate passed validation (shared/schema.ts had no rule against it) and then made
-  // encodeURIComponent throw URIError while the CEN query was built (shared/signer/acs3.ts
+  // surrogate passed validation (shared/core/schema.ts had no rule against it) and then made
+  // encodeURIComponent throw URIError while the CEN query was built (shared/clients/signer/acs3.ts
   // percentEncode): HTTP answered 500 InternalError, EventBridge reported `failed` InternalError.
   // Now: 400 InvalidParameter / `rejected`, naming the field.
   it('a lone surrogate in Description or a tag is refused as invalid (400), not an internal error', async () => {
@@ -73,7 +73,7 @@ describe('bugs the fuzzing found (fixed)', () => {
 
   // Was (README: a dry run "calls nothing"; notifications.test.ts: "a dry run … publishes nothing"):
   // a dry run whose parameters were invalid went on through the pipeline's failure path
-  // (shared/pipeline.ts createBandwidthPlan: only a valid dry run returned early) and published a
+  // (shared/core/pipeline.ts createBandwidthPlan: only a valid dry run returned early) and published a
   // `cen.bandwidthplan.rejected` event for a purchase nobody attempted.
   it('a dry run publishes nothing, whatever its parameters', async () => {
     await fc.assert(

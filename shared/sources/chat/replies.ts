@@ -121,7 +121,8 @@ export function previewReply(preview: Preview): Reply {
   if (request.Name !== undefined) lines.push(`Name: ${request.Name}`);
   if (request.Description !== undefined) lines.push(`Description: ${request.Description}`);
   lines.push(`Parameters: ${parameters(request)}`);
-  const reasons = verdict.reasons.join('; ');
+  // Reasons are sentences ("… default (DEFAULT_PERIOD)."); inside the parentheses they are clauses.
+  const reasons = verdict.reasons.map((reason) => reason.replace(/\.$/, '')).join('; ');
   if (!verdict.allowed) {
     lines.push(`Guardrails: refused${reasons ? ` (${reasons})` : ''}. Nothing can be bought.`);
   } else {
