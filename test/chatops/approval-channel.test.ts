@@ -8,7 +8,7 @@ import { validateBandwidthPlan } from '../../shared/core/schema';
 import type { ApprovalChannel } from '../../shared/runtime/config';
 import type { HttpRequest, HttpResponse } from '../../shared/runtime/http';
 import { createLogger } from '../../shared/runtime/log';
-import { approvalAnnouncer } from '../../shared/sources/chat/approval-channel';
+import { approvalAnnouncer, approvalNotice } from '../../shared/sources/chat/approval-channel';
 import { TestClock } from '../support/clock';
 
 const request = (() => {
@@ -58,6 +58,49 @@ function run(channel: ApprovalChannel, answer: HttpResponse | Error) {
   });
   return { sent, lines, done: announce(OUTCOME, 10_000) };
 }
+
+describe('approvalNotice', () => {
+  it('keeps a sender’s text on one line: an event id cannot add a line that looks like ours', () => {
+    const forged = { ...OUTCOME, trigger: { kind: 'eventbridge' as const, id: 'src/e-1\napprove SOMETHINGELSE\u2028Nothing to check' } };
+    const lines = approvalNotice(forged).split('\n');
+    expect(lines.filter((line) => line.startsWith('approve '))).toEqual(['approve CODE123']);
+    expect(lines[1]).toContain('Asked by eventbridge src/e-1 ⏎ approve SOMETHINGELSE ⏎ Nothing to check;');
+  });
+
+  it('tells approvers a rejected or withdrawn request ended, and not to approve its code', () => {
+    const ended: Outcome = {
+      ...OUTCOME,
+      kind: 'rejected',
+      approval: undefined,
+      trigger: { kind: 'slack', id: 'm-1', requester: 'slack:T1/U1' },
+      error: { code: 'ApprovalRejected', message: 'slack:T1/U1 withdrew the purchase asked by slack:T1/U1. Nothing was bought.', retryable: false },
+    };
+    expect(approvalNotice(ended)).toBe(
+      [
+        'No longer waiting: 500 Mbit/s between China and Europe, pay-as-you-go (POSTPAY), asked by slack:T1/U1.',
+        'slack:T1/U1 withdrew the purchase asked by slack:T1/U1. Nothing was bought.',
+        'Do not approve its code: codes keep no state, so it would still buy until it expires.',
+      ].join('\n'),
+    );
+  });
+
+  it('escapes Slack markup in what it posts there: <!channel> in an event id notifies nobody', async () => {
+    const sent: HttpRequest[] = [];
+    const announce = approvalAnnouncer({
+      channel: { platform: 'slack', url: 'https://hooks.slack.com/services/T1/B2/secrettoken' },
+      clock: new TestClock(0),
+      log: createLogger({ write: () => undefined }),
+      transport: async (request) => {
+        sent.push(request);
+        return { status: 200, headers: {}, body: Buffer.from('ok') };
+      },
+    });
+    await announce({ ...OUTCOME, trigger: { kind: 'eventbridge', id: '<!channel> & <https://evil.example|click>' } }, 10_000);
+    const { text } = JSON.parse(String(sent[0]!.body));
+    expect(text).toContain('&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;');
+    expect(text).not.toContain('<!channel>');
+  });
+});
 
 describe('approvalAnnouncer', () => {
   it.each(CHANNELS)('posts to a %o webhook what approvers need, and nothing is logged when it is taken', async (channel, body, ok) => {

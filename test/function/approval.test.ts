@@ -109,6 +109,39 @@ describe('in chat', () => {
     expect(publishedEvents(h).at(-1)).toMatchObject({ type: 'cen.bandwidthplan.rejected', data: { error: { code: 'ApprovalRejected' } } });
   });
 
+  it('a requester removed from CHATOPS_ALLOWED_USERS before the approval runs gets nothing bought, published as NotAllowed', async () => {
+    h = await start();
+    const code = approvalCode((await say('create 500 China Europe')).body.text)!;
+    await h.close();
+    // The owner takes Alice off the allow-list (a new configuration: a new instance); codes are stateless.
+    h = await start({ CHATOPS_ALLOWED_USERS: 'slack:T0001/U0003', APPROVERS: BOB });
+
+    await say(`approve ${code}`, 'U0002');
+    await h.fc.idle();
+
+    expect(creates()).toHaveLength(0);
+    expect(publishedEvents(h).at(-1)).toMatchObject({
+      type: 'cen.bandwidthplan.rejected',
+      data: { requester: ALICE, approver: BOB, error: { code: 'NotAllowed' } },
+    });
+    expect(lastReply()).toContain('no longer on the chat-ops allow-list');
+  });
+
+  it('the approver is told what they approve, and a withdrawal carries the ClientToken the purchase would use', async () => {
+    h = await start({ CHATOPS_ALLOWED_USERS: 'slack:T0001/U0003', APPROVERS: BOB });
+    const code = approvalCode((await say('create 500 China Europe', 'U0003')).body.text)!;
+
+    const withdrawn = await say(`reject ${code}`, 'U0003');
+    const approved = await say(`approve ${code}`, 'U0002');
+    await h.fc.idle();
+
+    expect(withdrawn.body.text).toContain('Codes keep no state: another approver could still approve this one until it expires');
+    expect(approved.body.text).toContain('500 Mbit/s between China and Europe');
+    const [withdrawal, bought] = publishedEvents(h).filter((event) => event.type !== 'cen.bandwidthplan.awaiting-approval');
+    expect(withdrawal.data.error.code).toBe('ApprovalRejected');
+    expect(withdrawal.data.ClientToken).toBe(bought.data.ClientToken);
+  });
+
   it('refuses an approval by someone not on APPROVERS, even on the allow-list', async () => {
     h = await start();
     const code = approvalCode((await say('create 500 China Europe')).body.text)!;
@@ -181,6 +214,38 @@ describe('HTTP, EventBridge and timer', () => {
     expect(again.status).toBe(201);
     expect(again.body.CenBandwidthPackageId).toBe(h.cen.plans[0]!.id);
     expect(events()).toEqual(['awaiting-approval', 'created', 'created']);
+  });
+
+  it('a purchase too long to carry in an approval code (many long tags) is refused at once, naming Tag, not left waiting', async () => {
+    h = await start();
+    // Text that does not compress: each tag different, the longest the API allows.
+    const Tag = Array.from({ length: 17 }, (_, index) => ({
+      Key: `k${index}-${Array.from({ length: 60 }, (_, i) => String.fromCodePoint(0x4e00 + ((index * 997 + i * 7919) % 20_000))).join('')}`,
+      Value: Array.from({ length: 128 }, (_, i) => String.fromCodePoint(0x5e00 + ((index * 131 + i * 104_729) % 15_000))).join(''),
+    }));
+    const answer = await h.http({ path: '/bandwidth-plans', body: { ...VALID_PLAN, Bandwidth: 500, Tag }, headers: { 'Idempotency-Key': 'long-tags' } });
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.issues).toEqual([{ path: 'Tag', message: expect.stringContaining('too long to carry in an approval code') }]);
+    expect(creates()).toHaveLength(0);
+    expect(events()).toEqual(['rejected']);
+  });
+
+  it('tagged like most callers tag, it waits and is approved in chat', async () => {
+    h = await start();
+    const Tag = [
+      { Key: 'team', Value: 'network-operations' },
+      { Key: 'cost-center', Value: 'cc-4711' },
+      { Key: 'env', Value: 'production' },
+    ];
+    const answer = await h.http({ path: '/bandwidth-plans', body: { ...VALID_PLAN, Bandwidth: 500, Tag }, headers: { 'Idempotency-Key': 'tagged' } });
+    expect(answer.status).toBe(202);
+
+    await say(`approve ${answer.body.approval.code}`, 'U0002');
+    await h.fc.idle();
+
+    expect(creates()).toHaveLength(1);
+    expect(creates()[0]!.params['Tag.1.Key']).toBe('team');
   });
 
   it('an EventBridge PREPAY purchase waits: returned (not thrown), published, nothing bought', async () => {

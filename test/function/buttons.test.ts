@@ -221,7 +221,15 @@ describe('Slack', () => {
 
       expect(creates()).toHaveLength(0);
       expect(repliesTo(responseUrl)).toEqual([
-        { replace_original: true, text: `*Rejected*\n${BOB} rejected the purchase asked by ${ALICE}. Nothing was bought.`, replacedOriginal: true },
+        {
+          replace_original: true,
+          text: expect.stringMatching(
+            new RegExp(
+              `^\\*Rejected\\*\\n${BOB} rejected the purchase asked by ${ALICE}\\. Nothing was bought\\.\\nCodes keep no state: another approver could still approve this one until it expires`,
+            ),
+          ),
+          replacedOriginal: true,
+        },
       ]);
       expect(published().at(-1)).toEqual(['rejected', 'ApprovalRejected']);
     });
@@ -334,6 +342,17 @@ describe('Lark', () => {
     });
     expect(creates()).toHaveLength(0);
     expect(publishedEvents(h).map((event) => [event.data.requester, event.data.error.code])).toEqual([[LARK_BOB, 'InvalidParameter']]);
+  });
+
+  it('someone else’s Cancel gets a toast, the card unchanged for the person who asked: nothing bought or published', async () => {
+    h = await start();
+    const code = codeOf(await cardButtons('create 100 China Europe'), 'cancel');
+
+    const answer = await press('cancel', code, 'ou_bob');
+
+    expect(answer.body).toEqual({ toast: { type: 'error', content: 'Not cancelled: Only the person who asked can cancel this preview.' } });
+    expect(creates()).toHaveLength(0);
+    expect(publishedEvents(h)).toEqual([]);
   });
 
   it('Cancel replaces the card, buys and publishes nothing', async () => {

@@ -3,6 +3,7 @@ import { validateBandwidthPlan } from '../../shared/core/schema';
 import { clientTokenForConfirmation, issueConfirmationCode } from '../../shared/sources/chat/confirmation';
 import { CHAT_JOB_MAX_AGE_MS, PURCHASE_JOB_MAX_AGE_MS, sealChatJob } from '../../shared/sources/chat/jobs';
 import { dingtalkMessage, larkMessage, larkSigned, slackCommand } from '../support/chat';
+import { TestClock } from '../support/clock';
 import { CHAT_USERS, CHATOPS_CONFIRM_SECRET, findSecrets, type Harness, httpEvent, LARK_VERIFICATION_TOKEN, startHarness } from '../support/harness';
 
 let h: Harness;
@@ -497,8 +498,31 @@ describe('chat jobs are checked again when they run', () => {
     const result = await h.invoke(sealedConfirm(CHAT_USERS.slack, Date.now() - age));
 
     expect(result).toMatchObject({ job: 'confirm', outcome: 'rejected' });
-    expect(h.cen.requests).toHaveLength(0);
+    // Only the lookup of its intent (was it bought before its answer was lost?), never a create.
+    expect(h.cen.requests.map((request) => request.action)).toEqual(age > CHAT_JOB_MAX_AGE_MS ? [] : ['DescribeCenBandwidthPackages']);
     expect(JSON.parse(h.mns.messages[0]!.body).data).toMatchObject({ outcome: 'rejected', error: { code: 'InvalidParameter' } });
+  });
+
+  it('a purchase job just within the hour still buys (FC’s retries and queue take minutes)', async () => {
+    h = await startHarness();
+    const result = await h.invoke(sealedConfirm(CHAT_USERS.slack, Date.now() - PURCHASE_JOB_MAX_AGE_MS + 60_000));
+
+    expect(result).toMatchObject({ job: 'confirm', outcome: 'created' });
+    expect(h.cen.plans).toHaveLength(1);
+  });
+
+  it('a purchase job retried late whose plan was bought (its answer lost) ends as that plan, not as "nothing was bought"', async () => {
+    const clock = new TestClock(Date.now());
+    h = await startHarness({ clock });
+    const job = sealedConfirm(CHAT_USERS.slack, clock.now());
+    expect(await h.invoke(job)).toMatchObject({ job: 'confirm', outcome: 'created' });
+
+    clock.advance(PURCHASE_JOB_MAX_AGE_MS + 60_000);
+    const late = await h.invoke(job);
+
+    expect(late).toMatchObject({ job: 'confirm', outcome: 'created', CenBandwidthPackageId: h.cen.plans[0]!.id });
+    expect(h.cen.requests.filter((request) => request.action === 'CreateCenBandwidthPackage')).toHaveLength(1);
+    expect(h.mns.messages.map((message) => JSON.parse(message.body).data.outcome)).toEqual(['created', 'created']);
   });
 
   it('a job whose MAC matches no configured key (the key rotated away) is refused, and the refusal is published', async () => {

@@ -12,7 +12,7 @@ import type { Clock } from '../../runtime/clock';
 import type { ApprovalChannel } from '../../runtime/config';
 import type { HttpTransport } from '../../runtime/http';
 import type { Logger } from '../../runtime/log';
-import { summarise } from './replies';
+import { oneLine, summarise } from './replies';
 
 /** A post that takes longer is abandoned (the awaiting-approval event is on the topic regardless). */
 const POST_TIMEOUT_MS = 3_000;
@@ -24,13 +24,25 @@ export interface ApprovalChannelDeps {
   readonly log: Logger;
 }
 
-/** The text approvers read: what, who asked, why it waits, and the exact command to approve. */
+/**
+ * The text approvers read: what, who asked, why it waits, and the exact command to approve; or, for
+ * a request rejected or withdrawn, that it ended and its code must not be approved.
+ */
 export function approvalNotice(outcome: Parameters<ApprovalAnnouncer>[0]): string {
   const { approval, request, trigger } = outcome;
+  // Event ids and sources are the sender's text: one line each, so none can pose as a line of ours.
+  const asker = oneLine(trigger.requester ?? `${trigger.kind} ${trigger.id}`);
+  if (outcome.kind === 'rejected' && request && outcome.error) {
+    return [
+      `No longer waiting: ${summarise(request)}, asked by ${asker}.`,
+      oneLine(outcome.error.message),
+      'Do not approve its code: codes keep no state, so it would still buy until it expires.',
+    ].join('\n');
+  }
   if (!approval || !request) return '';
   return [
     `Approval needed: ${summarise(request)}.`,
-    `Asked by ${trigger.requester ?? `${trigger.kind} ${trigger.id}`}; it waits because ${approval.reasons.join('; ')}.`,
+    `Asked by ${asker}; it waits because ${approval.reasons.join('; ')}.`,
     `One of ${approval.approvers.join(', ')} can send, in chat, before ${approval.expiresAt}:`,
     `approve ${approval.code}`,
     'or reject it the same way. Nothing is bought until then.',
@@ -40,7 +52,8 @@ export function approvalNotice(outcome: Parameters<ApprovalAnnouncer>[0]): strin
 /** Each webhook's body for a plain text message, and how it says it failed. */
 const FORMATS: Record<ChatPlatform, { body: (text: string) => unknown; failed: (status: number, body: string) => string | undefined }> = {
   slack: {
-    body: (text) => ({ text }),
+    // Slack reads &, < and > as markup (`<!channel>` notifies everyone): escaped, as Slack documents.
+    body: (text) => ({ text: text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;') }),
     failed: (status, body) => (status === 200 && body.trim() === 'ok' ? undefined : `HTTP ${status} ${body.slice(0, 100)}`),
   },
   dingtalk: {

@@ -14,7 +14,7 @@ import { createHash, createHmac } from 'node:crypto';
 // Loaded on first use: only `create` and `confirm` need it, so it stays off the cold-start path.
 const zlib = (): typeof import('node:zlib') => require('node:zlib');
 
-import { ProductError } from '../../core/errors';
+import { ProductError, ValidationError } from '../../core/errors';
 import { AREAS, type BandwidthPlanRequest, validateBandwidthPlan } from '../../core/schema';
 import { decodeBase62, encodeBase62 } from './base62';
 import { timingSafeEqualText } from './verification';
@@ -162,7 +162,18 @@ export function issueApprovalCode(issue: ApprovalCodeIssue): string {
   requireKey(issue.key);
   const json = JSON.stringify([APPROVAL_VERSION, issue.now + (issue.ttlMs ?? CONFIRMATION_TTL_MS), issue.requester, issue.request, issue.clientToken ?? null]);
   const payload = encodeBase62(zlib().deflateRawSync(json, { level: 9, dictionary: DICTIONARY }));
-  return payload + signature(payload, issue.key, APPROVAL_DOMAIN);
+  const code = payload + signature(payload, issue.key, APPROVAL_DOMAIN);
+  // A code no one could send back (longer than verifying takes, or a Slack button holds) would leave
+  // the request waiting for ever: refused now, at no cost. Only a caller's many long tags get here.
+  if (code.length > MAX_CODE_CHARS) {
+    throw new ValidationError([
+      {
+        path: 'Tag',
+        message: `makes this purchase too long to carry in an approval code (${code.length} of ${MAX_CODE_CHARS} characters, the request included): send fewer or shorter tags`,
+      },
+    ]);
+  }
+  return code;
 }
 
 export const APPROVAL_FAILURES = ['malformed', 'tampered', 'expired', 'not-approver', 'own-request'] as const;
@@ -198,15 +209,31 @@ export function verifyApprovalCode(code: string, check: ApprovalCheck): Approval
   if (samePerson(check.approver, requester)) return { ok: false, reason: 'own-request', requester };
   if (!isListedUser(check.approver, check.approvers)) return { ok: false, reason: 'not-approver', requester };
   if (check.now >= opened.expiresAt) return { ok: false, reason: 'expired', requester };
-  const carried = opened.rest[0];
-  const clientToken = typeof carried === 'string' && carried !== '' ? carried : clientTokenForConfirmation(code);
-  return { ok: true, request: opened.request, requester, expiresAt: opened.expiresAt, clientToken, codeId: codeIdOf(code) };
+  return {
+    ok: true,
+    request: opened.request,
+    requester,
+    expiresAt: opened.expiresAt,
+    clientToken: carriedClientToken(code, opened.rest),
+    codeId: codeIdOf(code),
+  };
+}
+
+/** The ClientToken the approved purchase uses: the one the code carries (HTTP, async), else derived from the code (chat). */
+function carriedClientToken(code: string, rest: readonly unknown[]): string {
+  const carried = rest[0];
+  return typeof carried === 'string' && carried !== '' ? carried : clientTokenForConfirmation(code);
 }
 
 /** A genuine approval code's content, whoever holds it and whenever; undefined when it is not one. */
-export function readApprovalCode(code: string, keys: readonly string[]): { request: BandwidthPlanRequest; requester: string } | undefined {
+export function readApprovalCode(
+  code: string,
+  keys: readonly string[],
+): { request: BandwidthPlanRequest; requester: string; clientToken: string; expiresAt: number } | undefined {
   const opened = openCode(code, keys, APPROVAL_DOMAIN, APPROVAL_VERSION);
-  return opened.ok ? { request: opened.request, requester: opened.requester } : undefined;
+  return opened.ok
+    ? { request: opened.request, requester: opened.requester, clientToken: carriedClientToken(code, opened.rest), expiresAt: opened.expiresAt }
+    : undefined;
 }
 
 /**

@@ -60,6 +60,15 @@ export function summarise(request: BandwidthPlanRequest): string {
   return `${link}; ${renewal}`;
 }
 
+/**
+ * A value someone typed (a Name, a Description, a tag, an event id), on one line: a line break in it
+ * would start a line of its own in the message — a fake "Parameters:" line, say — that readers take
+ * for the function's own.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\r\n\v\f\u0085\u2028\u2029]+/g, ' ⏎ ');
+}
+
 /** Parameters in the schema's order, however the request object was built. */
 const PARAMETER_ORDER: readonly string[] = Object.keys(BandwidthPlanRequestSchema.def.shape);
 const parameterRank = (name: string): number => PARAMETER_ORDER.indexOf(name.split('.')[0]!);
@@ -68,7 +77,7 @@ const parameterRank = (name: string): number => PARAMETER_ORDER.indexOf(name.spl
 function parameters(request: BandwidthPlanRequest): string {
   return Object.entries(toQueryParameters(request))
     .sort(([a], [b]) => parameterRank(a) - parameterRank(b))
-    .map(([name, value]) => `${name}=${value}`)
+    .map(([name, value]) => `${name}=${oneLine(String(value))}`)
     .join(', ');
 }
 
@@ -118,8 +127,8 @@ export interface Preview {
 export function previewReply(preview: Preview): Reply {
   const { request, verdict } = preview;
   const lines = [summarise(request)];
-  if (request.Name !== undefined) lines.push(`Name: ${request.Name}`);
-  if (request.Description !== undefined) lines.push(`Description: ${request.Description}`);
+  if (request.Name !== undefined) lines.push(`Name: ${oneLine(request.Name)}`);
+  if (request.Description !== undefined) lines.push(`Description: ${oneLine(request.Description)}`);
   lines.push(`Parameters: ${parameters(request)}`);
   // Reasons are sentences ("… default (DEFAULT_PERIOD)."); inside the parentheses they are clauses.
   const reasons = verdict.reasons.map((reason) => reason.replace(/\.$/, '')).join('; ');

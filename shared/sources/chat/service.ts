@@ -11,7 +11,7 @@ import type { PlanStatus } from '../../clients/cen/client';
 import { type ApprovalRule, approvalReasons, describeApproval } from '../../core/approval';
 import { asBandwidthPlanError, type BandwidthPlanError, ProductError, ValidationError } from '../../core/errors';
 import { describeRoom } from '../../core/intent';
-import type { ChatPlatform, Trigger } from '../../core/outcome';
+import { CHAT_PLATFORMS, type ChatPlatform, type Trigger } from '../../core/outcome';
 import {
   createBandwidthPlan,
   describeBandwidthPlan,
@@ -59,6 +59,7 @@ import {
   outcomeReply,
   previewReply,
   type Reply,
+  summarise,
 } from './replies';
 
 export interface ChatopsDeps {
@@ -219,9 +220,15 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
       }
       return confirmedReply(check.request);
     }
-    case 'cancel':
-      // Nothing to undo (codes are stateless) and nothing to publish: not a purchase attempt.
-      return cancelledReply(config.confirmSecrets.length > 0 && readApprovalCode(command.code, config.confirmSecrets) !== undefined);
+    case 'cancel': {
+      // Nothing to undo (codes are stateless) and nothing to publish: not a purchase attempt. Only
+      // the person who asked closes their preview (a shared Lark card would close for everyone).
+      if (config.confirmSecrets.length === 0) return errorReply(NO_CONFIRM_SECRET);
+      if (readApprovalCode(command.code, config.confirmSecrets) !== undefined) return cancelledReply(true);
+      const check = verifyConfirmationCode(command.code, { requester: message.userKey, now, keys: config.confirmSecrets });
+      if (!check.ok && check.reason !== 'expired') return { title: 'Not cancelled', lines: [CANCEL_REFUSALS[check.reason]] };
+      return cancelledReply(false);
+    }
     case 'approve':
     case 'reject':
       return approvalCommandReply(command.kind, command.code, message, deps, invocation, now);
@@ -232,6 +239,13 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
     }
   }
 }
+
+/** Why a `cancel` was refused: the preview stays as it is, for the person who asked. */
+const CANCEL_REFUSALS = {
+  'other-user': 'Only the person who asked can cancel this preview.',
+  malformed: 'That is not a code from a preview. Copy it exactly.',
+  tampered: 'That code is not valid. Copy it exactly from the preview.',
+} as const;
 
 /** Why an approval step was refused, in words, by the failure the code check found. */
 const APPROVAL_REFUSALS = {
@@ -273,13 +287,27 @@ async function approvalCommandReply(
     return approvalRefusedReply(check.reason);
   }
   if (kind === 'reject') {
-    const { request, requester } = readApprovalCode(code, config.confirmSecrets)!;
+    const { request, requester, clientToken, expiresAt } = readApprovalCode(code, config.confirmSecrets)!;
     const error = new ProductError(
       'ApprovalRejected',
       `${message.userKey} ${withdrawing ? 'withdrew' : 'rejected'} the purchase asked by ${requester}. Nothing was bought.`,
     );
-    await reportRejection(triggerOf(message, requester), error, deps.pipeline, invocation, { request, approver: message.userKey });
-    return { title: withdrawing ? 'Withdrawn' : 'Rejected', lines: [error.message], settles: true };
+    // With the ClientToken, whoever reads the topic can match this to the request (and to a plan, if
+    // another approver approves the code anyway); the approval channel is told not to approve it.
+    const completed = await reportRejection(triggerOf(message, requester), error, deps.pipeline, invocation, {
+      request,
+      clientToken,
+      approver: message.userKey,
+    });
+    await deps.pipeline.approval?.announce?.(completed.outcome, invocation.deadline);
+    return {
+      title: withdrawing ? 'Withdrawn' : 'Rejected',
+      lines: [
+        error.message,
+        `Codes keep no state: another approver could still approve this one until it expires (${new Date(expiresAt).toISOString()}). Approvers have been told not to.`,
+      ],
+      settles: true,
+    };
   }
   if (!check.ok) return approvalRefusedReply(check.reason);
   const started = await handOff({ ...jobBase(message, now), kind: 'approve', code }, deps, invocation.deadline);
@@ -290,7 +318,7 @@ async function approvalCommandReply(
   }
   return {
     title: 'Approved: buying',
-    lines: [`Approved by ${message.userKey}, asked by ${check.requester}.`, 'The result follows here when the plan is ready.'],
+    lines: [summarise(check.request), `Approved by ${message.userKey}, asked by ${check.requester}.`, 'The result follows here when the plan is ready.'],
     settles: true,
   };
 }
@@ -371,7 +399,10 @@ export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocat
   const trigger: Trigger = { kind: job.platform, id: job.messageId, requester: job.userKey };
   const age = deps.pipeline.clock.now() - job.acceptedAt;
   const maxAge = job.kind === 'status' ? CHAT_JOB_MAX_AGE_MS : PURCHASE_JOB_MAX_AGE_MS;
-  if (age > maxAge || age < -CHAT_JOB_MAX_AGE_MS) {
+  // A late purchase job may be FC's retry of one whose plan was bought but whose answer was lost: its
+  // outcome is then that plan (the pipeline finds it by its intent tag), not "nothing was bought".
+  const late = age > maxAge || age < -CHAT_JOB_MAX_AGE_MS;
+  if (late && !(job.kind !== 'status' && age <= CHAT_JOB_MAX_AGE_MS && (await boughtAlready(job, deps, invocation)))) {
     return refuseJob(
       job,
       trigger,
@@ -420,6 +451,15 @@ export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocat
   return { job: 'confirm', outcome: result.outcome.kind, CenBandwidthPackageId: result.outcome.result?.CenBandwidthPackageId, replied };
 }
 
+/** Whether the plan a purchase job is for exists (a lookup that fails is thrown: FC runs the job again). */
+async function boughtAlready(job: ChatJob & { kind: 'confirm' | 'approve' }, deps: ChatopsDeps, invocation: Invocation): Promise<boolean> {
+  const clientToken = job.kind === 'confirm' ? clientTokenForConfirmation(job.code) : readApprovalCode(job.code, deps.config.confirmSecrets)?.clientToken;
+  return clientToken !== undefined && (await findPlanByIntent(clientToken, deps.pipeline, invocation)) !== undefined;
+}
+
+/** A requester who is a chat user (not an HTTP caller or an event source) must still be on the allow-list. */
+const isChatUser = (requester: string): boolean => CHAT_PLATFORMS.some((platform) => requester.startsWith(`${platform}:`));
+
 /**
  * An approved purchase, as its job runs: the approver must still be on APPROVERS (someone removed
  * since cannot approve) and the code valid as of when the approval was accepted. The purchase is the
@@ -435,6 +475,17 @@ async function runApproval(job: ChatJob & { kind: 'approve' }, trigger: Trigger,
   if (!check.ok) {
     const error = new ProductError('ApprovalRefused', `The approval of ${job.userKey} was refused as it ran (${check.reason}). Nothing was bought.`);
     return refuseJob(job, { ...trigger, requester: check.requester ?? trigger.requester }, error, deps, invocation, approvalRefusedReply(check.reason));
+  }
+  // Someone removed from the allow-list since they asked can no longer buy, approved or not.
+  if (isChatUser(check.requester) && !isAllowedUser(check.requester, deps.config.allowedUsers)) {
+    const error = new ProductError(
+      'NotAllowed',
+      `${check.requester}, who asked, is no longer on the chat-ops allow-list (CHATOPS_ALLOWED_USERS). Nothing was bought.`,
+    );
+    return refuseJob(job, { ...trigger, requester: check.requester }, error, deps, invocation, {
+      title: 'Not bought',
+      lines: [error.message],
+    });
   }
   const result = await createBandwidthPlan(
     { trigger: { ...trigger, requester: check.requester }, input: check.request, clientToken: check.clientToken, approvedBy: job.userKey },
