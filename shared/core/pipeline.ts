@@ -214,18 +214,8 @@ async function buyOnce(
   | { created: { CenBandwidthPackageId: string; CenBandwidthPackageOrderId?: string | undefined; RequestId: string }; notes: string[] }
   | { approval: PendingApproval }
 > {
-  const { plans } = await deps.cen.listPlansTagged([{ Key: CLIENT_TOKEN_TAG_KEY, Value: request.ClientToken }], call);
-  const found = plans.find((plan) => plan.tags.some((tag) => tag.Key === CLIENT_TOKEN_TAG_KEY && tag.Value === request.ClientToken));
-  if (found) {
-    const differences = intentMismatches(request, found);
-    if (differences.length > 0) {
-      throw new ProductError(
-        'IdempotenceParam.NotMatch',
-        `The plan ${found.CenBandwidthPackageId} was bought with this ClientToken and other parameters (${differences.join('; ')}). Nothing was bought.`,
-      );
-    }
-    return { created: { CenBandwidthPackageId: found.CenBandwidthPackageId, RequestId: '' }, notes: [FOUND_BY_INTENT_NOTE] };
-  }
+  const found = await planTaggedWith(request.ClientToken, deps, call);
+  if (found) return { created: sameIntent(request, found), notes: [FOUND_BY_INTENT_NOTE] };
   // After the lookup (an approved intent's retry finds its plan), before the limits: waiting costs nothing.
   const approval = deps.approval;
   const reasons = approval && command.approvedBy === undefined ? approvalReasons(request, approval.rule) : [];
@@ -248,11 +238,28 @@ async function buyOnce(
     // is the plan rather than a failure nobody follows up.
     const failure = asBandwidthPlanError(error);
     if (!failure.retryable) throw error;
-    const again = await deps.cen.listPlansTagged([{ Key: CLIENT_TOKEN_TAG_KEY, Value: request.ClientToken }], call).catch(() => undefined);
-    const bought = again?.plans.find((plan) => plan.tags.some((tag) => tag.Key === CLIENT_TOKEN_TAG_KEY && tag.Value === request.ClientToken));
+    const bought = await planTaggedWith(request.ClientToken, deps, call).catch(() => undefined);
     if (!bought) throw error;
-    return { created: { CenBandwidthPackageId: bought.CenBandwidthPackageId, RequestId: '' }, notes: [LOST_ANSWER_NOTE] };
+    return { created: sameIntent(request, bought), notes: [LOST_ANSWER_NOTE] };
   }
+}
+
+/** The plan tagged with this ClientToken, as one listing finds it (the API's Tag filter, checked again here). */
+async function planTaggedWith(clientToken: string, deps: PipelineDeps, call: { credentials: Credentials; deadline: number }): Promise<ListedPlan | undefined> {
+  const { plans } = await deps.cen.listPlansTagged([{ Key: CLIENT_TOKEN_TAG_KEY, Value: clientToken }], call);
+  return plans.find((plan) => plan.tags.some((tag) => tag.Key === CLIENT_TOKEN_TAG_KEY && tag.Value === clientToken));
+}
+
+/** A plan found for this ClientToken is this request's only if its parameters agree: CEN's own rule. */
+function sameIntent(request: CreatePlanRequest, found: ListedPlan): { CenBandwidthPackageId: string; RequestId: string } {
+  const differences = intentMismatches(request, found);
+  if (differences.length > 0) {
+    throw new ProductError(
+      'IdempotenceParam.NotMatch',
+      `The plan ${found.CenBandwidthPackageId} was bought with this ClientToken and other parameters (${differences.join('; ')}). Nothing was bought.`,
+    );
+  }
+  return { CenBandwidthPackageId: found.CenBandwidthPackageId, RequestId: '' };
 }
 
 /** Said in the outcome when the create's answer was lost but the plan was found by its intent tag. */
@@ -392,8 +399,7 @@ async function finish(
 /** The plan bought for an intent, found by its ClientToken tag, in its current state; undefined when there is none. */
 export async function findPlanByIntent(clientToken: string, deps: PipelineDeps, invocation: Invocation): Promise<PlanStatus | undefined> {
   const call = { credentials: invocation.credentials(), deadline: invocation.deadline };
-  const { plans } = await deps.cen.listPlansTagged([{ Key: CLIENT_TOKEN_TAG_KEY, Value: clientToken }], call);
-  const found = plans.find((plan) => plan.tags.some((tag) => tag.Key === CLIENT_TOKEN_TAG_KEY && tag.Value === clientToken));
+  const found = await planTaggedWith(clientToken, deps, call);
   return found && deps.cen.describeBandwidthPackage(found.CenBandwidthPackageId, call);
 }
 

@@ -42,6 +42,14 @@ const noUrlPrefix = z.refine<string>((value) => !URL_PREFIX.test(value.normalize
   error: 'must not start with http:// or https://',
 });
 
+/**
+ * A ClientToken: the API's printable ASCII, at most 64, and no comma — the plan is found again with
+ * `GET /bandwidth-plans?clientToken=`, where FC joins a repeated key with one. The one rule for the
+ * body, the query and chat's `status <token>`.
+ */
+const CLIENT_TOKEN_CHARACTER = '[\\x21-\\x2b\\x2d-\\x7e]';
+export const CLIENT_TOKEN_PATTERN = new RegExp(`^${CLIENT_TOKEN_CHARACTER}{1,64}$`);
+
 // Chinese characters count as letters for the API; `\p{Script=Han}` covers them.
 const NAME_PATTERN = /^[A-Za-z\p{Script=Han}][A-Za-z0-9\p{Script=Han}_-]*$/u;
 
@@ -52,7 +60,8 @@ const tagText = (max: number, min: number) =>
     z.minLength(min, { error: min === 1 ? 'must not be empty' : `must be at least ${min} characters` }),
     z.maxLength(max, { error: `must be at most ${max} characters` }),
     wellFormed,
-    z.refine((value) => !/^(aliyun|acs:)/i.test(value), { error: 'must not start with "aliyun" or "acs:"' }),
+    // In any width too (NFKC): `ａｃｓ:` must not pass for a tag of the cloud's own.
+    z.refine((value) => !/^(aliyun|acs:)/i.test(value.normalize('NFKC').trim()), { error: 'must not start with "aliyun" or "acs:"' }),
     z.refine((value) => !/https?:\/\//i.test(value), { error: 'must not contain http:// or https://' }),
   );
 
@@ -90,12 +99,13 @@ export const BandwidthPlanRequestSchema = z.strictObject(
     GeographicRegionAId: area,
     GeographicRegionBId: area,
     ClientToken: z.optional(
-      z.string({ error: 'must be a string' }).check(
-        z.minLength(1, { error: 'must not be empty' }),
-        z.maxLength(64, { error: 'must be at most 64 characters' }),
-        // No comma: the plan is found again with GET /bandwidth-plans?clientToken=, where FC joins repeated keys with one.
-        z.regex(/^[\x21-\x2b\x2d-\x7e]*$/, { error: 'must be printable ASCII without spaces or commas' }),
-      ),
+      z
+        .string({ error: 'must be a string' })
+        .check(
+          z.minLength(1, { error: 'must not be empty' }),
+          z.maxLength(64, { error: 'must be at most 64 characters' }),
+          z.regex(new RegExp(`^${CLIENT_TOKEN_CHARACTER}*$`), { error: 'must be printable ASCII without spaces or commas' }),
+        ),
     ),
     Name: z.optional(
       z.string({ error: 'must be a string' }).check(

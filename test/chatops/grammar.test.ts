@@ -137,11 +137,21 @@ describe('parseCommand: invalid', () => {
     ['status', 'missing the plan id or ClientToken (e.g. status cenbwp-xxxxxxxx)', COMMAND_USAGE.status],
     [
       `status ${'t'.repeat(65)}`,
-      `'${'t'.repeat(40)}…' is neither a bandwidth plan id (cenbwp-xxxxxxxx) nor a ClientToken (printable ASCII, at most 64 characters)`,
+      `'${'t'.repeat(40)}…' is neither a bandwidth plan id (cenbwp-xxxxxxxx) nor a ClientToken (printable ASCII without commas, at most 64 characters)`,
       COMMAND_USAGE.status,
     ],
-    ['status 令牌', `'令牌' is neither a bandwidth plan id (cenbwp-xxxxxxxx) nor a ClientToken (printable ASCII, at most 64 characters)`, COMMAND_USAGE.status],
+    [
+      'status 令牌',
+      `'令牌' is neither a bandwidth plan id (cenbwp-xxxxxxxx) nor a ClientToken (printable ASCII without commas, at most 64 characters)`,
+      COMMAND_USAGE.status,
+    ],
     ['status cenbwp-abc x', `unexpected 'x' after the plan id or ClientToken`, COMMAND_USAGE.status],
+    // A ClientToken has no comma (the API refuses one): `a,b` is no intent anyone could have bought.
+    [
+      'status a,b',
+      `'a,b' is neither a bandwidth plan id (cenbwp-xxxxxxxx) nor a ClientToken (printable ASCII without commas, at most 64 characters)`,
+      COMMAND_USAGE.status,
+    ],
     [`buy ${'x'.repeat(60)}`, `unknown command 'buy' (use help, plan, create, confirm, cancel, approve, reject or status)`, ALL_USAGE],
     [`${'y'.repeat(60)}`, `unknown command '${'y'.repeat(40)}…' (use help, plan, create, confirm, cancel, approve, reject or status)`, ALL_USAGE],
   ])('%j', (text, message, usage) => {

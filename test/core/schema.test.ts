@@ -203,6 +203,16 @@ describe('validateBandwidthPlan rejects every broken rule with its exact issue',
     ['a tag Key starting with aliyun', { ...VALID, Tag: [{ Key: 'aliyun-env' }] }, [{ path: 'Tag.1.Key', message: 'must not start with "aliyun" or "acs:"' }]],
     ['a tag Key starting with Aliyun', { ...VALID, Tag: [{ Key: 'Aliyun' }] }, [{ path: 'Tag.1.Key', message: 'must not start with "aliyun" or "acs:"' }]],
     ['a tag Key starting with acs:', { ...VALID, Tag: [{ Key: 'acs:env' }] }, [{ path: 'Tag.1.Key', message: 'must not start with "aliyun" or "acs:"' }]],
+    [
+      'a tag Key starting with a full-width ａｃｓ:',
+      { ...VALID, Tag: [{ Key: 'ａｃｓ:env' }] },
+      [{ path: 'Tag.1.Key', message: 'must not start with "aliyun" or "acs:"' }],
+    ],
+    [
+      'a tag Key starting with a blank and Ａliyun',
+      { ...VALID, Tag: [{ Key: ' Ａliyun' }] },
+      [{ path: 'Tag.1.Key', message: 'must not start with "aliyun" or "acs:"' }],
+    ],
     ['a tag Key containing http://', { ...VALID, Tag: [{ Key: 'see-http://x' }] }, [{ path: 'Tag.1.Key', message: 'must not contain http:// or https://' }]],
     ['a 129-character tag Value', { ...VALID, Tag: [{ Key: 'env', Value: text(129) }] }, [{ path: 'Tag.1.Value', message: 'must be at most 128 characters' }]],
     [
@@ -364,12 +374,15 @@ describe('validateBandwidthPlan property: any request that follows the rules is 
     .map(([first, rest]) => first + rest.join(''));
   const description = fc
     .string({ unit: 'grapheme', minLength: 2, maxLength: 256 })
-    .filter((value) => value.length >= 2 && value.length <= 256 && !/^https?:\/\//i.test(value));
+    .filter((value) => value.length >= 2 && value.length <= 256 && !/^https?:\/\//i.test(value.normalize('NFKC').replace(/^[\s\p{Cf}]+/u, '')));
   const clientToken = fc.string({ unit: fc.constantFrom(...'!~09AZaz-_.:/+='), minLength: 1, maxLength: 64 });
   const tagText = (min: number, max: number) =>
     fc
       .string({ unit: 'grapheme', minLength: min, maxLength: max })
-      .filter((value) => value.length >= min && value.length <= max && !/^(aliyun|acs:)/i.test(value) && !/https?:\/\//i.test(value));
+      .filter(
+        (value) =>
+          value.length >= min && value.length <= max && !/^(aliyun|acs:|bandwidth-plan:)/i.test(value.normalize('NFKC').trim()) && !/https?:\/\//i.test(value),
+      );
   const tag = fc.record({ Key: tagText(1, 64), Value: tagText(0, 128) }, { requiredKeys: ['Key'], noNullPrototype: true });
   const area = fc.constantFrom('China', 'North-America', 'Asia-Pacific', 'Europe', 'Australia');
 

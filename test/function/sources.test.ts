@@ -228,6 +228,10 @@ describe('ClientToken precedence', () => {
   it.each([
     [{ triggerTime: 'Feb 1 2025 01:00', triggerName: 'monthly', payload: '{}' }, 'triggerTime', /RFC 3339/],
     [{ triggerTime: '', triggerName: 'monthly', payload: '{}' }, 'triggerTime', /RFC 3339/],
+    // Times Date.parse would roll over into other instants.
+    [{ triggerTime: '2023-02-30T00:00:00Z', triggerName: 'monthly', payload: '{}' }, 'triggerTime', /RFC 3339/],
+    [{ triggerTime: '2023-03-01T24:00:00Z', triggerName: 'monthly', payload: '{}' }, 'triggerTime', /RFC 3339/],
+    [{ triggerTime: '2023-03-01T10:00:00+24:00', triggerName: 'monthly', payload: '{}' }, 'triggerTime', /RFC 3339/],
     [{ triggerTime: '2025-02-01T01:00:00Z', triggerName: 'monthly', payload: '{}', dryRun: true }, 'dryRun', /not a field of a timer event/],
   ])('refuses a timer event %j at %s rather than ignoring it', (event, path, message) => {
     const issues = createCommandFromTimer(event as never).inputIssues ?? [];

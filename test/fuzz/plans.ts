@@ -52,7 +52,7 @@ const lengthIn = (min: number, max: number) => fc.oneof(fc.constantFrom(min, max
 
 // As the API reads it: width-folded, after blanks and invisible format characters.
 const noUrlPrefix = (text: string) => !/^https?:\/\//i.test(text.normalize('NFKC').replace(/^[\s\p{Cf}]+/u, ''));
-const tagText = (text: string) => !/^(aliyun|acs:)/i.test(text) && !/https?:\/\//i.test(text);
+const tagText = (text: string) => !/^(aliyun|acs:)/i.test(text.normalize('NFKC').trim()) && !/https?:\/\//i.test(text);
 /** Tag keys the function keeps for itself (README). */
 export const INTENT_KEY_PREFIX = 'bandwidth-plan:';
 

@@ -4,7 +4,7 @@
  * (a prepaid period needs its unit). It only builds the request; `validateBandwidthPlan` still
  * judges it, so each rule (bandwidth range, allowed periods) has one definition.
  */
-import { AREAS, type Area, type BandwidthPlanInput, PLAN_ID_PATTERN, type PricingCycle } from '../../core/schema';
+import { AREAS, type Area, type BandwidthPlanInput, CLIENT_TOKEN_PATTERN, PLAN_ID_PATTERN, type PricingCycle } from '../../core/schema';
 import { tokenize } from './tokens';
 
 export const COMMAND_USAGE = {
@@ -20,9 +20,6 @@ export const COMMAND_USAGE = {
 
 export type CommandWord = keyof typeof COMMAND_USAGE;
 export type StatusKey = 'plan' | 'intent';
-
-/** A ClientToken as the API takes it: printable ASCII without spaces, at most 64 characters. */
-const CLIENT_TOKEN_PATTERN = /^[\x21-\x7e]{1,64}$/;
 
 export type Command =
   | { readonly kind: 'help' }
@@ -111,7 +108,10 @@ function parseStatus(args: readonly string[]): Command {
   const id = given.toLowerCase();
   if (PLAN_ID_PATTERN.test(id)) return { kind: 'status', id, by: 'plan' };
   if (CLIENT_TOKEN_PATTERN.test(given)) return { kind: 'status', id: given, by: 'intent' };
-  return invalid(`${shown(given)} is neither a bandwidth plan id (cenbwp-xxxxxxxx) nor a ClientToken (printable ASCII, at most 64 characters)`, 'status');
+  return invalid(
+    `${shown(given)} is neither a bandwidth plan id (cenbwp-xxxxxxxx) nor a ClientToken (printable ASCII without commas, at most 64 characters)`,
+    'status',
+  );
 }
 
 /** Reads the words after `plan`/`create` from the front, one argument at a time. */

@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import type { Issue } from '../../core/errors';
 import { ProductError } from '../../core/errors';
 import { CHAT_PLATFORMS, type ChatPlatform } from '../../core/outcome';
+import { CLIENT_TOKEN_PATTERN } from '../../core/schema';
 import { closestName } from '../../core/suggest';
 
 /** Idempotency-Key: printable ASCII, no space and no comma (a repeated header arrives comma-joined). */
@@ -19,7 +20,7 @@ const noQuery = z.strictObject({});
 
 /** A ClientToken as a query value: the API's rule (printable ASCII, ≤ 64), without a comma (FC joins repeated keys with one). */
 const CLIENT_TOKEN_QUERY_RULE = 'must be a ClientToken: 1 to 64 printable ASCII characters without spaces or commas, given once';
-const clientTokenQuery = z.string().check(z.regex(/^[\x21-\x2b\x2d-\x7e]{1,64}$/, { error: CLIENT_TOKEN_QUERY_RULE }));
+const clientTokenQuery = z.string().check(z.regex(CLIENT_TOKEN_PATTERN, { error: CLIENT_TOKEN_QUERY_RULE }));
 
 /** How a route's caller proves who it is. */
 export type RouteAuth =
@@ -219,7 +220,8 @@ export function surfaceIssues(name: RouteName, request: RequestSurface): Issue[]
  * Matched on a header name's letters and digits, so `Idempotency_Key` and `x-dry-run` are caught too.
  */
 const LOOK_ALIKES: readonly (readonly [string, string])[] = [
-  ['idempotency', 'the Idempotency-Key header'],
+  // `idempot`: Idempotency, Idempotent, Idempotence.
+  ['idempot', 'the Idempotency-Key header'],
   ['clienttoken', 'the body’s ClientToken (or the Idempotency-Key header)'],
   ['dryrun', 'the query parameter dryRun=true'],
 ];
