@@ -2,11 +2,15 @@
  * Turns a stored example event into one that will be let in: examples are kept unsigned, so HTTP
  * and chat events are signed at invoke time with a fresh timestamp (Lark's is also encrypted), and
  * for local runs the chat reply URLs point at the chat double (a Slack button press's `response_url`
- * is inside its `payload`). EventBridge and timer events pass as
+ * is inside its `payload`). A button press carrying the placeholder {@link FRESH_CODE} gets a real
+ * confirmation code for its presser, issued with CHATOPS_CONFIRM_SECRET, so the press is one the
+ * function accepts (a made-up code is refused). EventBridge and timer events pass as
  * they are. In examples a JSON `body` may be written as an object for readability; it is sent as
  * the compact JSON string FC delivers.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { validateBandwidthPlan } from '../shared/core/schema';
+import { issueConfirmationCode } from '../shared/sources/chat/confirmation';
 import { dingTalkSignature, larkEncrypt, larkSignature, type RequestLine, slackSignature, webhookSignature } from './signatures';
 
 /** The secrets a signer needs, by the name of the variable the function reads them from. */
@@ -28,6 +32,15 @@ export class MissingSecretError extends Error {
 }
 
 export type EventKind = 'http' | 'slack' | 'dingtalk' | 'lark' | 'other';
+
+/** In a button example, stands for a code the preview of `plan 100 China Europe` would have carried. */
+export const FRESH_CODE = '<a confirmation code for the presser, issued at invoke time>';
+
+function freshCode(requester: string, now: number, key: string): string {
+  const validation = validateBandwidthPlan({ Bandwidth: 100, GeographicRegionAId: 'China', GeographicRegionBId: 'Europe' });
+  if (!validation.ok) throw new Error('the example request is not valid');
+  return issueConfirmationCode({ request: validation.request, requester, now, key });
+}
 
 type JsonRecord = Record<string, unknown>;
 
@@ -84,9 +97,12 @@ export function prepareEvent(event: unknown, options: PrepareOptions): unknown {
     case 'slack': {
       const form = new URLSearchParams(text);
       const interaction = form.get('payload');
-      if (options.replyUrls && interaction !== null) {
-        // A button press: the response_url is a field of the JSON payload.
-        form.set('payload', JSON.stringify({ ...(JSON.parse(interaction) as JsonRecord), response_url: options.replyUrls.slackActionUrl() }));
+      if (interaction !== null) {
+        // A button press: the response_url is a field of the JSON payload, and so is the code.
+        const press = JSON.parse(interaction) as { team: { id: string }; user: { id: string }; actions: { value: string }[] } & JsonRecord;
+        const action = press.actions[0];
+        if (action?.value === FRESH_CODE) action.value = freshCode(`slack:${press.team.id}/${press.user.id}`, now, secret('CHATOPS_CONFIRM_SECRET'));
+        form.set('payload', JSON.stringify(options.replyUrls ? { ...press, response_url: options.replyUrls.slackActionUrl() } : press));
       } else if (options.replyUrls) form.set('response_url', options.replyUrls.slackResponseUrl());
       body = form.toString();
       signed = { 'X-Slack-Request-Timestamp': String(seconds), 'X-Slack-Signature': slackSignature(secret('SLACK_SIGNING_SECRET'), seconds, body) };
@@ -104,6 +120,10 @@ export function prepareEvent(event: unknown, options: PrepareOptions): unknown {
     case 'lark': {
       const message = JSON.parse(text) as JsonRecord;
       const header = isRecord(message.header) ? message.header : {};
+      const event = message.event as { operator?: { open_id?: string }; action?: { value?: { code?: string } } } | undefined;
+      if (event?.action?.value?.code === FRESH_CODE) {
+        event.action.value.code = freshCode(`lark:${String(header.tenant_key)}/${event.operator?.open_id}`, now, secret('CHATOPS_CONFIRM_SECRET'));
+      }
       // The function checks the verification token only when it has one; the app id is informative.
       message.header = {
         ...header,

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_SECRETS } from '../../local/environment';
-import { eventKind, MissingSecretError, prepareEvent, type ReplyUrls } from '../../local/example-events';
+import { eventKind, FRESH_CODE, MissingSecretError, prepareEvent, type ReplyUrls } from '../../local/example-events';
+import { verifyConfirmationCode } from '../../shared/sources/chat/confirmation';
 import { verifyDingTalkRequest } from '../../shared/sources/chat/dingtalk/verify';
 import { openLarkRequest } from '../../shared/sources/chat/lark/open';
 import { verifySlackRequest } from '../../shared/sources/chat/slack/verify';
@@ -112,7 +113,14 @@ describe('prepareEvent', () => {
     const form = new URLSearchParams(event.body);
     expect([...form.keys()]).toEqual(['payload']);
     const original = JSON.parse(new URLSearchParams(example('slack-button.json').body).get('payload')!);
-    expect(JSON.parse(form.get('payload')!)).toEqual({ ...original, response_url: REPLY_URLS.slackActionUrl() });
+    const sent = JSON.parse(form.get('payload')!);
+    // The placeholder became a code the function accepts from this presser.
+    expect(original.actions[0].value).toBe(FRESH_CODE);
+    const code = sent.actions[0].value;
+    expect(
+      verifyConfirmationCode(code, { requester: `slack:${original.team.id}/${original.user.id}`, now: NOW, keys: [LOCAL_SECRETS.CHATOPS_CONFIRM_SECRET] }),
+    ).toMatchObject({ ok: true });
+    expect(sent).toEqual({ ...original, actions: [{ ...original.actions[0], value: code }], response_url: REPLY_URLS.slackActionUrl() });
     expect(verifySlackRequest({ headers: event.headers, rawBody: event.body, now: NOW, signingSecrets: [LOCAL_SECRETS.SLACK_SIGNING_SECRET] })).toEqual({
       ok: true,
     });
@@ -127,7 +135,13 @@ describe('prepareEvent', () => {
       encryptKey: LOCAL_SECRETS.LARK_ENCRYPT_KEY,
       verificationToken: LOCAL_SECRETS.LARK_VERIFICATION_TOKEN,
     });
-    expect(opened.ok && opened.kind === 'event' && opened.event.event).toEqual(example('lark-card-action.json').body.event);
+    const original = example('lark-card-action.json').body;
+    const sent = opened.ok && opened.kind === 'event' ? (opened.event.event as typeof original.event) : undefined;
+    expect(original.event.action.value.code).toBe(FRESH_CODE);
+    const code = sent?.action.value.code;
+    const requester = `lark:${original.header.tenant_key}/${original.event.operator.open_id}`;
+    expect(verifyConfirmationCode(code, { requester, now: NOW, keys: [LOCAL_SECRETS.CHATOPS_CONFIRM_SECRET] })).toMatchObject({ ok: true });
+    expect(sent).toEqual({ ...original.event, action: { ...original.event.action, value: { ...original.event.action.value, code } } });
   });
 
   it('points a DingTalk message at the local sessionWebhook, refreshes its times and signs it', () => {
