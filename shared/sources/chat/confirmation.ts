@@ -17,6 +17,7 @@ const zlib = (): typeof import('node:zlib') => require('node:zlib');
 import { ProductError, ValidationError } from '../../core/errors';
 import { AREAS, type BandwidthPlanRequest, validateBandwidthPlan } from '../../core/schema';
 import { decodeBase62, encodeBase62 } from './base62';
+import { MAX_BUTTON_VALUE } from './message';
 import { timingSafeEqualText } from './verification';
 
 export const CONFIRMATION_TTL_MS = 600_000;
@@ -29,11 +30,11 @@ const SIGNATURE_BYTES = 16;
 /** base62 of 16 bytes behind the 0x01 sentinel is always 22 characters. */
 const SIGNATURE_CHARS = 22;
 /**
- * The longest request — a 256-character description that does not compress (CJK), a 128-character
- * name, 128-character ids in the requester — makes a code of about 1,500 characters; 2,000 is also
- * the longest value a Slack button carries (docs/buttons.md §1.2).
+ * A code fits a button. The longest chat request — a 256-character description that does not
+ * compress (CJK), a 128-character name, 128-character ids in the requester — makes a code of about
+ * 1,500 characters; only a caller's many long tags go past it, and are refused when the code is issued.
  */
-const MAX_CODE_CHARS = 2_000;
+const MAX_CODE_CHARS = MAX_BUTTON_VALUE;
 const MAX_PAYLOAD_BYTES = 4_096;
 const DOMAIN = `bwp-confirmation/v${VERSION}\n`;
 const APPROVAL_DOMAIN = `bwp-approval/v${APPROVAL_VERSION}\n`;

@@ -81,8 +81,14 @@ export function userKeyFor(platform: Platform, tenantId: string, userId: string)
 export const BUTTON_COMMANDS = ['confirm', 'cancel', 'approve', 'reject'] as const;
 export type ButtonCommand = (typeof BUTTON_COMMANDS)[number];
 
-/** Codes are letters and digits; 2000 is Slack's longest button value (a longer code gets no button). */
-const BUTTON_CODE = /^[0-9A-Za-z]{1,2000}$/;
+/**
+ * The longest value a button carries: Slack's (docs/buttons.md §1.2; Lark's is larger). Codes are
+ * kept within it (confirmation.ts), so every code fits a button.
+ */
+export const MAX_BUTTON_VALUE = 2_000;
+
+/** Codes are letters and digits. */
+const BUTTON_CODE = new RegExp(`^[0-9A-Za-z]{1,${MAX_BUTTON_VALUE}}$`);
 
 /**
  * The text a button press stands for — `<command> <code>`, exactly as if the presser had typed it,
@@ -94,7 +100,7 @@ export function buttonCommandText(command: unknown, code: unknown, paths: { read
     return { path: paths.command, message: command === undefined ? 'is required' : `must be one of ${BUTTON_COMMANDS.join(', ')}` };
   }
   if (typeof code !== 'string' || !BUTTON_CODE.test(code)) {
-    return { path: paths.code, message: code === undefined ? 'is required' : 'must be a code: 1 to 2000 letters and digits' };
+    return { path: paths.code, message: code === undefined ? 'is required' : `must be a code: 1 to ${MAX_BUTTON_VALUE} letters and digits` };
   }
   return `${command} ${code}`;
 }

@@ -3,6 +3,7 @@
  * (mrkdwn). A reply with buttons also carries Block Kit `blocks` (a section with the text, an actions
  * block with the buttons); `text` stays, as the notification and fallback text.
  */
+import { MAX_BUTTON_VALUE } from '../message';
 import type { Reply, ReplyAction } from '../replies';
 
 export interface SlackReply {
@@ -29,7 +30,7 @@ interface SlackButton {
 }
 
 /** Block Kit's limits (docs/buttons.md §1.2; section text: Slack's section block reference). */
-const LIMITS = { sectionText: 3000, buttonValue: 2000, buttonText: 75 } as const;
+const LIMITS = { sectionText: 3000, buttonValue: MAX_BUTTON_VALUE, buttonText: 75 } as const;
 
 /** Slack requires `&`, `<`, `>` escaped; unescaped, echoed text like `<!channel>` would notify everyone. */
 function escapeSlack(text: string): string {
