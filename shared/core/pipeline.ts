@@ -338,9 +338,10 @@ export async function reportAwaitingApproval(
   approval: PendingApproval,
   deps: PipelineDeps,
   invocation: Invocation,
+  clientToken?: string,
 ): Promise<Completed> {
   const outcome: Outcome = {
-    ...outcomeOf('awaiting-approval', { trigger, clientToken: undefined, fcRequestId: invocation.fcRequestId }, { request }),
+    ...outcomeOf('awaiting-approval', { trigger, clientToken, fcRequestId: invocation.fcRequestId }, { request }),
     approval,
   };
   await deps.approval?.announce?.(outcome, invocation.deadline);

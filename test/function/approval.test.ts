@@ -65,6 +65,9 @@ describe('in chat', () => {
       [ALICE, BOB],
     ]);
     expect(lastReply()).toContain(`Approved by ${BOB}; asked by ${ALICE}`);
+    // One intent from request to plan: the request's outcome names the ClientToken the plan was bought with.
+    const awaiting = publishedEvents(h).find((event) => event.type === 'cen.bandwidthplan.awaiting-approval');
+    expect(awaiting.data.ClientToken).toBe(created[0].data.ClientToken);
   });
 
   it('refuses the requester’s own confirm and approve, each with its reason, and publishes both refusals', async () => {
@@ -246,6 +249,29 @@ describe('HTTP, EventBridge and timer', () => {
 
     expect(creates()).toHaveLength(1);
     expect(creates()[0]!.params['Tag.1.Key']).toBe('team');
+  });
+
+  it('long text that compresses well (17 tags of one letter) still makes a code that opens: approved, it buys', async () => {
+    h = await start();
+    const Tag = Array.from({ length: 17 }, (_, index) => ({ Key: `${String.fromCharCode(97 + index)}`.repeat(64), Value: 'v'.repeat(128) }));
+    const answer = await h.http({ path: '/bandwidth-plans', body: { ...VALID_PLAN, Bandwidth: 500, Tag }, headers: { 'Idempotency-Key': 'long-but-plain' } });
+    expect(answer.status).toBe(202);
+
+    const approved = await say(`approve ${answer.body.approval.code}`, 'U0002');
+    await h.fc.idle();
+
+    expect(approved.body.text).toContain('Approved: buying');
+    expect(creates()).toHaveLength(1);
+  });
+
+  it('an event whose id is too long to carry in an approval code is refused at once, naming what to shorten', async () => {
+    h = await start();
+    const result = (await h.invoke(cloudEvent('e'.repeat(40_000), { ...VALID_PLAN, Bandwidth: 500 }))) as any;
+
+    expect(result).toMatchObject({ outcome: 'rejected', error: { code: 'InvalidParameter' } });
+    expect(JSON.stringify(result.error)).toContain('use a shorter event id or source');
+    expect(creates()).toHaveLength(0);
+    expect(events()).toEqual(['rejected']);
   });
 
   it('an EventBridge PREPAY purchase waits: returned (not thrown), published, nothing bought', async () => {

@@ -35,7 +35,11 @@ const SIGNATURE_CHARS = 22;
  * 1,500 characters; only a caller's many long tags go past it, and are refused when the code is issued.
  */
 const MAX_CODE_CHARS = MAX_BUTTON_VALUE;
-const MAX_PAYLOAD_BYTES = 4_096;
+/**
+ * The most a code may inflate to (a guard against a crafted code; the longest valid request with its
+ * requester is ~12 KB of JSON). Issuing checks it too, so a code always opens again.
+ */
+const MAX_PAYLOAD_BYTES = 32_768;
 const DOMAIN = `bwp-confirmation/v${VERSION}\n`;
 const APPROVAL_DOMAIN = `bwp-approval/v${APPROVAL_VERSION}\n`;
 
@@ -164,13 +168,15 @@ export function issueApprovalCode(issue: ApprovalCodeIssue): string {
   const json = JSON.stringify([APPROVAL_VERSION, issue.now + (issue.ttlMs ?? CONFIRMATION_TTL_MS), issue.requester, issue.request, issue.clientToken ?? null]);
   const payload = encodeBase62(zlib().deflateRawSync(json, { level: 9, dictionary: DICTIONARY }));
   const code = payload + signature(payload, issue.key, APPROVAL_DOMAIN);
-  // A code no one could send back (longer than verifying takes, or a Slack button holds) would leave
-  // the request waiting for ever: refused now, at no cost. Only a caller's many long tags get here.
-  if (code.length > MAX_CODE_CHARS) {
+  // A code no one could send back (longer than a Slack button holds, or than verifying inflates)
+  // would leave the request waiting for ever: refused now, at no cost. Many long tags get here, or
+  // an event id of thousands of characters (who asked travels in the code too).
+  if (code.length > MAX_CODE_CHARS || Buffer.byteLength(json) > MAX_PAYLOAD_BYTES) {
+    const tagged = (issue.request.Tag?.length ?? 0) > 0;
     throw new ValidationError([
       {
-        path: 'Tag',
-        message: `makes this purchase too long to carry in an approval code (${code.length} of ${MAX_CODE_CHARS} characters, the request included): send fewer or shorter tags`,
+        path: tagged ? 'Tag' : 'trigger',
+        message: `makes this purchase too long to carry in an approval code (the request and who asked: ${code.length} of ${MAX_CODE_CHARS} characters): ${tagged ? 'send fewer or shorter tags' : 'use a shorter event id or source'}`,
       },
     ]);
   }

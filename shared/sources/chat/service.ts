@@ -183,7 +183,8 @@ async function commandReply(message: ChatMessage, deps: ChatopsDeps, invocation:
         const expiresAt = now + deps.approval.ttlMs;
         const approvalCode = issueApprovalCode({ request, requester: message.userKey, now, key: signingKey, ttlMs: deps.approval.ttlMs });
         const pending = { code: approvalCode, expiresAt: new Date(expiresAt).toISOString(), approvers: deps.approval.approvers, reasons };
-        await reportAwaitingApproval(triggerOf(message), request, pending, deps.pipeline, invocation);
+        // The ClientToken the approved purchase will use: every outcome of this intent can be matched to it.
+        await reportAwaitingApproval(triggerOf(message), request, pending, deps.pipeline, invocation, clientTokenForConfirmation(approvalCode));
         return previewReply({ kind: 'create', request, verdict: shownVerdict, room: shownRoom, approvalLine, approval: { code: approvalCode, expiresAt } });
       }
       const code = issueConfirmationCode({ request, requester: message.userKey, now, key: signingKey });
@@ -453,8 +454,13 @@ export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocat
 
 /** Whether the plan a purchase job is for exists (a lookup that fails is thrown: FC runs the job again). */
 async function boughtAlready(job: ChatJob & { kind: 'confirm' | 'approve' }, deps: ChatopsDeps, invocation: Invocation): Promise<boolean> {
-  const clientToken = job.kind === 'confirm' ? clientTokenForConfirmation(job.code) : readApprovalCode(job.code, deps.config.confirmSecrets)?.clientToken;
+  const clientToken = jobClientToken(job, deps.config.confirmSecrets);
   return clientToken !== undefined && (await findPlanByIntent(clientToken, deps.pipeline, invocation)) !== undefined;
+}
+
+/** The ClientToken a purchase job buys with (undefined for an approval code that does not open). */
+function jobClientToken(job: ChatJob & { kind: 'confirm' | 'approve' }, keys: readonly string[]): string | undefined {
+  return job.kind === 'confirm' ? clientTokenForConfirmation(job.code) : readApprovalCode(job.code, keys)?.clientToken;
 }
 
 /** A requester who is a chat user (not an HTTP caller or an event source) must still be on the allow-list. */
@@ -510,7 +516,11 @@ async function refuseJob(
 ): Promise<ChatJobResult> {
   deps.log.warn('chat job refused', { job: job.kind, requester: job.userKey, code: error.code, reason: error.message });
   if (job.kind === 'confirm' || job.kind === 'approve') {
-    const completed = await reportRejection(trigger, error, deps.pipeline, invocation, job.kind === 'approve' ? { approver: job.userKey } : {});
+    const clientToken = jobClientToken(job, deps.config.confirmSecrets);
+    const completed = await reportRejection(trigger, error, deps.pipeline, invocation, {
+      clientToken,
+      ...(job.kind === 'approve' ? { approver: job.userKey } : {}),
+    });
     const again = redeliveryReason(completed);
     if (again) throw again;
   }
