@@ -36,6 +36,12 @@ const area = z.enum(AREAS, { error: `must be one of ${oneOf(AREAS)}` });
 // An unpaired UTF-16 surrogate cannot be percent-encoded (or stored) as UTF-8: refuse it here, by name.
 const wellFormed = z.refine<string>((value) => !/\p{Cs}/u.test(value), { error: 'must be valid Unicode text' });
 
+// Bidirectional controls reorder what a reader sees (a preview, an approval request) against what is
+// sent: text that reads one way and says another. Refused where people type free text.
+const noBidiControls = z.refine<string>((value) => !/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(value), {
+  error: 'must not contain bidirectional control characters',
+});
+
 // Leading blanks and invisible format characters (a zero-width space) do not hide a URL: the API, or
 // whoever displays the text, may drop them.
 const noUrlPrefix = z.refine<string>((value) => !URL_PREFIX.test(value.normalize('NFKC').replace(/^[\s\p{Cf}]+/u, '')), {
@@ -60,6 +66,7 @@ const tagText = (max: number, min: number) =>
     z.minLength(min, { error: min === 1 ? 'must not be empty' : `must be at least ${min} characters` }),
     z.maxLength(max, { error: `must be at most ${max} characters` }),
     wellFormed,
+    noBidiControls,
     // In any width too (NFKC): `ａｃｓ:` must not pass for a tag of the cloud's own.
     z.refine((value) => !/^(aliyun|acs:)/i.test(value.normalize('NFKC').trim()), { error: 'must not start with "aliyun" or "acs:"' }),
     z.refine((value) => !/https?:\/\//i.test(value), { error: 'must not contain http:// or https://' }),
@@ -120,7 +127,13 @@ export const BandwidthPlanRequestSchema = z.strictObject(
     Description: z.optional(
       z
         .string({ error: 'must be a string' })
-        .check(z.minLength(2, { error: 'must be 2 to 256 characters' }), z.maxLength(256, { error: 'must be 2 to 256 characters' }), wellFormed, noUrlPrefix),
+        .check(
+          z.minLength(2, { error: 'must be 2 to 256 characters' }),
+          z.maxLength(256, { error: 'must be 2 to 256 characters' }),
+          wellFormed,
+          noBidiControls,
+          noUrlPrefix,
+        ),
     ),
     BandwidthPackageChargeType: z._default(z.enum(CHARGE_TYPES, { error: `must be ${oneOf(CHARGE_TYPES)}` }), 'POSTPAY'),
     PricingCycle: z._default(z.enum(PRICING_CYCLES, { error: `must be ${oneOf(PRICING_CYCLES)}` }), 'Month'),

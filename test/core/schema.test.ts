@@ -204,6 +204,16 @@ describe('validateBandwidthPlan rejects every broken rule with its exact issue',
     ['a tag Key starting with Aliyun', { ...VALID, Tag: [{ Key: 'Aliyun' }] }, [{ path: 'Tag.1.Key', message: 'must not start with "aliyun" or "acs:"' }]],
     ['a tag Key starting with acs:', { ...VALID, Tag: [{ Key: 'acs:env' }] }, [{ path: 'Tag.1.Key', message: 'must not start with "aliyun" or "acs:"' }]],
     [
+      'a Description that reads backwards (a right-to-left override)',
+      { ...VALID, Description: 'pay \u202Eecnanif yb devorppa' },
+      [{ path: 'Description', message: 'must not contain bidirectional control characters' }],
+    ],
+    [
+      'a tag Value with an isolate',
+      { ...VALID, Tag: [{ Key: 'team', Value: 'a\u2066b\u2069' }] },
+      [{ path: 'Tag.1.Value', message: 'must not contain bidirectional control characters' }],
+    ],
+    [
       'a tag Key starting with a full-width ａｃｓ:',
       { ...VALID, Tag: [{ Key: 'ａｃｓ:env' }] },
       [{ path: 'Tag.1.Key', message: 'must not start with "aliyun" or "acs:"' }],
@@ -374,14 +384,24 @@ describe('validateBandwidthPlan property: any request that follows the rules is 
     .map(([first, rest]) => first + rest.join(''));
   const description = fc
     .string({ unit: 'grapheme', minLength: 2, maxLength: 256 })
-    .filter((value) => value.length >= 2 && value.length <= 256 && !/^https?:\/\//i.test(value.normalize('NFKC').replace(/^[\s\p{Cf}]+/u, '')));
+    .filter(
+      (value) =>
+        value.length >= 2 &&
+        value.length <= 256 &&
+        !/^https?:\/\//i.test(value.normalize('NFKC').replace(/^[\s\p{Cf}]+/u, '')) &&
+        !/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(value),
+    );
   const clientToken = fc.string({ unit: fc.constantFrom(...'!~09AZaz-_.:/+='), minLength: 1, maxLength: 64 });
   const tagText = (min: number, max: number) =>
     fc
       .string({ unit: 'grapheme', minLength: min, maxLength: max })
       .filter(
         (value) =>
-          value.length >= min && value.length <= max && !/^(aliyun|acs:|bandwidth-plan:)/i.test(value.normalize('NFKC').trim()) && !/https?:\/\//i.test(value),
+          value.length >= min &&
+          value.length <= max &&
+          !/^(aliyun|acs:|bandwidth-plan:)/i.test(value.normalize('NFKC').trim()) &&
+          !/https?:\/\//i.test(value) &&
+          !/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(value),
       );
   const tag = fc.record({ Key: tagText(1, 64), Value: tagText(0, 128) }, { requiredKeys: ['Key'], noNullPrototype: true });
   const area = fc.constantFrom('China', 'North-America', 'Asia-Pacific', 'Europe', 'Australia');

@@ -52,7 +52,9 @@ const lengthIn = (min: number, max: number) => fc.oneof(fc.constantFrom(min, max
 
 // As the API reads it: width-folded, after blanks and invisible format characters.
 const noUrlPrefix = (text: string) => !/^https?:\/\//i.test(text.normalize('NFKC').replace(/^[\s\p{Cf}]+/u, ''));
-const tagText = (text: string) => !/^(aliyun|acs:)/i.test(text.normalize('NFKC').trim()) && !/https?:\/\//i.test(text);
+/** Bidirectional controls (README: refused in free text). */
+const noBidi = (text: string) => !/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(text);
+const tagText = (text: string) => !/^(aliyun|acs:)/i.test(text.normalize('NFKC').trim()) && !/https?:\/\//i.test(text) && noBidi(text);
 /** Tag keys the function keeps for itself (README). */
 export const INTENT_KEY_PREFIX = 'bandwidth-plan:';
 
@@ -65,7 +67,7 @@ export const validName = lengthIn(...LIMITS.name).chain((length) =>
  */
 export const validDescription = lengthIn(...LIMITS.description)
   .chain(textOfLength)
-  .filter((text) => noUrlPrefix(text) && [...text].length >= LIMITS.description[0]);
+  .filter((text) => noUrlPrefix(text) && noBidi(text) && [...text].length >= LIMITS.description[0]);
 const validTagKey = lengthIn(1, LIMITS.tagKey)
   .chain(textOfLength)
   .filter((key) => tagText(key) && !key.normalize('NFKC').trim().toLowerCase().startsWith(INTENT_KEY_PREFIX));
