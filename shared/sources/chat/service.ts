@@ -409,7 +409,7 @@ export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocat
       trigger,
       new ProductError(
         'InvalidParameter',
-        `This chat job is ${job.kind === 'status' ? 'older than FC keeps async events' : 'more than an hour older than its confirmation'}: a replayed or stale copy. Nothing was bought.`,
+        `This chat job is ${job.kind === 'status' ? 'older than FC keeps async events' : 'more than an hour after its command'}: a replayed or stale copy. Nothing was bought.`,
       ),
       deps,
       invocation,
