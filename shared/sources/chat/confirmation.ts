@@ -250,17 +250,18 @@ export function readApprovalCode(
  * requester. (Two DingTalk companies may reuse a staff id: refusing that pair is the safe mistake.)
  */
 export function samePerson(a: string, b: string): boolean {
-  const person = (key: string) => {
-    const [, platform, user] = /^([^:]+):(?:[^/]*\/)?(.+)$/.exec(key) ?? [];
-    return platform === undefined ? key : `${platform}:${user}`;
-  };
-  return person(a) === person(b);
+  return personOf(a) === personOf(b);
 }
 
 /** Lists name immutable ids: `slack:T…/U…` (tenant-qualified) or `slack:U…`; `userKey` is the former. */
 export function isListedUser(userKey: string, users: readonly string[]): boolean {
-  const [, platform, user] = /^([^:]+):[^/]+\/(.+)$/.exec(userKey) ?? [];
-  return users.includes(userKey) || (platform !== undefined && users.includes(`${platform}:${user}`));
+  return users.includes(userKey) || users.includes(personOf(userKey));
+}
+
+/** A user key without its tenant (`slack:T…/U…` → `slack:U…`); a key without one stays as it is. */
+function personOf(key: string): string {
+  const [, platform, user] = /^([^:]+):(?:[^/]+\/)?(.+)$/.exec(key) ?? [];
+  return platform === undefined ? key : `${platform}:${user}`;
 }
 
 function codeIdOf(code: string): string {

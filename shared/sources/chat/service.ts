@@ -403,7 +403,8 @@ export async function runChatJob(event: ChatJobEvent, deps: ChatopsDeps, invocat
   // A late purchase job may be FC's retry of one whose plan was bought but whose answer was lost: its
   // outcome is then that plan (the pipeline finds it by its intent tag), not "nothing was bought".
   const late = age > maxAge || age < -CHAT_JOB_MAX_AGE_MS;
-  if (late && !(job.kind !== 'status' && age <= CHAT_JOB_MAX_AGE_MS && (await boughtAlready(job, deps, invocation)))) {
+  const boughtBefore = late && job.kind !== 'status' && age <= CHAT_JOB_MAX_AGE_MS && (await boughtAlready(job, deps, invocation));
+  if (late && !boughtBefore) {
     return refuseJob(
       job,
       trigger,

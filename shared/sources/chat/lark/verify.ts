@@ -40,28 +40,34 @@ export function larkSignature(timestamp: string, nonce: string, encryptKey: stri
  * served: a new app's card callback is `card.action.trigger`, signed like events).
  */
 export function hasLegacyCardSignature(request: Omit<LarkSignedRequest, 'encryptKey'>, verificationToken: string): boolean {
-  const timestamp = headerValue(request.headers, 'X-Lark-Request-Timestamp');
-  const nonce = headerValue(request.headers, 'X-Lark-Request-Nonce');
-  const signature = headerValue(request.headers, 'X-Lark-Signature');
-  const seconds = timestamp === undefined ? undefined : parseTimestamp(timestamp);
-  if (nonce === undefined || signature === undefined || seconds === undefined || !isFresh(seconds * 1000, request.now, LARK_WINDOW_MS)) return false;
+  const stamped = stampedWithinWindow(request);
+  if ('refused' in stamped) return false;
   const expected = createHash('sha1')
-    .update(timestamp + nonce + verificationToken)
+    .update(stamped.timestamp + stamped.nonce + verificationToken)
     .update(request.rawBody)
     .digest('hex');
-  return timingSafeEqualText(signature, expected);
+  return timingSafeEqualText(stamped.signature, expected);
 }
 
 export function verifyLarkSignature(request: LarkSignedRequest): Verification {
   const { encryptKey } = request;
   if (encryptKey === undefined || encryptKey === '') return refused('not-configured');
+  const stamped = stampedWithinWindow(request);
+  if ('refused' in stamped) return refused(stamped.refused);
+  const expected = larkSignature(stamped.timestamp, stamped.nonce, encryptKey, request.rawBody);
+  return timingSafeEqualText(stamped.signature, expected) ? VERIFIED : refused('bad-signature');
+}
+
+/** The signature headers both schemes share, when present and stamped within {@link LARK_WINDOW_MS}. */
+function stampedWithinWindow(
+  request: Pick<LarkSignedRequest, 'headers' | 'now'>,
+): { timestamp: string; nonce: string; signature: string } | { refused: 'missing-signature' | 'bad-timestamp' | 'stale' } {
   const timestamp = headerValue(request.headers, 'X-Lark-Request-Timestamp');
   const nonce = headerValue(request.headers, 'X-Lark-Request-Nonce');
   const signature = headerValue(request.headers, 'X-Lark-Signature');
-  if (timestamp === undefined || nonce === undefined || signature === undefined) return refused('missing-signature');
+  if (timestamp === undefined || nonce === undefined || signature === undefined) return { refused: 'missing-signature' };
   const seconds = parseTimestamp(timestamp);
-  if (seconds === undefined) return refused('bad-timestamp');
-  if (!isFresh(seconds * 1000, request.now, LARK_WINDOW_MS)) return refused('stale');
-  const expected = larkSignature(timestamp, nonce, encryptKey, request.rawBody);
-  return timingSafeEqualText(signature, expected) ? VERIFIED : refused('bad-signature');
+  if (seconds === undefined) return { refused: 'bad-timestamp' };
+  if (!isFresh(seconds * 1000, request.now, LARK_WINDOW_MS)) return { refused: 'stale' };
+  return { timestamp, nonce, signature };
 }
