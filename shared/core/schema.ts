@@ -38,7 +38,7 @@ const wellFormed = z.refine<string>((value) => !/\p{Cs}/u.test(value), { error: 
 
 // Bidirectional controls reorder what a reader sees (a preview, an approval request) against what is
 // sent: text that reads one way and says another. Refused where people type free text.
-const noBidiControls = z.refine<string>((value) => !/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(value), {
+const noBidiControls = z.refine<string>((value) => !/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(value), {
   error: 'must not contain bidirectional control characters',
 });
 

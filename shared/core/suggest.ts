@@ -25,3 +25,24 @@ export function closestName(name: string, known: readonly string[]): string | un
     known.find((candidate) => Math.abs(candidate.length - wanted.length) <= 2 && editDistance(candidate.toLowerCase(), wanted) <= 2)
   );
 }
+
+/** What a name may be meant to do to a purchase: name its intent, or make it a dry run. */
+export type Meaning = 'idempotency' | 'clientToken' | 'dryRun';
+
+// `idempot`: Idempotency, Idempotent, Idempotence; `validateonly`: another spelling of a dry run.
+const MEANINGS: readonly (readonly [string, Meaning])[] = [
+  ['idempot', 'idempotency'],
+  ['clienttoken', 'clientToken'],
+  ['dryrun', 'dryRun'],
+  ['validateonly', 'dryRun'],
+];
+
+/**
+ * The meaning a name's letters and digits carry (`X-Idempotency-Key`, `Idempotency_Key`, `dry-run`),
+ * if any. A field or header the function does not read is ignored unless it looks meant like this:
+ * ignoring it would buy once per retry, or buy at all.
+ */
+export function meaningOf(name: string): Meaning | undefined {
+  const letters = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return MEANINGS.find(([word]) => letters.includes(word))?.[1];
+}

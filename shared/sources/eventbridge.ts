@@ -6,6 +6,7 @@
 import { definedIssues, type Issue } from '../core/errors';
 import { derivedClientToken, foreignTokenIssue } from '../core/idempotency';
 import type { CreateCommand } from '../core/pipeline';
+import { type Meaning, meaningOf } from '../core/suggest';
 import { type AsyncElement, runAsyncElements } from './async';
 import { AmbiguousJson, type EventSource, type InvocationScope } from './dispatch';
 import { findForbiddenKey, isPlainObject, readJsonInput } from './json';
@@ -26,8 +27,30 @@ export function createCommandFromCloudEvent(event: CloudEventLike): CreateComman
     trigger: { kind: 'eventbridge', id: `${event.source}/${event.id}` },
     input: parsed.input,
     clientToken: own ?? derivedClientToken('eventbridge', event.source, event.id),
-    inputIssues: definedIssues(parsed.issue, foreignTokenIssue(own, 'eventbridge')),
+    inputIssues: definedIssues(parsed.issue, foreignTokenIssue(own, 'eventbridge'), ...attributeIssues(event)),
   };
+}
+
+/** What an event's producer may have meant by an attribute this function does not read. */
+const ATTRIBUTE_ADVICE: Record<Meaning, string> = {
+  idempotency: 'put a ClientToken in data (events with one source and id are already one intent)',
+  clientToken: 'put the ClientToken in data',
+  dryRun: 'an event always buys; preview with POST /bandwidth-plans?dryRun=true',
+};
+
+/**
+ * Attributes that would change the purchase if they were read: `data_base64` beside (or instead of)
+ * `data` — which one was meant? — and extensions that look like a dry run or an intent
+ * (`dryrun`, `clienttoken`). Other extensions (EventBridge's `aliyun…`) are ignored, as CloudEvents intends.
+ */
+function attributeIssues(event: CloudEventLike): Issue[] {
+  const issues: Issue[] = [];
+  for (const name of Object.keys(event)) {
+    if (name === 'data_base64') issues.push({ path: name, message: 'is not read: send the parameters as data (a JSON object or string), and only there' });
+    const meaning = meaningOf(name);
+    if (meaning) issues.push({ path: name, message: `is not read by this function, which would ignore it: ${ATTRIBUTE_ADVICE[meaning]}` });
+  }
+  return issues;
 }
 
 /** `data` already parsed as part of FC's event: refused, with a reason, if it carries a prototype key. */

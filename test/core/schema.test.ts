@@ -209,6 +209,11 @@ describe('validateBandwidthPlan rejects every broken rule with its exact issue',
       [{ path: 'Description', message: 'must not contain bidirectional control characters' }],
     ],
     [
+      'a Description with an Arabic letter mark',
+      { ...VALID, Description: 'ok \u061C ok' },
+      [{ path: 'Description', message: 'must not contain bidirectional control characters' }],
+    ],
+    [
       'a tag Value with an isolate',
       { ...VALID, Tag: [{ Key: 'team', Value: 'a\u2066b\u2069' }] },
       [{ path: 'Tag.1.Value', message: 'must not contain bidirectional control characters' }],
@@ -380,7 +385,7 @@ describe('validateBandwidthPlan property: any request that follows the rules is 
   const letters = [...'ABCXYZabcxyz带宽计划'];
   const nameRest = [...letters, ...'0189_-'];
   /** README: bidirectional controls are refused in free text. */
-  const BIDI_CONTROL = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+  const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
   const name = fc
     .tuple(fc.constantFrom(...letters), fc.array(fc.constantFrom(...nameRest), { minLength: 1, maxLength: 127 }))
     .map(([first, rest]) => first + rest.join(''));

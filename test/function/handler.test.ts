@@ -374,6 +374,27 @@ describe('EventBridge', () => {
     });
   });
 
+  // Every byte is input: an attribute the function does not read is refused when it would change the purchase.
+  it.each([
+    ['a dryrun extension', { dryrun: true }, 'dryrun', /an event always buys/],
+    ['a validateonly extension', { validateonly: 'true' }, 'validateonly', /an event always buys/],
+    ['a clienttoken extension', { clienttoken: 'order-42' }, 'clienttoken', /put the ClientToken in data/],
+    ['an idempotencykey extension', { idempotencykey: 'order-42' }, 'idempotencykey', /put a ClientToken in data/],
+    ['data_base64 beside data (which one was meant?)', { data_base64: Buffer.from('{"Bandwidth":90}').toString('base64') }, 'data_base64', /only there/],
+  ])('refuses a CloudEvent with %s: rejected naming it, nothing bought', async (_, extra, path, message) => {
+    const result = (await h.invoke({ ...cloudEvent('x-1', VALID_PLAN), ...extra })) as { outcome: string; error: { code: string; message: string } };
+
+    expect([result.outcome, result.error.code]).toEqual(['rejected', 'InvalidParameter']);
+    expect(result.error.message.startsWith(`${path}: `)).toBe(true);
+    expect(result.error.message).toMatch(message);
+    expect(h.cen.plans).toHaveLength(0);
+  });
+
+  it('ignores EventBridge’s own extensions (aliyun…), as CloudEvents intends', async () => {
+    const event = { ...cloudEvent('x-2', VALID_PLAN), aliyuneventbusname: 'default', aliyunregionid: 'cn-hangzhou', aliyunpublishtime: '2026-12-01T00:00:00Z' };
+    expect(await h.invoke(event)).toMatchObject({ outcome: 'created' });
+  });
+
   it('gives each event in a batch its own outcome', async () => {
     const results = await h.invoke([
       cloudEvent('b-1', VALID_PLAN),

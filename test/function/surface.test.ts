@@ -218,6 +218,7 @@ describe('POST /bandwidth-plans: the documented query values and headers', () =>
     ['X-Dry-Run', 'true', 'header.x-dry-run', /dryRun=true/],
     ['DryRun', 'true', 'header.dryrun', /dryRun=true/],
     ['Prefer', 'dry-run', 'header.prefer', /dryRun=true/],
+    ['X-Validate-Only', 'true', 'header.x-validate-only', /dryRun=true/],
   ])('refuses the look-alike header %s: %s (400 naming it, nothing bought, the refusal published)', async (name, value, path, message) => {
     const { answer, creates, messages } = await send({ path: '/bandwidth-plans', body: { ...VALID_PLAN, Bandwidth: 23 }, headers: { [name]: value } });
     expect(answer.status).toBe(400);

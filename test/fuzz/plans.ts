@@ -53,7 +53,7 @@ const lengthIn = (min: number, max: number) => fc.oneof(fc.constantFrom(min, max
 // As the API reads it: width-folded, after blanks and invisible format characters.
 const noUrlPrefix = (text: string) => !/^https?:\/\//i.test(text.normalize('NFKC').replace(/^[\s\p{Cf}]+/u, ''));
 /** Bidirectional controls (README: refused in free text). */
-const noBidi = (text: string) => !/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(text);
+const noBidi = (text: string) => !/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(text);
 const tagText = (text: string) => !/^(aliyun|acs:)/i.test(text.normalize('NFKC').trim()) && !/https?:\/\//i.test(text) && noBidi(text);
 /** Tag keys the function keeps for itself (README). */
 export const INTENT_KEY_PREFIX = 'bandwidth-plan:';

@@ -10,7 +10,7 @@ import type { Issue } from '../../core/errors';
 import { ProductError } from '../../core/errors';
 import { CHAT_PLATFORMS, type ChatPlatform } from '../../core/outcome';
 import { CLIENT_TOKEN_PATTERN } from '../../core/schema';
-import { closestName } from '../../core/suggest';
+import { closestName, type Meaning, meaningOf } from '../../core/suggest';
 
 /** Idempotency-Key: printable ASCII, no space and no comma (a repeated header arrives comma-joined). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x2b\x2d-\x7e]{1,128}$/;
@@ -214,26 +214,21 @@ export function surfaceIssues(name: RouteName, request: RequestSurface): Issue[]
   return issues;
 }
 
-/**
- * What a careless client may send for what this API reads elsewhere: other headers are ignored, but
- * ignoring `X-Idempotency-Key` would buy once per retry, and ignoring `X-Dry-Run` would buy at all.
- * Matched on a header name's letters and digits, so `Idempotency_Key` and `x-dry-run` are caught too.
- */
-const LOOK_ALIKES: readonly (readonly [string, string])[] = [
-  // `idempot`: Idempotency, Idempotent, Idempotence.
-  ['idempot', 'the Idempotency-Key header'],
-  ['clienttoken', 'the body’s ClientToken (or the Idempotency-Key header)'],
-  ['dryrun', 'the query parameter dryRun=true'],
-];
+/** Where this API reads what a look-alike header (core/suggest.ts `meaningOf`) was meant to say. */
+const HEADER_ADVICE: Record<Meaning, string> = {
+  idempotency: 'the Idempotency-Key header',
+  clientToken: 'the body’s ClientToken (or the Idempotency-Key header)',
+  dryRun: 'the query parameter dryRun=true',
+};
 
 function lookAlikeHeaderIssues(route: RouteDefinition, headers: Readonly<Record<string, string>>): Issue[] {
   const issues: Issue[] = [];
   for (const [name, value] of Object.entries(headers)) {
     // The Idempotency-Key has its own issue where the route does not take it.
     if (route.headers.includes(name) || name === 'idempotency-key') continue;
-    const letters = name.toLowerCase().replace(/[^a-z0-9]/g, '');
-    const near = closestName(name, route.headers);
-    const meant = LOOK_ALIKES.find(([word]) => letters.includes(word))?.[1] ?? (near ? `the ${near} header` : undefined);
+    const meaning = meaningOf(name);
+    const near = meaning ? undefined : closestName(name, route.headers);
+    const meant = meaning ? HEADER_ADVICE[meaning] : near ? `the ${near} header` : undefined;
     if (meant) issues.push({ path: `header.${name}`, message: `is not read by this API, which would ignore it: use ${meant}` });
     // RFC 7240's Prefer is not read either; `Prefer: dry-run` must not buy.
     else if (name.toLowerCase() === 'prefer' && /dry/i.test(value)) {
